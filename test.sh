@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every RaftCache test from a fresh machine: installs and starts what the tests need, runs
+# `dotnet test RaftCache.sln -c Release`, prints one closing line "N passed, N failed, N skipped",
+# and exits non-zero on any failure or when no test ran.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK 10 is required (dotnet not on PATH)" >&2
+  exit 1
+fi
+
+# Docker is needed only once tests/Chaos holds tests (containers killed, paused, partitioned).
+if grep -rqE '\[(Fact|Theory)' tests/Chaos --include='*.cs' 2>/dev/null; then
+  docker/docker-up.sh || { echo "test.sh: Docker could not be started; the chaos tests need it" >&2; exit 1; }
+fi
+
+log=$(mktemp /tmp/raftcache-test.XXXXXX.log)
+trap 'rm -f "$log"' EXIT
+
+# --blame-hang-timeout: a hung test is dumped and killed instead of stalling CI.
+dotnet test RaftCache.sln -c Release --blame-hang-timeout 15m 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-assembly summaries: "Passed!  - Failed: 0, Passed: 41, Skipped: 0, Total: 41, ...".
+read -r passed failed skipped < <(
+  grep -E '^\s*(Passed|Failed)!\s+-\s+Failed:' "$log" \
+  | sed -E 's/.*Failed:\s*([0-9]+), Passed:\s*([0-9]+), Skipped:\s*([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {printf "%d %d %d\n", p, f, s}')
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
+if [ "$passed" -eq 0 ]; then echo "test.sh: no test ran" >&2; exit 1; fi
+exit 0

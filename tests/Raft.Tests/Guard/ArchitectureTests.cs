@@ -1,0 +1,42 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Xml.Linq;
+
+namespace RaftCache.Raft.Tests.Guard;
+
+/// <summary>Dependencies point down: Node → StateMachine, Storage, Raft; StateMachine and Storage → Raft at most.</summary>
+public sealed class ArchitectureTests
+{
+    public static TheoryData<string, string[]> AllowedReferences => new()
+    {
+        { "Raft", [] },
+        { "Storage", ["Raft"] },
+        { "StateMachine", ["Raft"] },
+        { "Node", ["Raft", "Storage", "StateMachine"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(AllowedReferences))]
+    public void Source_projects_reference_only_the_layers_below_them(string project, string[] allowed)
+    {
+        var references = ProjectReferences(Path.Combine(RepositoryRoot.Path, "src", project, project + ".csproj"));
+
+        Assert.All(references, r => Assert.Contains(r, allowed));
+    }
+
+    [Fact]
+    public void Pure_projects_reference_no_packages()
+    {
+        // A package could bring clocks, threads or I/O in through the back door.
+        foreach (var project in new[] { "Raft", "StateMachine" })
+        {
+            var document = XDocument.Load(Path.Combine(RepositoryRoot.Path, "src", project, project + ".csproj"));
+            Assert.Empty(document.Descendants("PackageReference"));
+        }
+    }
+
+    private static string[] ProjectReferences(string csproj) =>
+        XDocument.Load(csproj).Descendants("ProjectReference")
+            .Select(e => Path.GetFileNameWithoutExtension(e.Attribute("Include")!.Value.Replace('\\', '/')))
+            .ToArray();
+}

@@ -1,0 +1,85 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Text.RegularExpressions;
+
+namespace RaftCache.Raft.Tests.Guard;
+
+/// <summary>One use of a banned API: where it is and why it is banned.</summary>
+public readonly record struct GuardViolation(string File, int Line, string Rule, string Text)
+{
+    public override string ToString() => $"{File}:{Line}: {Rule}: {Text.Trim()}";
+}
+
+/// <summary>
+/// Scans C# sources of the pure projects for APIs that break determinism: wall clocks, unseeded or
+/// shared randomness, threads, tasks and timers, files, sockets and processes. The seeded simulation
+/// can only replay a run if the core's behaviour is a function of its inputs; one such call is enough
+/// to make a failure unreproducible. Comments and string literals are ignored; interpolation holes are code.
+/// </summary>
+public static partial class DeterminismGuard
+{
+    /// <summary>The folders (relative to the repository root) whose code must be deterministic.</summary>
+    public static readonly string[] PureFolders = ["src/Raft", "src/StateMachine"];
+
+    private static readonly (string Rule, Regex Pattern)[] Rules =
+    [
+        ("wall clock", new Regex(@"\bDateTime(Offset)?\s*\.\s*(Now|UtcNow|Today)\b")),
+        ("wall clock", new Regex(@"\bStopwatch\b")),
+        ("wall clock", new Regex(@"\bEnvironment\s*\.\s*TickCount(64)?\b")),
+        ("wall clock", new Regex(@"\bTimeProvider\s*\.\s*System\b")),
+        ("shared randomness", new Regex(@"\bRandom\s*\.\s*Shared\b")),
+        ("unseeded randomness", new Regex(@"\bnew\s+(System\s*\.\s*)?Random\s*\(\s*\)")),
+        ("unseeded randomness", new Regex(@"\bRandomNumberGenerator\b")),
+        ("unseeded randomness", new Regex(@"\bGuid\s*\.\s*NewGuid\b")),
+        ("thread", new Regex(@"\b(Thread|ThreadPool)\b")),
+        ("task", new Regex(@"\bTask\s*\.\s*(Run|Delay|Factory|Yield)\b")),
+        ("task", new Regex(@"\bParallel\s*\.")),
+        ("timer", new Regex(@"\b(Timer|PeriodicTimer)\b")),
+        ("file", new Regex(@"\b(File|Directory)\s*\.\s*\w+")),
+        ("file", new Regex(@"\b(FileStream|FileInfo|DirectoryInfo|RandomAccess|MemoryMappedFile|FileSystemWatcher|SafeFileHandle)\b")),
+        ("socket", new Regex(@"\b(Socket|TcpClient|TcpListener|UdpClient|HttpClient|NetworkStream|Dns)\b")),
+        ("process", new Regex(@"\bProcess\s*\.\s*\w+")),
+        ("console", new Regex(@"\bConsole\s*\.\s*\w+")),
+    ];
+
+    /// <summary>Scans every .cs file under the pure folders of <paramref name="repositoryRoot"/>.</summary>
+    public static IReadOnlyList<GuardViolation> ScanRepository(string repositoryRoot)
+    {
+        var violations = new List<GuardViolation>();
+        foreach (var folder in PureFolders)
+        {
+            var directory = System.IO.Path.Combine(repositoryRoot, folder);
+            if (!System.IO.Directory.Exists(directory)) continue;
+            var files = System.IO.Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !IsBuildOutput(f))
+                .Order(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                var relative = System.IO.Path.GetRelativePath(repositoryRoot, file).Replace('\\', '/');
+                violations.AddRange(ScanSource(relative, System.IO.File.ReadAllText(file)));
+            }
+        }
+        return violations;
+    }
+
+    /// <summary>Scans one source text; <paramref name="fileName"/> is only used in the report.</summary>
+    public static IEnumerable<GuardViolation> ScanSource(string fileName, string source)
+    {
+        var code = CSharpCodeOnly.Strip(source).Split('\n');
+        var original = source.Split('\n');
+        for (var i = 0; i < code.Length; i++)
+        {
+            foreach (var (rule, pattern) in Rules)
+            {
+                if (pattern.IsMatch(code[i]))
+                {
+                    yield return new GuardViolation(fileName, i + 1, rule, original[i]);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool IsBuildOutput(string path) =>
+        path.Contains("/obj/", StringComparison.Ordinal) || path.Contains("/bin/", StringComparison.Ordinal);
+}
