@@ -10,6 +10,19 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# The node tests run a plain Python `requests` client against a live cluster (API.md compatibility).
+if ! python3 -c 'import requests' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import requests' >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's python3-requests for the Python client test"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 300 apt-get update -qq && timeout 600 apt-get install -y -qq --no-install-recommends python3-requests >/dev/null \
+      || { echo "test.sh: could not install python3-requests" >&2; exit 1; }
+  else
+    echo "test.sh: the node tests need python3 with the requests module (Debian: apt-get install python3-requests)" >&2
+    exit 1
+  fi
+fi
+
 # Docker is needed only once tests/Chaos holds tests (containers killed, paused, partitioned).
 if grep -rqE '\[(Fact|Theory)' tests/Chaos --include='*.cs' 2>/dev/null; then
   docker/docker-up.sh || { echo "test.sh: Docker could not be started; the chaos tests need it" >&2; exit 1; }

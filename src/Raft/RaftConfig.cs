@@ -60,7 +60,7 @@ public sealed record RaftConfig
     /// <summary>Largest single entry payload a proposal may carry.</summary>
     public int MaxEntryBytes { get; init; } = 4 << 20;
 
-    /// <summary>Test-only bug switches (see <see cref="Raft.PlantedBugs"/>).</summary>
+    /// <summary>Test-only bug switches (see <see cref="RaftCache.Raft.PlantedBugs"/>).</summary>
     public PlantedBugs PlantedBugs { get; init; }
 
     /// <summary>Receives role changes and anomalies; the core never writes anywhere else.</summary>

@@ -2,86 +2,129 @@
 
 namespace RaftCache.Raft;
 
-// PUBLIC SURFACE SKELETON: the Raft core session replaces these bodies with the implementation.
-// The signatures are the contract the simulation, storage and node are written against.
-
 /// <summary>
 /// One member of one Raft group: a pure, single-threaded state machine (etcd's RawNode). Inputs are
 /// <see cref="Tick"/>, <see cref="Step"/> and the request methods; output is a <see cref="Ready"/>.
-/// Not thread-safe: the host calls it from one thread at a time.
+/// Not thread-safe: the host calls it from one thread at a time. At most one Ready is outstanding:
+/// after <see cref="TakeReady"/>, the host may keep calling the input methods, but must call
+/// <see cref="Advance"/> before the next <see cref="TakeReady"/> (<see cref="HasReady"/> is false meanwhile).
 /// </summary>
-public sealed class RawNode
+public sealed partial class RawNode
 {
-    public RawNode(RaftConfig config) => throw new NotImplementedException();
+    private readonly Raft _raft;
+    private readonly RaftConfig _config;
+    private readonly Queue<ulong> _confChangeIndexes = new();
+    private SoftState _prevSoftState;
+    private HardState _prevHardState;
+    private Ready? _outstanding;
+
+    public RawNode(RaftConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        _raft = new Raft(config);
+        _prevSoftState = _raft.SoftState;
+        _prevHardState = _raft.HardState;
+    }
+
+    public ulong Id => _raft.Id;
 
     /// <summary>Bootstraps a brand-new group: appends the initial configuration as entry 1. Call once, on a node with an empty log, on every initial member.</summary>
-    public void Bootstrap(IReadOnlyList<ulong> voters) => throw new NotImplementedException();
+    /// <exception cref="InvalidOperationException">The log or hard state is not empty (never re-bootstrap, pitfall 19).</exception>
+    public void Bootstrap(IReadOnlyList<ulong> voters)
+    {
+        ArgumentNullException.ThrowIfNull(voters);
+        if (voters.Count == 0) throw new ArgumentException("at least one voter is required", nameof(voters));
+        if (voters.Contains(0UL)) throw new ArgumentException("node id 0 is not allowed", nameof(voters));
+        var (hardState, confState) = _config.Log.InitialState();
+        if (_raft.Log.LastIndex != 0 || !hardState.IsEmpty || !confState.Voters.IsEmpty)
+            throw new InvalidOperationException($"node {Id}: cannot bootstrap a non-empty log (last index {_raft.Log.LastIndex}, {hardState})");
+
+        // Every initial member writes the same entry 1 (term 1), so their logs start identical.
+        var change = new ConfChange
+        {
+            Changes = [.. voters.Distinct().Order().Select(id => new ConfChangeSingle(ConfChangeType.AddVoter, id))],
+        };
+        _raft.BecomeFollower(1, 0);
+        _raft.Log.Append([new Entry(1, 1, EntryType.ConfChange, ConfChangeCodec.Encode(change))]);
+        _raft.Log.CommitTo(1);
+        _raft.ApplyConfChange(change, session: 1);
+
+        // Nothing is persisted yet: the first Ready carries the hard state as well as entry 1.
+        _prevHardState = HardState.Empty;
+    }
 
     /// <summary>Advances logical time by one tick (election and heartbeat timers).</summary>
-    public void Tick() => throw new NotImplementedException();
+    public void Tick() => _raft.Tick();
 
-    /// <summary>Feeds a message from a peer (or a local message) into the core. Messages for other groups or stale terms are dropped safely.</summary>
-    public void Step(Message message) => throw new NotImplementedException();
+    /// <summary>Feeds a message from a peer into the core. Local-only kinds, messages for another node and responses from unknown peers are dropped.</summary>
+    public void Step(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Type is MessageType.Hup or MessageType.Beat or MessageType.Unreachable or MessageType.SnapshotStatus or MessageType.CheckQuorum) return;
+        if (message.To != 0 && message.To != Id) return;
+        var isResponse = message.Type is MessageType.AppendResponse or MessageType.VoteResponse or MessageType.PreVoteResponse or MessageType.HeartbeatResponse;
+        if (isResponse && _raft.Tracker.Get(message.From) is null) return;
+        _raft.Step(message);
+    }
 
     /// <summary>Proposes an application command.</summary>
-    public ProposeResult Propose(ReadOnlyMemory<byte> data) => throw new NotImplementedException();
+    public ProposeResult Propose(ReadOnlyMemory<byte> data) =>
+        _raft.Propose([new Entry(0, 0, EntryType.Normal, data)]);
 
     /// <summary>Proposes a membership change; only one may be pending at a time.</summary>
-    public ProposeResult ProposeConfChange(ConfChange change) => throw new NotImplementedException();
+    public ProposeResult ProposeConfChange(ConfChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return _raft.Propose([new Entry(0, 0, EntryType.ConfChange, ConfChangeCodec.Encode(change))]);
+    }
 
     /// <summary>Requests a linearizable read; the answer arrives as a <see cref="ReadState"/> with <paramref name="requestId"/>.</summary>
-    public ProposeResult ReadIndex(ulong requestId) => throw new NotImplementedException();
+    public ProposeResult ReadIndex(ulong requestId) => _raft.ReadIndex(requestId);
 
     /// <summary>Asks the leader to hand leadership to <paramref name="transferee"/>.</summary>
-    public void TransferLeadership(ulong transferee) => throw new NotImplementedException();
+    public void TransferLeadership(ulong transferee) => _raft.TransferLeadership(transferee);
 
     /// <summary>Starts an election now (tests, and the host's forced campaign).</summary>
-    public void Campaign() => throw new NotImplementedException();
+    public void Campaign() => _raft.Step(new Message { Type = MessageType.Hup, From = Id });
 
     /// <summary>Applies a committed configuration change (call when applying its entry); returns the new configuration.</summary>
-    public ConfState ApplyConfChange(ConfChange change) => throw new NotImplementedException();
+    public ConfState ApplyConfChange(ConfChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+
+        // The replication session of peers this change adds is the index of its entry (pitfall 9).
+        var session = _confChangeIndexes.Count > 0 ? _confChangeIndexes.Dequeue() : Math.Max(_raft.Log.Applying, 1);
+        return _raft.ApplyConfChange(change, session);
+    }
 
     /// <summary>The transport failed to reach <paramref name="peer"/>.</summary>
-    public void ReportUnreachable(ulong peer) => throw new NotImplementedException();
+    public void ReportUnreachable(ulong peer) => _raft.Step(new Message { Type = MessageType.Unreachable, From = peer });
 
     /// <summary>A snapshot send to <paramref name="peer"/> finished, successfully or not.</summary>
-    public void ReportSnapshot(ulong peer, bool succeeded) => throw new NotImplementedException();
-
-    public bool HasReady() => throw new NotImplementedException();
-
-    /// <summary>Takes the pending work. Call <see cref="Advance"/> with it once done.</summary>
-    public Ready TakeReady() => throw new NotImplementedException();
-
-    /// <summary>Acknowledges that <paramref name="ready"/> was persisted, sent and applied as its contract says.</summary>
-    public void Advance(Ready ready) => throw new NotImplementedException();
+    public void ReportSnapshot(ulong peer, bool succeeded) =>
+        _raft.Step(new Message { Type = MessageType.SnapshotStatus, From = peer, Reject = !succeeded });
 
     /// <summary>A snapshot of the node's state for inspection (tests, admin API). Allocates; not for hot paths.</summary>
-    public RaftStatus Status() => throw new NotImplementedException();
+    public RaftStatus Status()
+    {
+        var progress = new SortedDictionary<ulong, PeerProgress>();
+        if (_raft.State == RaftRole.Leader)
+        {
+            foreach (var (id, pr) in _raft.Tracker.Progress) progress[id] = pr.ToPublic();
+        }
+
+        return new RaftStatus
+        {
+            Id = Id,
+            HardState = _raft.HardState,
+            SoftState = _raft.SoftState,
+            Applied = _raft.Log.Applied,
+            LastIndex = _raft.Log.LastIndex,
+            ConfState = _raft.Tracker.ConfState,
+            LeadTransferee = _raft.LeadTransferee,
+            PendingConfIndex = _raft.PendingConfIndex > _raft.Log.Applied ? _raft.PendingConfIndex : 0,
+            Progress = progress,
+        };
+    }
 }
-
-/// <summary>Inspection view of a member.</summary>
-public sealed record RaftStatus
-{
-    public required ulong Id { get; init; }
-    public required HardState HardState { get; init; }
-    public required SoftState SoftState { get; init; }
-    public required ulong Applied { get; init; }
-    public required ulong LastIndex { get; init; }
-    public required ConfState ConfState { get; init; }
-    public ulong LeadTransferee { get; init; }
-
-    /// <summary>The index of the last configuration change appended and not yet applied (0 if none).</summary>
-    public ulong PendingConfIndex { get; init; }
-
-    /// <summary>Per-peer replication progress; empty unless this member leads.</summary>
-    public IReadOnlyDictionary<ulong, PeerProgress> Progress { get; init; } = new Dictionary<ulong, PeerProgress>();
-}
-
-public enum ProgressState : byte
-{
-    Probe = 0,
-    Replicate = 1,
-    Snapshot = 2,
-}
-
-public readonly record struct PeerProgress(ulong Match, ulong Next, ProgressState State, bool IsLearner, bool RecentActive);

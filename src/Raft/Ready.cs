@@ -48,10 +48,14 @@ public sealed class Ready
     /// <summary>True when the host must fsync before sending <see cref="MessagesAfterPersist"/>.</summary>
     public bool MustSync { get; init; }
 
+    /// <summary>Responses the node sends itself (its own vote); stepped by <see cref="RawNode.Advance"/>, after persistence.</summary>
+    internal IReadOnlyList<Message> SelfMessages { get; init; } = [];
+
+    /// <summary>True when there is nothing to do; a Ready that is not empty must be acknowledged with <see cref="RawNode.Advance"/>.</summary>
     public bool IsEmpty =>
         SoftState is null && HardState is null && Entries.Count == 0 && Snapshot is null
         && Messages.Count == 0 && MessagesAfterPersist.Count == 0 && CommittedEntries.Count == 0
-        && ReadStates.Count == 0;
+        && ReadStates.Count == 0 && SelfMessages.Count == 0;
 }
 
 /// <summary>A confirmed read: the state at <see cref="Index"/> or later is linearizable for request <see cref="RequestId"/>.</summary>

@@ -1,0 +1,149 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using RaftCache.LoadGen;
+
+// Closed-loop load: N clients, each with one request in flight, spread over the given endpoints, for a fixed
+// duration (bounded). Prints one JSON object with throughput and p50/p99/p999 from its own histogram.
+//   loadgen --target raftcache|etcd --endpoints http://127.0.0.1:5001,... --clients 16 --value-bytes 1024
+//           --read-ratio 0.0 --duration-s 10 --keys 10000
+var options = Options.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: loadgen --target raftcache|etcd --endpoints URL[,URL...] [--clients 16] [--value-bytes 1024] [--read-ratio 0] [--duration-s 10] [--keys 10000] [--warmup-s 2]");
+    return 2;
+}
+
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = options.Clients,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    ConnectTimeout = TimeSpan.FromSeconds(2),
+}) { Timeout = TimeSpan.FromSeconds(10) };
+var target = options.Target == "etcd" ? (ITarget)new EtcdTarget(http) : new RaftCacheTarget(http);
+var value = new string('x', options.ValueBytes);
+
+// Preload so reads hit existing keys.
+if (options.ReadRatio > 0)
+{
+    await Parallel.ForEachAsync(Enumerable.Range(0, options.Keys), new ParallelOptions { MaxDegreeOfParallelism = options.Clients },
+        async (k, ct) => await target.PutAsync(options.Endpoints[k % options.Endpoints.Length], $"k{k}", value));
+}
+
+var histograms = new Histogram[options.Clients];
+var errors = new long[options.Clients];
+var warmupEnd = Stopwatch.GetTimestamp() + (long)(options.WarmupSeconds * Stopwatch.Frequency);
+var end = warmupEnd + (long)(options.DurationSeconds * Stopwatch.Frequency);
+await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(client => Task.Run(async () =>
+{
+    var histogram = histograms[client] = new Histogram();
+    var random = new Random(client * 7919 + 1);
+    var endpoint = options.Endpoints[client % options.Endpoints.Length];
+    while (true)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (started >= end) break;
+        var key = $"k{random.Next(options.Keys)}";
+        bool ok;
+        try
+        {
+            ok = random.NextDouble() < options.ReadRatio ? await target.GetAsync(endpoint, key) : await target.PutAsync(endpoint, key, value);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            ok = false;
+        }
+        if (started < warmupEnd) continue;
+        if (ok) histogram.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        else errors[client]++;
+    }
+})));
+
+var total = new Histogram();
+foreach (var h in histograms) total.Add(h);
+var result = new
+{
+    target = options.Target,
+    clients = options.Clients,
+    value_bytes = options.ValueBytes,
+    read_ratio = options.ReadRatio,
+    duration_s = options.DurationSeconds,
+    operations = total.Count,
+    errors = errors.Sum(),
+    ops_per_s = Math.Round(total.Count / options.DurationSeconds, 1),
+    p50_ms = Math.Round(total.PercentileMs(0.50), 3),
+    p99_ms = Math.Round(total.PercentileMs(0.99), 3),
+    p999_ms = Math.Round(total.PercentileMs(0.999), 3),
+    max_ms = Math.Round(total.MaxMicros / 1000.0, 3),
+};
+Console.WriteLine(JsonSerializer.Serialize(result));
+return 0;
+
+internal interface ITarget
+{
+    Task<bool> PutAsync(string endpoint, string key, string value);
+
+    Task<bool> GetAsync(string endpoint, string key);
+}
+
+/// <summary>RaftCache REST: PUT /keys/{key} with a JSON envelope, GET /keys/{key} (linearizable).</summary>
+internal sealed class RaftCacheTarget(HttpClient http) : ITarget
+{
+    public async Task<bool> PutAsync(string endpoint, string key, string value)
+    {
+        using var content = new StringContent($$"""{"data":"{{value}}","ttl_seconds":3600}""", Encoding.UTF8, "application/json");
+        using var response = await http.PutAsync($"{endpoint}/keys/{key}", content);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    public async Task<bool> GetAsync(string endpoint, string key)
+    {
+        using var response = await http.GetAsync($"{endpoint}/keys/{key}");
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+}
+
+/// <summary>etcd 3.4's JSON gateway: POST /v3/kv/put and /v3/kv/range (linearizable by default), base64 keys and values.</summary>
+internal sealed class EtcdTarget(HttpClient http) : ITarget
+{
+    public async Task<bool> PutAsync(string endpoint, string key, string value)
+    {
+        var body = $$"""{"key":"{{B64(key)}}","value":"{{B64(value)}}"}""";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync($"{endpoint}/v3/kv/put", content);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    public async Task<bool> GetAsync(string endpoint, string key)
+    {
+        using var content = new StringContent($$"""{"key":"{{B64(key)}}"}""", Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync($"{endpoint}/v3/kv/range", content);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+}
+
+internal sealed record Options(string Target, string[] Endpoints, int Clients, int ValueBytes, double ReadRatio, double DurationSeconds, int Keys, double WarmupSeconds)
+{
+    public const double MaxDurationSeconds = 600;
+
+    public static Options? Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2) map[args[i]] = args[i + 1];
+        if (!map.TryGetValue("--endpoints", out var endpoints)) return null;
+        var target = map.GetValueOrDefault("--target", "raftcache");
+        if (target is not ("raftcache" or "etcd")) return null;
+        double D(string name, double fallback) => map.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var options = new Options(target, endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries), (int)D("--clients", 16), (int)D("--value-bytes", 1024),
+            D("--read-ratio", 0), D("--duration-s", 10), (int)D("--keys", 10_000), D("--warmup-s", 2));
+        return options.Clients is < 1 or > 4096 || options.DurationSeconds is <= 0 or > MaxDurationSeconds || options.ValueBytes < 0 ? null : options;
+    }
+}

@@ -1,0 +1,105 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Text;
+using RaftCache.Node.Hosting;
+using RaftCache.StateMachine;
+
+namespace RaftCache.Node.Api;
+
+/// <summary>The admin API of API.md that this build serves: cluster view, keys, flush, snapshots, leader transfer.</summary>
+public static partial class AdminEndpoints
+{
+    public const int MaxKeysPerPage = 1000;
+    public const int DefaultKeysPerPage = 100;
+
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin").WithTags("Admin");
+        admin.MapGet("/cluster", ClusterAsync).WithName("GetCluster").WithDocs(AdminDocs.Cluster);
+        admin.MapGet("/keys", Keys).WithName("ListKeys").WithDocs(AdminDocs.Keys);
+        admin.MapDelete("/keys", FlushAllAsync).WithName("FlushKeys").WithDocs(AdminDocs.Flush);
+        admin.MapDelete("/shards/{id:int}/keys", FlushShardAsync).WithName("FlushShard").WithDocs(AdminDocs.FlushShard);
+        admin.MapPost("/snapshot", SnapshotAsync).WithName("Snapshot").WithDocs(AdminDocs.Snapshot);
+        admin.MapPost("/shards/{id:int}/transfer-leader", TransferLeaderAsync).WithName("TransferLeader").WithDocs(AdminDocs.TransferLeader);
+        admin.MapPost("/members", NotInThisBuild).WithName("AddMember").WithDocs(AdminDocs.Members);
+        admin.MapGet("/members/{id}", NotInThisBuild).WithName("GetMember").WithDocs(AdminDocs.Members);
+        admin.MapDelete("/members/{id}", NotInThisBuild).WithName("RemoveMember").WithDocs(AdminDocs.Members);
+    }
+
+    private static IResult NotInThisBuild() => Problems.Problem(501, "Not implemented", "not-implemented",
+        "Adding and removing members at runtime is not available in this build yet; the cluster is founded with --initial-cluster.");
+
+    private static async Task<IResult> ClusterAsync(CacheNode node) => TypedResults.Ok(ClusterView.Of(node, await node.ReplicaStatusAsync()));
+
+    private static IResult Keys(CacheNode node, string? cursor, int? limit)
+    {
+        var pageSize = limit ?? DefaultKeysPerPage;
+        if (pageSize is < 1 or > MaxKeysPerPage) return Problems.BadRequest($"limit must be 1 to {MaxKeysPerPage}.");
+        if (!KeyCursor.TryParse(cursor, node.Shards.ShardCount, out var shard, out var keyCursor, out var hasCursor))
+            return Problems.BadRequest("The cursor is not one this API returned.");
+        var keys = new List<KeyListing>();
+        var skipped = new List<int>();
+        string? next = null;
+        for (; shard <= node.Shards.ShardCount && next is null; shard++, hasCursor = false)
+        {
+            var page = node.ListKeys(shard, keyCursor, hasCursor, pageSize - keys.Count);
+            if (page is null)
+            {
+                skipped.Add(shard);
+                continue;
+            }
+            keys.AddRange(page.Entries.Select(e => new KeyListing(Encoding.UTF8.GetString(e.Key.Span), e.Version, ExpiryParser.Format(e.ExpiresAtMs), e.Value.Length)));
+            if (page.NextCursor is { } more) next = KeyCursor.Format(shard, more.Span);
+            else if (keys.Count >= pageSize && shard < node.Shards.ShardCount) next = KeyCursor.Format(shard + 1, default);
+        }
+        return TypedResults.Ok(new KeysPage(keys, next, skipped));
+    }
+
+    private static async Task<IResult> FlushAllAsync(CacheNode node, IHttpClientFactory clients, HttpContext http)
+    {
+        // Each shard's flush is its own replicated command; the shard endpoint routes it to that shard's leader.
+        var client = clients.CreateClient(NodeProgram.SelfClient);
+        var self = new Uri($"{http.Request.Scheme}://{http.Request.Host}");
+        var failed = new List<int>();
+        for (var shard = 1; shard <= node.Shards.ShardCount; shard++)
+        {
+            using var response = await client.DeleteAsync(new Uri(self, $"/admin/shards/{shard}/keys"), http.RequestAborted);
+            if (!response.IsSuccessStatusCode) failed.Add(shard);
+        }
+        return failed.Count == 0
+            ? TypedResults.Ok(new FlushResponse(node.Shards.ShardCount, []))
+            : Problems.Unavailable($"Shards {string.Join(", ", failed)} were not confirmed flushed; they may or may not have been.", mayHaveApplied: true);
+    }
+
+    private static Task<IResult> FlushShardAsync(int id, HttpContext http, CacheNode node, ICacheCluster cluster, RequestDispatcher dispatcher, TimeProvider time)
+    {
+        if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(Problems.Problem(404, "No such shard", "no-such-shard", $"Shard ids are 1 to {node.Shards.ShardCount}."));
+        return dispatcher.DispatchAsync(http, id, isWrite: true, ReadConsistency.Linearizable, async (session, _, ct) =>
+        {
+            var outcome = await cluster.WriteAsync(id, CommandCodec.EncodeFlush(time.GetUtcNow().ToUnixTimeMilliseconds(), session), ct);
+            return outcome.Status switch
+            {
+                WriteStatus.Applied => TypedResults.Ok(new FlushResponse(1, [])),
+                WriteStatus.NotApplied => null,
+                _ => Problems.Unavailable(outcome.Detail ?? "The flush may or may not have been applied.", mayHaveApplied: true),
+            };
+        });
+    }
+
+    private static async Task<IResult> SnapshotAsync(CacheNode node) => TypedResults.Ok(new SnapshotResponse(await node.ForceSnapshotsAsync()));
+
+    private static Task<IResult> TransferLeaderAsync(int id, TransferRequest request, HttpContext http, CacheNode node, RequestDispatcher dispatcher)
+    {
+        if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(Problems.Problem(404, "No such shard", "no-such-shard", $"Shard ids are 1 to {node.Shards.ShardCount}."));
+        if (!request.TryGetTarget(out var to)) return Task.FromResult(Problems.BadRequest("\"to\" must be a member id."));
+        return dispatcher.DispatchAsync(http, id, isWrite: false, ReadConsistency.Linearizable, async (_, _, ct) =>
+        {
+            if (!node.Cluster.Placement.TryGetValue(id, out var replicas) || !replicas.Contains(to))
+                return Problems.Problem(409, "Not a replica", "not-a-replica", $"Node {to} holds no replica of shard {id}.");
+            var moved = await node.TransferLeadershipAsync((ulong)id, to, TimeSpan.FromSeconds(5), ct);
+            return moved
+                ? TypedResults.Ok(new TransferResponse(id, to))
+                : Problems.Unavailable($"Leadership of shard {id} did not move to node {to} in time.", mayHaveApplied: true);
+        }, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request));
+    }
+}

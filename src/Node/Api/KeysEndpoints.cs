@@ -1,0 +1,156 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RaftCache.Node.Configuration;
+using RaftCache.StateMachine;
+
+namespace RaftCache.Node.Api;
+
+/// <summary>The key-value API of API.md: PUT, GET and DELETE on /keys/{key}, served by any node.</summary>
+public static class KeysEndpoints
+{
+    public static void MapKeys(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/keys").WithTags("Keys");
+        keys.MapPut("/{**key}", PutAsync).WithName("PutKey").WithDocs(KeyDocs.Put);
+        keys.MapGet("/{**key}", GetAsync).WithName("GetKey").WithDocs(KeyDocs.Get);
+        keys.MapDelete("/{**key}", DeleteAsync).WithName("DeleteKey").WithDocs(KeyDocs.Delete);
+    }
+
+    internal static Task<IResult> PutAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, IOptions<NodeOptions> options, TimeProvider time)
+    {
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Task.FromResult(Problems.BadRequest(error));
+        var shard = cluster.ShardOfKey(keyBytes);
+        return dispatcher.DispatchAsync(http, shard, isWrite: true, ReadConsistency.Linearizable, async (session, body, ct) =>
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var (request, problem) = PutRequestReader.Parse(http.Request, body!, options.Value.MaxValueBytes, options.Value.DefaultTtlSeconds, now);
+            if (problem is not null) return problem;
+            var command = CommandCodec.EncodePut(
+                keyBytes, request!.Value, Encoding.UTF8.GetBytes(request.ContentType), now,
+                request.ExpiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, request.ExpiresAtMs ?? 0,
+                request.Condition, request.ExpectedVersion, session);
+            var outcome = await cluster.WriteAsync(shard, command, ct);
+            return WriteResult(outcome, () =>
+            {
+                http.Response.Headers.ETag = PutRequestReader.ETag(outcome.Version);
+                return TypedResults.Ok(new PutResponse(key, outcome.Version, ExpiryParser.Format(request.ExpiresAtMs)));
+            });
+        });
+    }
+
+    internal static Task<IResult> GetAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher)
+    {
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Task.FromResult(Problems.BadRequest(error));
+        if (!TryReadConsistency(http.Request.Query, out var consistency, out error)) return Task.FromResult(Problems.BadRequest(error));
+        var shard = cluster.ShardOfKey(keyBytes);
+        return dispatcher.DispatchAsync(http, shard, isWrite: false, consistency, async (_, _, ct) =>
+        {
+            var outcome = await cluster.ReadAsync(shard, keyBytes, consistency, ct);
+            return outcome.Status switch
+            {
+                ReadStatus.Found => Found(key, outcome.Entry, http),
+                ReadStatus.NotFound => NotFound(),
+                _ => null, // not confirmed here (leadership moved): route again
+            };
+        });
+    }
+
+    internal static Task<IResult> DeleteAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, TimeProvider time)
+    {
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Task.FromResult(Problems.BadRequest(error));
+        if (!PutRequestReader.TryReadConditions(http.Request, out var condition, out var expected, out error)) return Task.FromResult(Problems.BadRequest(error));
+        if (condition == WriteCondition.IfAbsent) return Task.FromResult(Problems.BadRequest("If-None-Match does not apply to DELETE."));
+        var shard = cluster.ShardOfKey(keyBytes);
+        return dispatcher.DispatchAsync(http, shard, isWrite: true, ReadConsistency.Linearizable, async (session, _, ct) =>
+        {
+            var command = CommandCodec.EncodeDelete(keyBytes, time.GetUtcNow().ToUnixTimeMilliseconds(), condition, expected, session);
+            var outcome = await cluster.WriteAsync(shard, command, ct);
+            return WriteResult(outcome, () => TypedResults.NoContent());
+        });
+    }
+
+    private static IResult? WriteResult(WriteOutcome outcome, Func<IResult> applied) => outcome.Status switch
+    {
+        WriteStatus.Applied => applied(),
+        WriteStatus.PreconditionFailed => Problems.PreconditionFailed(outcome.Version),
+        WriteStatus.MemoryLimit => Problems.InsufficientStorage(outcome.Detail ?? "The shard's memory limit is reached and nothing can be evicted."),
+        WriteStatus.Indeterminate => Problems.Unavailable(outcome.Detail ?? "The write may or may not have been applied.", mayHaveApplied: true),
+        _ => null, // definitely not applied: route again with the same session
+    };
+
+    /// <summary>API.md: consistency=linearizable|lease|local; use_cache=true is local, use_cache=false linearizable.</summary>
+    public static bool TryReadConsistency(IQueryCollection query, out ReadConsistency consistency, out string error)
+    {
+        consistency = ReadConsistency.Linearizable;
+        error = "";
+        var mode = query["consistency"].ToString();
+        var useCache = query["use_cache"].ToString();
+        if (mode.Length > 0 && useCache.Length > 0)
+        {
+            error = "Give consistency or use_cache, not both.";
+            return false;
+        }
+        if (useCache.Length > 0)
+        {
+            if (!bool.TryParse(useCache, out var cached))
+            {
+                error = $"use_cache must be true or false, was '{useCache}'.";
+                return false;
+            }
+            consistency = cached ? ReadConsistency.Local : ReadConsistency.Linearizable;
+            return true;
+        }
+        switch (mode.ToLowerInvariant())
+        {
+            case "" or "linearizable": return true;
+            case "lease": consistency = ReadConsistency.Lease; return true;
+            case "local": consistency = ReadConsistency.Local; return true;
+            default:
+                error = $"consistency must be linearizable, lease or local, was '{mode}'.";
+                return false;
+        }
+    }
+
+    private static IResult Found(string key, CacheEntry entry, HttpContext http)
+    {
+        http.Response.Headers.ETag = PutRequestReader.ETag(entry.Version);
+        var contentType = Encoding.UTF8.GetString(entry.ContentType.Span);
+        if (!PutRequestReader.IsJson(contentType.Split(';')[0].Trim()))
+            return TypedResults.Bytes(entry.Value, contentType);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(entry.Value.Length + key.Length + 96);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("key", key);
+            json.WritePropertyName("data");
+            json.WriteRawValue(entry.Value.Span, skipInputValidation: true);
+            if (ExpiryParser.Format(entry.ExpiresAtMs) is { } expiry) json.WriteString("expiration_date", expiry);
+            else json.WriteNull("expiration_date");
+            json.WriteNumber("version", entry.Version);
+            json.WriteEndObject();
+        }
+        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), PutRequestReader.JsonContentType);
+    }
+
+    /// <summary>API.md: 404 with the JSON body <c>null</c>, so get(key) → null works unchanged.</summary>
+    private static IResult NotFound() => new NullNotFound();
+
+    private sealed class NullNotFound : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status404NotFound;
+            httpContext.Response.ContentType = PutRequestReader.JsonContentType;
+            return httpContext.Response.WriteAsync("null", httpContext.RequestAborted);
+        }
+    }
+}
+
+/// <summary>The answer to a successful PUT.</summary>
+public sealed record PutResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("key")] string Key,
+    [property: System.Text.Json.Serialization.JsonPropertyName("version")] ulong Version,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expiration_date")] string? ExpirationDate);

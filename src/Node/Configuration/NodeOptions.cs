@@ -1,0 +1,71 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+namespace RaftCache.Node.Configuration;
+
+/// <summary>
+/// Settings of one node, bound from appsettings.json, then <c>RAFTCACHE__…</c> environment variables, then
+/// command-line options (<c>--id</c>, <c>--listen</c>, …); the later source wins. Validated at start with
+/// errors that name the setting (<see cref="NodeOptionsValidator"/>).
+/// </summary>
+public sealed class NodeOptions
+{
+    public const string Section = "RaftCache";
+
+    /// <summary>This node's id: a positive integer, unique in the cluster forever (ids are never reused).</summary>
+    public ulong Id { get; set; }
+
+    /// <summary>The REST endpoint, e.g. http://127.0.0.1:5001. Never a wildcard address by default: nodes share loopback.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:5001";
+
+    /// <summary>The peer (Raft) endpoint as host:port, e.g. 127.0.0.1:6001. Outgoing peer connections are bound to its address.</summary>
+    public string PeerListen { get; set; } = "127.0.0.1:6001";
+
+    /// <summary>Where the write-ahead log and snapshots live. Must be writable; one node per folder.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>
+    /// The founding members as <c>id=peerHost:port</c> pairs separated by commas, e.g.
+    /// <c>1=127.0.0.1:6001,2=127.0.0.1:6002,3=127.0.0.1:6003</c>. Used once, to bootstrap an empty data
+    /// folder; ignored afterwards (the membership then lives in the metadata group).
+    /// </summary>
+    public string? InitialCluster { get; set; }
+
+    /// <summary>The REST address of any member, for a node that joins a running cluster (set instead of <see cref="InitialCluster"/>).</summary>
+    public string? Join { get; set; }
+
+    /// <summary>Shards (Raft groups of data) the 16,384 slots are divided into; fixed at bootstrap.</summary>
+    public int Shards { get; set; } = 16;
+
+    /// <summary>Replicas per shard, on different nodes.</summary>
+    public int ReplicationFactor { get; set; } = 3;
+
+    /// <summary>Length of one Raft tick.</summary>
+    public int TickMs { get; set; } = 100;
+
+    /// <summary>Election timeout in ticks (randomised in [E, 2E)).</summary>
+    public int ElectionTicks { get; set; } = 10;
+
+    /// <summary>Heartbeat interval in ticks.</summary>
+    public int HeartbeatTicks { get; set; } = 1;
+
+    /// <summary>Largest value accepted, in bytes (API.md: default 1 MiB).</summary>
+    public int MaxValueBytes { get; set; } = 1 << 20;
+
+    /// <summary>Expiry applied when a write names none; 0 means "no default expiry".</summary>
+    public int DefaultTtlSeconds { get; set; } = 600;
+
+    /// <summary>How long a request waits for a leader, a quorum or a forward before answering 503.</summary>
+    public int RequestTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Memory limit of each shard replica's cache, in accounted bytes.</summary>
+    public long MaxMemoryBytesPerShard { get; set; } = 256L << 20;
+
+    /// <summary>Entries after which a shard replica snapshots itself and compacts its log.</summary>
+    public int SnapshotEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// UNSAFE: acknowledge writes before they are fsync'd. Gives up the promise that an acknowledged write
+    /// survives the loss of nodes; off by default and never set by the dev cluster.
+    /// </summary>
+    public bool UnsafeNoFsync { get; set; }
+}

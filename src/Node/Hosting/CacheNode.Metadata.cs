@@ -1,0 +1,51 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Immutable;
+using RaftCache.Node.Metadata;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+public sealed partial class CacheNode
+{
+    /// <summary>Ticks between housekeeping rounds (bootstrap record, address publication).</summary>
+    private const int HousekeepingEveryTicks = 5;
+
+    // On the host loop, every few ticks: the metadata group's first leader records the founding cluster, and
+    // every member publishes the REST URL it serves until the metadata group has it. Both are idempotent, so a
+    // proposal lost to a leader change is simply made again next round.
+    private void Housekeeping()
+    {
+        if (++_housekeepingTicks % HousekeepingEveryTicks != 0) return;
+        var metadata = Host.TryGetReplica(MetadataGroup);
+        if (metadata is null || metadata.Leader == 0) return;
+        var record = _metadata.Current;
+        if (!record.IsBootstrapped)
+        {
+            if (metadata.Role == RaftRole.Leader && _founders is not null) _ = Host.ProposeAsync(MetadataGroup, new BootstrapCommand(FoundingRecord(_founders)).Encode(), CancellationToken.None);
+            return;
+        }
+        if (record.Members.TryGetValue(_options.Id, out var self) && self.RestUrl != _options.Listen)
+        {
+            // A follower's proposal travels to the leader inside Raft.
+            metadata.Node.Propose(new PublishMemberCommand(_options.Id, _options.Listen).Encode());
+        }
+    }
+
+    private ClusterRecord FoundingRecord(IReadOnlyList<Configuration.InitialMember> founders)
+    {
+        var ids = founders.Select(f => f.Id).ToArray();
+        return new ClusterRecord(
+            Placement.ClusterIdOf(founders.Select(f => (f.Id, f.PeerAddress))),
+            _options.Shards,
+            _options.ReplicationFactor,
+            founders.ToImmutableSortedDictionary(f => f.Id, f => new MemberInfo(f.Id, f.PeerAddress, null, MemberState.Active)),
+            Placement.Initial(ids, _options.Shards, _options.ReplicationFactor));
+    }
+
+    private void OnClusterChanged(ClusterRecord record)
+    {
+        if (record.ShardCount > 0 && record.ShardCount != Shards.ShardCount) Shards = new Sharding.ShardMap(record.ShardCount);
+        foreach (var member in record.Members.Values.Where(m => m.Id != _options.Id)) _transport?.SetPeer(member.Id, member.PeerAddress);
+    }
+}

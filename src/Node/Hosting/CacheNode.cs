@@ -1,0 +1,152 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Net;
+using RaftCache.Node.Configuration;
+using RaftCache.Node.Metadata;
+using RaftCache.Node.Sharding;
+using RaftCache.Node.Transport;
+using RaftCache.StateMachine;
+using RaftCache.Storage;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>
+/// One RaftCache node: its data folder, write-ahead log, peer transport, the host loop with the metadata group
+/// (group 0) and the shard groups (1…N) it holds a replica of, and the routing the REST API uses.
+/// </summary>
+public sealed partial class CacheNode : IAsyncDisposable
+{
+    public const ulong MetadataGroup = 0;
+
+    private readonly NodeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly MetadataStateMachine _metadata = new();
+    private readonly IReadOnlyList<InitialMember>? _founders;
+    private IWriteAheadLog? _wal;
+    private FileStream? _lock;
+    private RaftHost? _host;
+    private TcpPeerTransport? _transport;
+    private int _housekeepingTicks;
+
+    public CacheNode(NodeOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        _options = options;
+        _time = time;
+        _logger = loggers.CreateLogger("RaftCache.Node");
+        _loggers = loggers;
+        _founders = options.InitialCluster is { } initial ? InitialCluster.Parse(initial) : null;
+        Shards = new ShardMap(options.Shards);
+    }
+
+    private readonly ILoggerFactory _loggers;
+
+    public ulong NodeId => _options.Id;
+
+    public ShardMap Shards { get; private set; }
+
+    public ClusterRecord Cluster => _metadata.Current;
+
+    internal RaftHost Host => _host ?? throw new InvalidOperationException("the node is not started");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_options.DataDir);
+        _lock = LockDataDir(_options.DataDir);
+        var identity = NodeIdentity.Load(_options.DataDir);
+        if (identity is not null && identity.NodeId != _options.Id)
+            throw new InvalidOperationException($"data folder {_options.DataDir} belongs to node {identity.NodeId}, not {_options.Id}; node ids are never reused");
+        _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions { UnsafeSkipFsync = _options.UnsafeNoFsync });
+        var fresh = _wal.Recovered.Count == 0;
+        if (fresh && identity is null)
+        {
+            if (_founders is null)
+            {
+                throw new InvalidOperationException(_options.Join is null
+                    ? $"data folder {_options.DataDir} is empty: give --initial-cluster to found a cluster (or --join to join one)"
+                    : "--join is not supported by this build yet: found the cluster with --initial-cluster");
+            }
+            identity = new NodeIdentity(_options.Id, Placement.ClusterIdOf(_founders.Select(f => (f.Id, f.PeerAddress))), _founders);
+        }
+        else if (identity is null)
+        {
+            throw new InvalidOperationException($"data folder {_options.DataDir} has a log but no {NodeIdentity.FileName}; it was not written by this node");
+        }
+
+        _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), _loggers.CreateLogger<TcpPeerTransport>());
+        _host = new RaftHost(HostOptionsOf(_options), _wal, _transport, _time, _loggers.CreateLogger<RaftHost>());
+        if (fresh) Bootstrap(identity);
+        else _host.RecoverGroups(CreateStateMachine);
+        identity.Save(_options.DataDir);
+
+        foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
+        _metadata.Changed += OnClusterChanged;
+        _host.Ticked += Housekeeping;
+        await _host.StartAsync(cancellationToken);
+        LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, fresh ? "bootstrapped" : "recovered");
+    }
+
+    private void Bootstrap(NodeIdentity identity)
+    {
+        var founders = identity.Founders.Select(f => f.Id).ToArray();
+        Host.BootstrapGroup(MetadataGroup, founders, CreateStateMachine(MetadataGroup));
+        foreach (var (shard, replicas) in Placement.Initial(founders, _options.Shards, _options.ReplicationFactor))
+        {
+            if (replicas.Contains(_options.Id)) Host.BootstrapGroup((ulong)shard, replicas, CreateStateMachine((ulong)shard));
+        }
+    }
+
+    private IGroupStateMachine CreateStateMachine(ulong groupId) => groupId == MetadataGroup
+        ? new MetadataGroupStateMachine(_metadata)
+        : new CacheGroupStateMachine(new StateMachineOptions
+        {
+            MemoryLimitBytes = _options.MaxMemoryBytesPerShard,
+            HashSeed = (ulong)Random.Shared.NextInt64(),
+        });
+
+    private static HostOptions HostOptionsOf(NodeOptions options) => new()
+    {
+        NodeId = options.Id,
+        Tick = TimeSpan.FromMilliseconds(options.TickMs),
+        ElectionTicks = options.ElectionTicks,
+        HeartbeatTicks = options.HeartbeatTicks,
+        SnapshotEntries = options.SnapshotEntries,
+        SnapshotCatchUpEntries = Math.Max(1, options.SnapshotEntries / 5),
+        RandomSeed = (ulong)Random.Shared.NextInt64(),
+    };
+
+    /// <summary>
+    /// Holds an exclusive lock on the data folder for the life of the process: two nodes writing one WAL would
+    /// corrupt it. (.NET maps FileShare.None to an advisory flock on Linux; every RaftCache process honours it.)
+    /// </summary>
+    private static FileStream LockDataDir(string dataDir)
+    {
+        var path = Path.Combine(dataDir, "LOCK");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"data folder {dataDir} is in use by another process ({path} is locked)", e);
+        }
+    }
+
+    private static IPEndPoint ParseListen(string address) =>
+        TcpPeerTransport.ParseEndPoint(address) as IPEndPoint
+        ?? throw new FormatException($"--peer-listen must be an IP address and port, was '{address}'");
+
+    private int _disposed;
+
+    /// <summary>Idempotent: the hosted service disposes the node on stop, and the container again at exit.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_host is not null) await _host.DisposeAsync();
+        _wal?.Dispose();
+        if (_lock is not null) await _lock.DisposeAsync();
+    }
+
+    [LoggerMessage(EventId = 75300, Level = LogLevel.Information, Message = "Node {Node} started ({How}): REST {Listen}, peers {PeerListen}")]
+    private static partial void LogStarted(ILogger logger, ulong node, string listen, string peerListen, string how);
+}

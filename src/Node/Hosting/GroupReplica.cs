@@ -1,0 +1,71 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>What a proposer learns about its entry.</summary>
+public enum ProposalStatus
+{
+    /// <summary>Committed and applied; <see cref="ProposalOutcome.Result"/> is the state machine's answer.</summary>
+    Applied = 0,
+
+    /// <summary>Definitely not applied: never appended, or overwritten by another leader's entry.</summary>
+    NotApplied = 1,
+
+    /// <summary>Its fate cannot be learned here (e.g. a snapshot replaced the log past it).</summary>
+    Indeterminate = 2,
+}
+
+public readonly record struct ProposalOutcome(ProposalStatus Status, object? Result);
+
+/// <summary>
+/// One Raft group on this node: the core, its log view, its state machine, and the requests waiting on it.
+/// Everything but <see cref="Leader"/> and <see cref="Role"/> is touched only by the host loop.
+/// </summary>
+internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog log, IGroupStateMachine stateMachine)
+{
+    private long _leader;
+    private int _role;
+
+    public ulong GroupId => groupId;
+
+    public RawNode Node => node;
+
+    public MemoryRaftLog Log => log;
+
+    public IGroupStateMachine StateMachine => stateMachine;
+
+    /// <summary>Proposals waiting for their index to be applied, by index; the term tells ours from an overwriting entry.</summary>
+    public Dictionary<ulong, (ulong Term, TaskCompletionSource<ProposalOutcome> Completion)> Proposals { get; } = [];
+
+    /// <summary>ReadIndex requests waiting for the leader's confirmation, by request id.</summary>
+    public Dictionary<ulong, TaskCompletionSource<bool>> ReadRequests { get; } = [];
+
+    /// <summary>Confirmed reads waiting for the applied index to reach theirs.</summary>
+    public List<(ulong Index, TaskCompletionSource<bool> Completion)> ReadsAwaitingApply { get; } = [];
+
+    public ulong SnapshotIndex { get; set; }
+
+    /// <summary>True while a snapshot of this group is being written in the background.</summary>
+    public bool SnapshotInProgress { get; set; }
+
+    public ConfState ConfState { get; set; } = ConfState.Empty;
+
+    /// <summary>The leader as last reported by the core; read from request threads.</summary>
+    public ulong Leader => (ulong)Volatile.Read(ref _leader);
+
+    public RaftRole Role => (RaftRole)Volatile.Read(ref _role);
+
+    /// <summary>Leader changes seen by this replica (metrics).</summary>
+    public long LeaderChanges => Volatile.Read(ref _leaderChanges);
+
+    private long _leaderChanges;
+
+    public void Publish(SoftState soft)
+    {
+        if ((ulong)Volatile.Read(ref _leader) != soft.Leader) Interlocked.Increment(ref _leaderChanges);
+        Volatile.Write(ref _leader, (long)soft.Leader);
+        Volatile.Write(ref _role, (int)soft.Role);
+    }
+}

@@ -1,0 +1,115 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Metadata;
+using RaftCache.StateMachine;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>
+/// What a Raft group's replica applies its committed entries to. Apply runs on the host loop; reads may come
+/// from request threads, so implementations guard their state (a short lock per group).
+/// </summary>
+public interface IGroupStateMachine
+{
+    ulong AppliedIndex { get; }
+
+    /// <summary>Applies a committed application entry; the result goes to the proposer, if it is waiting here.</summary>
+    object? Apply(ulong index, ReadOnlySpan<byte> command);
+
+    /// <summary>Advances the applied index over an entry with no application content (no-op, configuration change).</summary>
+    void Skip(ulong index);
+
+    byte[] Snapshot();
+
+    void Restore(ReadOnlySpan<byte> data);
+}
+
+/// <summary>A shard's cache replica.</summary>
+public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroupStateMachine
+{
+    private readonly Lock _lock = new();
+    private CacheStateMachine _cache = new(options);
+
+    public ulong AppliedIndex
+    {
+        get
+        {
+            lock (_lock) return _cache.AppliedIndex;
+        }
+    }
+
+    public object? Apply(ulong index, ReadOnlySpan<byte> command)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                return _cache.Apply(index, command);
+            }
+            catch (StateMachineFormatException)
+            {
+                // Every replica rejects the same committed bytes alike and changes nothing, so the entry is
+                // skipped everywhere; crashing instead would take every replica of the shard down with it.
+                MalformedEntries++;
+                _cache.ApplyNoOp(index);
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Committed entries no replica could decode (they were skipped; proposers of this build never write one).</summary>
+    public long MalformedEntries { get; private set; }
+
+    public void Skip(ulong index)
+    {
+        lock (_lock) _cache.ApplyNoOp(index);
+    }
+
+    public bool TryGet(ReadOnlySpan<byte> key, long nowMs, out CacheEntry entry)
+    {
+        lock (_lock) return _cache.TryGet(key, nowMs, out entry);
+    }
+
+    /// <summary>Runs <paramref name="read"/> under the replica's lock (counts, hashes, key pages).</summary>
+    public T Read<T>(Func<CacheStateMachine, T> read)
+    {
+        lock (_lock) return read(_cache);
+    }
+
+    public byte[] Snapshot()
+    {
+        // The capture is a cheap point-in-time copy (values are immutable); serialising it needs no lock.
+        CacheSnapshot capture;
+        lock (_lock) capture = _cache.CaptureSnapshot();
+        using var stream = new MemoryStream();
+        capture.WriteTo(stream);
+        return stream.ToArray();
+    }
+
+    public void Restore(ReadOnlySpan<byte> data)
+    {
+        var fresh = new CacheStateMachine(options);
+        fresh.RestoreSnapshot(new MemoryStream(data.ToArray(), writable: false));
+        lock (_lock) _cache = fresh;
+    }
+}
+
+/// <summary>The metadata group's replica.</summary>
+public sealed class MetadataGroupStateMachine(MetadataStateMachine metadata) : IGroupStateMachine
+{
+    public MetadataStateMachine Metadata => metadata;
+
+    public ulong AppliedIndex => metadata.AppliedIndex;
+
+    public object? Apply(ulong index, ReadOnlySpan<byte> command)
+    {
+        metadata.Apply(index, command);
+        return null;
+    }
+
+    public void Skip(ulong index) => metadata.MarkApplied(index);
+
+    public byte[] Snapshot() => metadata.Snapshot();
+
+    public void Restore(ReadOnlySpan<byte> data) => metadata.Restore(data);
+}

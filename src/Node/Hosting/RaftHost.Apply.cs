@@ -1,0 +1,133 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+public sealed partial class RaftHost
+{
+    private void ApplyCommitted(GroupReplica replica, IReadOnlyList<Entry> entries)
+    {
+        var stateMachine = replica.StateMachine;
+        foreach (var entry in entries)
+        {
+            // Entries a restored snapshot already covers are not applied twice.
+            if (entry.Index <= stateMachine.AppliedIndex) continue;
+            object? result = null;
+            switch (entry.Type)
+            {
+                case EntryType.Normal:
+                    result = stateMachine.Apply(entry.Index, entry.Data.Span);
+                    break;
+                case EntryType.ConfChange:
+                    replica.ConfState = replica.Node.ApplyConfChange(ConfChangeCodec.Decode(entry.Data.Span));
+                    stateMachine.Skip(entry.Index);
+                    break;
+                default:
+                    stateMachine.Skip(entry.Index);
+                    break;
+            }
+            if (replica.Proposals.Remove(entry.Index, out var proposal))
+            {
+                // Same index, other term: another leader's entry replaced ours, which can then never commit.
+                proposal.Completion.TrySetResult(proposal.Term == entry.Term
+                    ? new ProposalOutcome(ProposalStatus.Applied, result)
+                    : new ProposalOutcome(ProposalStatus.NotApplied, null));
+            }
+        }
+    }
+
+    private void ReleaseReads(GroupReplica replica)
+    {
+        var applied = replica.StateMachine.AppliedIndex;
+        replica.ReadsAwaitingApply.RemoveAll(read =>
+        {
+            if (read.Index > applied) return false;
+            read.Completion.TrySetResult(true);
+            return true;
+        });
+    }
+
+    private void InstallSnapshot(GroupReplica replica, Snapshot snapshot)
+    {
+        replica.Log.ApplySnapshot(snapshot);
+        replica.StateMachine.Restore(snapshot.Data.Span);
+        replica.SnapshotIndex = snapshot.Metadata.Index;
+        replica.ConfState = snapshot.Metadata.ConfState;
+        // Proposals the snapshot jumped over may or may not be inside it: their fate is unknown here.
+        foreach (var index in replica.Proposals.Keys.Where(i => i <= snapshot.Metadata.Index).ToArray())
+        {
+            replica.Proposals.Remove(index, out var proposal);
+            proposal.Completion.TrySetResult(new ProposalOutcome(ProposalStatus.Indeterminate, null));
+        }
+        LogSnapshotInstalled(_logger, NodeId, replica.GroupId, snapshot.Metadata.Index);
+    }
+
+    /// <summary>
+    /// Snapshots a group once enough entries were applied since the last one. The state is captured on the loop
+    /// (a consistent copy), written to disk in the background, and only then recorded in the WAL and used to
+    /// compact the log, keeping some entries so slightly lagging followers still catch up from the log.
+    /// </summary>
+    private void MaybeSnapshot(GroupReplica replica, bool force = false)
+    {
+        var applied = replica.StateMachine.AppliedIndex;
+        if (replica.SnapshotInProgress || applied <= replica.SnapshotIndex) return;
+        if (!force && applied - replica.SnapshotIndex < (ulong)_options.SnapshotEntries) return;
+        if (!replica.Log.TryGetTerm(applied, out var term)) return;
+        var metadata = new SnapshotMetadata(applied, term, replica.ConfState);
+        var data = replica.StateMachine.Snapshot();
+        replica.SnapshotInProgress = true;
+        var groupId = replica.GroupId;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                using (var stream = new MemoryStream(data, writable: false)) _wal.WriteSnapshot(groupId, metadata, stream);
+            }
+            catch (Exception e)
+            {
+                Post(() => throw new InvalidOperationException($"writing the snapshot of group {groupId} at {applied} failed", e));
+                return;
+            }
+            Post(() => CompleteSnapshot(groupId, metadata, data));
+        });
+    }
+
+    private void CompleteSnapshot(ulong groupId, SnapshotMetadata metadata, byte[] data)
+    {
+        if (!_groups.TryGetValue(groupId, out var replica)) return;
+        replica.SnapshotInProgress = false;
+        // A snapshot installed from the leader meanwhile may already be newer.
+        if (metadata.Index <= replica.SnapshotIndex) return;
+        _wal.StageSnapshot(groupId, metadata);
+        replica.Log.CreateSnapshot(metadata.Index, metadata.ConfState, data);
+        var compactTo = metadata.Index > (ulong)_options.SnapshotCatchUpEntries ? metadata.Index - (ulong)_options.SnapshotCatchUpEntries : 0;
+        if (compactTo >= replica.Log.FirstIndex)
+        {
+            _wal.StageCompact(groupId, compactTo);
+            replica.Log.Compact(compactTo);
+        }
+        replica.SnapshotIndex = metadata.Index;
+        _stagedSinceSync = true;
+        LogSnapshotTaken(_logger, NodeId, groupId, metadata.Index);
+    }
+
+    /// <summary>Snapshots every group on this node now (admin: POST /admin/snapshot).</summary>
+    public Task<int> ForceSnapshotsAsync() => InvokeAsync(() =>
+    {
+        var started = 0;
+        foreach (var replica in _groups.Values)
+        {
+            var before = replica.SnapshotInProgress;
+            MaybeSnapshot(replica, force: true);
+            if (!before && replica.SnapshotInProgress) started++;
+        }
+        return started;
+    });
+
+    [LoggerMessage(EventId = 75210, Level = LogLevel.Information, Message = "Node {Node} group {Group}: installed snapshot at {Index}")]
+    private static partial void LogSnapshotInstalled(ILogger logger, ulong node, ulong group, ulong index);
+
+    [LoggerMessage(EventId = 75211, Level = LogLevel.Information, Message = "Node {Node} group {Group}: snapshot at {Index}")]
+    private static partial void LogSnapshotTaken(ILogger logger, ulong node, ulong group, ulong index);
+}

@@ -1,0 +1,83 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Frozen;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+public sealed partial class RaftHost
+{
+    /// <summary>
+    /// Rebuilds every group the WAL recovered: the snapshot restores the state machine and the log view, the
+    /// entries after it and the hard state follow, and the core restarts at the snapshot's index, so committed
+    /// entries after it are handed out (and applied) again. Call before <see cref="StartAsync"/>.
+    /// </summary>
+    public int RecoverGroups(Func<ulong, IGroupStateMachine> createStateMachine)
+    {
+        foreach (var (groupId, state) in _wal.Recovered.OrderBy(g => g.Key))
+        {
+            var log = new MemoryRaftLog();
+            var stateMachine = createStateMachine(groupId);
+            if (!state.Snapshot.IsEmpty)
+            {
+                using var stored = _wal.OpenSnapshot(groupId, state.Snapshot.Index);
+                using var copy = new MemoryStream();
+                stored.CopyTo(copy);
+                var data = copy.ToArray();
+                log.ApplySnapshot(new Snapshot(state.Snapshot, data));
+                stateMachine.Restore(data);
+            }
+            log.Append(state.EntriesAfterSnapshot);
+            log.SetHardState(state.HardState);
+            var replica = new GroupReplica(groupId, new RawNode(ConfigFor(groupId, log, state.Snapshot.Index)), log, stateMachine)
+            {
+                SnapshotIndex = state.Snapshot.Index,
+                ConfState = state.Snapshot.ConfState,
+            };
+            AddReplica(replica);
+        }
+        return _groups.Count;
+    }
+
+    /// <summary>Creates a brand-new group on this node with its founding voters (bootstrap, once). Call before <see cref="StartAsync"/>.</summary>
+    public void BootstrapGroup(ulong groupId, IReadOnlyList<ulong> voters, IGroupStateMachine stateMachine)
+    {
+        if (_groups.ContainsKey(groupId)) throw new InvalidOperationException($"group {groupId} exists already");
+        var log = new MemoryRaftLog();
+        var node = new RawNode(ConfigFor(groupId, log, applied: 0));
+        node.Bootstrap(voters);
+        AddReplica(new GroupReplica(groupId, node, log, stateMachine) { ConfState = node.Status().ConfState });
+    }
+
+    private void AddReplica(GroupReplica replica)
+    {
+        _groups.Add(replica.GroupId, replica);
+        replica.Publish(replica.Node.Status().SoftState);
+        Volatile.Write(ref _groupsView, _groups.ToFrozenDictionary());
+    }
+
+    private RaftConfig ConfigFor(ulong groupId, MemoryRaftLog log, ulong applied) => new()
+    {
+        Id = _options.NodeId,
+        Log = log,
+        // Each group and node draws its own election jitter, so shards do not campaign in lockstep.
+        Random = new SplitMix64(_options.RandomSeed ^ (groupId * 0x9E3779B97F4A7C15UL) ^ (_options.NodeId * 0xC2B2AE3D27D4EB4FUL)),
+        ElectionTicks = _options.ElectionTicks,
+        HeartbeatTicks = _options.HeartbeatTicks,
+        Applied = applied,
+        Logger = new RaftLoggerAdapter(_logger, _options.NodeId, groupId),
+    };
+
+    private sealed partial class RaftLoggerAdapter(ILogger logger, ulong node, ulong group) : IRaftLogger
+    {
+        public void Info(string message) => LogInfo(logger, node, group, message);
+
+        public void Warn(string message) => LogWarn(logger, node, group, message);
+
+        [LoggerMessage(EventId = 75220, Level = LogLevel.Debug, Message = "raft node {Node} group {Group}: {Message}")]
+        private static partial void LogInfo(ILogger logger, ulong node, ulong group, string message);
+
+        [LoggerMessage(EventId = 75221, Level = LogLevel.Warning, Message = "raft node {Node} group {Group}: {Message}")]
+        private static partial void LogWarn(ILogger logger, ulong node, ulong group, string message);
+    }
+}

@@ -1,0 +1,165 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Transport;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+public sealed partial class RaftHost
+{
+    private async Task LoopAsync()
+    {
+        var reader = _inbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                for (var n = 0; n < _options.MaxWorkPerIteration && reader.TryRead(out var work); n++) work();
+                ProcessReadies();
+            }
+        }
+        catch (Exception e)
+        {
+            // Fail-stop (pitfall 16): a broken invariant or a failed write/fsync must not leave a node that
+            // keeps heartbeating with state it cannot vouch for. Restart recovers from the durable log.
+            LogFatal(_logger, e);
+            Environment.FailFast($"raftcache node {NodeId}: host loop failed: {e}", e);
+        }
+    }
+
+    private void ProcessReadies()
+    {
+        var readies = new List<(GroupReplica Replica, Ready Ready)>();
+        foreach (var replica in _groups.Values)
+        {
+            if (replica.Node.HasReady()) readies.Add((replica, replica.Node.TakeReady()));
+        }
+        if (readies.Count == 0)
+        {
+            SyncIfStaged();
+            return;
+        }
+
+        // 1. Messages that are safe before persistence (a leader's appends overlap its own fsync).
+        foreach (var (replica, ready) in readies) Route(replica, ready.Messages);
+        FlushOutbox();
+
+        // 2. One WAL batch and one fsync for every group (group commit).
+        foreach (var (replica, ready) in readies) Stage(replica, ready);
+        SyncIfStaged();
+
+        // 3. Durable now: the log view learns the entries, and acknowledgements may leave.
+        foreach (var (replica, ready) in readies)
+        {
+            if (ready.Snapshot is { } snapshot) InstallSnapshot(replica, snapshot);
+            replica.Log.Append(ready.Entries);
+            if (ready.HardState is { } hardState) replica.Log.SetHardState(hardState);
+            Route(replica, ready.MessagesAfterPersist);
+        }
+        FlushOutbox();
+
+        // 4. Apply, answer, advance.
+        foreach (var (replica, ready) in readies)
+        {
+            if (ready.SoftState is { } soft) OnSoftState(replica, soft);
+            ApplyCommitted(replica, ready.CommittedEntries);
+            foreach (var read in ready.ReadStates)
+            {
+                if (replica.ReadRequests.Remove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
+            }
+            ReleaseReads(replica);
+            replica.Node.Advance(ready);
+            MaybeSnapshot(replica);
+            if (ready.CommittedEntries.Count > 0) Applied?.Invoke(replica.GroupId);
+        }
+        FlushOutbox();
+    }
+
+    private void Stage(GroupReplica replica, Ready ready)
+    {
+        var group = replica.GroupId;
+        if (ready.Snapshot is { } snapshot)
+        {
+            // The data file is durable before the WAL record that points at it.
+            using (var data = new MemoryStream(snapshot.Data.ToArray(), writable: false)) _wal.WriteSnapshot(group, snapshot.Metadata, data);
+            _wal.StageSnapshot(group, snapshot.Metadata);
+            _stagedSinceSync = true;
+        }
+        if (ready.Entries.Count > 0)
+        {
+            _wal.StageEntries(group, ready.Entries);
+            _stagedSinceSync = true;
+        }
+        if (ready.HardState is { } hardState)
+        {
+            _wal.StageHardState(group, hardState);
+            _stagedSinceSync = true;
+        }
+    }
+
+    private void SyncIfStaged()
+    {
+        if (!_stagedSinceSync) return;
+        _wal.Sync();
+        _stagedSinceSync = false;
+    }
+
+    private void Route(GroupReplica replica, IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (message.To == NodeId)
+            {
+                replica.Node.Step(message);
+                continue;
+            }
+            if (!_outbox.TryGetValue(message.To, out var batch)) _outbox[message.To] = batch = [];
+            batch.Add(new GroupMessage(replica.GroupId, message));
+        }
+    }
+
+    // One frame per destination per step: heartbeats and appends of all groups to a node travel together.
+    private void FlushOutbox()
+    {
+        foreach (var (node, batch) in _outbox)
+        {
+            if (batch.Count == 0) continue;
+            var sent = _transport.Send(node, batch);
+            foreach (var (groupId, message) in batch)
+            {
+                if (!_groups.TryGetValue(groupId, out var replica)) continue;
+                if (!sent) replica.Node.ReportUnreachable(node);
+                if (message.Type != MessageType.Snapshot) continue;
+                // A snapshot taken before the recipient joined does not list it, and it would ignore that snapshot
+                // forever: take a fresh one and let the leader retry with it.
+                var stale = message.Snapshot is { Metadata.ConfState: var conf } && !IsMember(conf, node);
+                if (stale) MaybeSnapshot(replica, force: true);
+                // The frame is queued; a lost snapshot is noticed when the follower's next append response rejects.
+                replica.Node.ReportSnapshot(node, sent && !stale);
+            }
+            batch.Clear();
+        }
+    }
+
+    private static bool IsMember(ConfState conf, ulong node) =>
+        conf.Voters.Contains(node) || conf.VotersOutgoing.Contains(node) || conf.Learners.Contains(node);
+
+    private void OnSoftState(GroupReplica replica, SoftState soft)
+    {
+        var wasLeader = replica.Role == RaftRole.Leader;
+        replica.Publish(soft);
+        if (wasLeader && soft.Role != RaftRole.Leader)
+        {
+            // Reads this node was confirming as leader will never be confirmed now; the caller routes again.
+            foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
+            replica.ReadRequests.Clear();
+        }
+        LogRole(_logger, NodeId, replica.GroupId, soft.Role, soft.Leader);
+    }
+
+    [LoggerMessage(EventId = 75200, Level = LogLevel.Critical, Message = "Host loop failed; stopping the node")]
+    private static partial void LogFatal(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 75201, Level = LogLevel.Information, Message = "Node {Node} group {Group}: {Role}, leader {Leader}")]
+    private static partial void LogRole(ILogger logger, ulong node, ulong group, RaftRole role, ulong leader);
+}

@@ -1,0 +1,193 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Frozen;
+using System.Threading.Channels;
+using RaftCache.Node.Transport;
+using RaftCache.Raft;
+using RaftCache.Storage;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>Timing and sizing of the host loop.</summary>
+public sealed record HostOptions
+{
+    public required ulong NodeId { get; init; }
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(100);
+    public int ElectionTicks { get; init; } = 10;
+    public int HeartbeatTicks { get; init; } = 1;
+
+    /// <summary>Applied entries after which a group snapshots itself and compacts its log.</summary>
+    public int SnapshotEntries { get; init; } = 10_000;
+
+    /// <summary>Entries kept behind a snapshot so a slightly lagging follower catches up from the log, not a snapshot.</summary>
+    public int SnapshotCatchUpEntries { get; init; } = 2_000;
+
+    /// <summary>Work items handled before the loop turns to persistence and sending, so one flood cannot starve the rest.</summary>
+    public int MaxWorkPerIteration { get; init; } = 4096;
+
+    /// <summary>Seed of election jitter; each group mixes in its id so groups do not campaign in lockstep.</summary>
+    public ulong RandomSeed { get; init; }
+}
+
+/// <summary>
+/// The multi-raft host loop: every Raft group of this node is driven from one loop. Each iteration drains the
+/// inbox (peer messages, proposals, reads, ticks), then takes every group's Ready and does its contract for all
+/// groups at once: send what may go early, write one WAL batch and fsync once (group commit), then send what had
+/// to wait for durability, apply committed entries, answer proposals and reads, advance. Apply happens on the
+/// loop after the network sends, so it never delays a heartbeat that was already due.
+/// </summary>
+public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
+{
+    private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<ulong, GroupReplica> _groups = [];
+    private readonly IWriteAheadLog _wal;
+    private readonly IPeerTransport _transport;
+    private readonly TimeProvider _time;
+    private readonly HostOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<ulong, List<GroupMessage>> _outbox = [];
+    private FrozenDictionary<ulong, GroupReplica> _groupsView = FrozenDictionary<ulong, GroupReplica>.Empty;
+    private ITimer? _ticker;
+    private Task _loop = Task.CompletedTask;
+    private int _tickPending;
+    private ulong _nextReadId;
+    private bool _stagedSinceSync;
+
+    public RaftHost(HostOptions options, IWriteAheadLog wal, IPeerTransport transport, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _wal = wal;
+        _transport = transport;
+        _time = time;
+        _logger = logger;
+    }
+
+    public ulong NodeId => _options.NodeId;
+
+    /// <summary>Called on the loop at every tick, after the groups ticked (metadata housekeeping hooks in here).</summary>
+    public event Action? Ticked;
+
+    /// <summary>Called on the loop after a group applied committed entries.</summary>
+    public event Action<ulong>? Applied;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _transport.StartAsync(this, cancellationToken);
+        _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _ticker = _time.CreateTimer(_ => EnqueueTick(), null, _options.Tick, _options.Tick);
+    }
+
+    /// <summary>The replica of <paramref name="groupId"/> on this node, if there is one. Safe from any thread.</summary>
+    internal GroupReplica? TryGetReplica(ulong groupId) => Volatile.Read(ref _groupsView).GetValueOrDefault(groupId);
+
+    internal IEnumerable<GroupReplica> Replicas => Volatile.Read(ref _groupsView).Values;
+
+    /// <summary>When a frame from each peer last arrived (admin: a member's last heartbeat).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<ulong, DateTimeOffset> LastHeard { get; } = new();
+
+    public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
+    {
+        LastHeard[fromNode] = _time.GetUtcNow();
+        Post(() => StepAll(batch));
+    }
+
+    private void StepAll(IReadOnlyList<GroupMessage> batch)
+    {
+        foreach (var (groupId, message) in batch)
+        {
+            if (_groups.TryGetValue(groupId, out var replica)) replica.Node.Step(message);
+        }
+    }
+
+    /// <summary>Proposes <paramref name="command"/> to a group this node leads; completes when it is applied or known not to be.</summary>
+    public Task<ProposalOutcome> ProposeAsync(ulong groupId, byte[] command, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            if (!_groups.TryGetValue(groupId, out var replica))
+            {
+                completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+                return;
+            }
+            var result = replica.Node.Propose(command);
+            if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
+            else completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+        });
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Confirms a linearizable read on a group this node leads (ReadIndex) and waits until this replica applied
+    /// up to the confirmed index. False when it could not be confirmed (not leader, leadership lost).
+    /// </summary>
+    public Task<bool> ReadIndexAsync(ulong groupId, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ulong requestId = 0;
+        Post(() =>
+        {
+            if (!_groups.TryGetValue(groupId, out var replica))
+            {
+                completion.TrySetResult(false);
+                return;
+            }
+            requestId = ++_nextReadId;
+            if (replica.Node.ReadIndex(requestId).IsAccepted) replica.ReadRequests[requestId] = completion;
+            else completion.TrySetResult(false);
+        });
+        // A read abandoned by its caller must not linger until the next leader change.
+        cancellationToken.Register(() => Post(() =>
+        {
+            if (_groups.TryGetValue(groupId, out var replica)) replica.ReadRequests.Remove(requestId);
+        }));
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the loop and returns its result (admin and status queries).</summary>
+    public Task<T> InvokeAsync<T>(Func<T> action)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                completion.TrySetResult(action());
+            }
+            catch (Exception e)
+            {
+                completion.TrySetException(e);
+            }
+        });
+        return completion.Task;
+    }
+
+    private void Post(Action work)
+    {
+        if (!_inbox.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(RaftHost));
+    }
+
+    private void EnqueueTick()
+    {
+        // Ticks coalesce: a slow loop sees one pending tick, not a backlog that would fire elections at once.
+        if (Interlocked.Exchange(ref _tickPending, 1) == 0) _inbox.Writer.TryWrite(Tick);
+    }
+
+    private void Tick()
+    {
+        Volatile.Write(ref _tickPending, 0);
+        foreach (var replica in _groups.Values) replica.Node.Tick();
+        Ticked?.Invoke();
+    }
+
+    private int _disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _ticker?.Dispose();
+        _inbox.Writer.TryComplete();
+        await _loop;
+        await _transport.DisposeAsync();
+    }
+}

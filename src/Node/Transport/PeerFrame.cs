@@ -1,0 +1,103 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Buffers.Binary;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Transport;
+
+/// <summary>Kinds of peer frames. On the wire: values are explicit and only ever appended.</summary>
+public enum PeerFrameKind : byte
+{
+    /// <summary>First frame on a connection: protocol version, cluster id, and the sender's node id.</summary>
+    Hello = 1,
+
+    /// <summary>Raft messages for any number of groups, each tagged with its group id.</summary>
+    Batch = 2,
+
+    /// <summary>A batch holding one snapshot message: sent on the separate, rate-limited snapshot connection.</summary>
+    SnapshotBatch = 3,
+}
+
+/// <summary>A Raft message and the group it belongs to.</summary>
+public readonly record struct GroupMessage(ulong GroupId, Message Message);
+
+/// <summary>
+/// Framing of the peer protocol: a 4-byte little-endian payload length, a kind byte, then the payload.
+/// The length is checked against <see cref="PeerLimits.MaxFrameBytes"/> before anything is allocated.
+/// </summary>
+public static class PeerFrame
+{
+    public const int HeaderBytes = 5;
+    public const byte ProtocolVersion = 1;
+
+    /// <summary>Reads a header; returns the payload length or throws on a length beyond the limit.</summary>
+    public static (PeerFrameKind Kind, int Length) ReadHeader(ReadOnlySpan<byte> header, PeerLimits limits)
+    {
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        var kind = (PeerFrameKind)header[4];
+        if (kind is not (PeerFrameKind.Hello or PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch))
+            PeerProtocolException.Throw($"frame kind {(byte)kind} is unknown");
+        var limit = kind == PeerFrameKind.SnapshotBatch ? limits.MaxSnapshotFrameBytes : limits.MaxFrameBytes;
+        if (length > (uint)limit) PeerProtocolException.Throw($"{kind} frame of {length} bytes exceeds the limit of {limit}");
+        return (kind, (int)length);
+    }
+
+    public static byte[] EncodeHello(ulong clusterId, ulong nodeId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(32);
+        var w = new WireWriter(buffer);
+        w.Byte(ProtocolVersion);
+        w.VarUInt(clusterId);
+        w.VarUInt(nodeId);
+        return Frame(PeerFrameKind.Hello, buffer.WrittenSpan);
+    }
+
+    public static (ulong ClusterId, ulong NodeId) DecodeHello(ReadOnlySpan<byte> payload)
+    {
+        var r = new WireReader(payload);
+        var version = r.Byte();
+        if (version != ProtocolVersion) PeerProtocolException.Throw($"peer speaks protocol version {version}, this node {ProtocolVersion}");
+        var cluster = r.VarUInt();
+        var node = r.VarUInt();
+        r.ExpectEnd("hello");
+        if (node == 0) PeerProtocolException.Throw("hello from node id 0");
+        return (cluster, node);
+    }
+
+    public static byte[] EncodeBatch(IReadOnlyList<GroupMessage> messages, PeerFrameKind kind = PeerFrameKind.Batch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var w = new WireWriter(buffer);
+        w.VarUInt((ulong)messages.Count);
+        foreach (var (group, message) in messages)
+        {
+            w.VarUInt(group);
+            RaftMessageCodec.Encode(message, buffer);
+        }
+        return Frame(kind, buffer.WrittenSpan);
+    }
+
+    public static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits)
+    {
+        var r = new WireReader(payload);
+        var count = r.Count(limits.MaxMessagesPerFrame, "message");
+        var messages = new List<GroupMessage>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var group = r.VarUInt();
+            messages.Add(new GroupMessage(group, RaftMessageCodec.Decode(ref r, limits)));
+        }
+        r.ExpectEnd("the batch");
+        return messages;
+    }
+
+    private static byte[] Frame(PeerFrameKind kind, ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[HeaderBytes + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
+        frame[4] = (byte)kind;
+        payload.CopyTo(frame.AsSpan(HeaderBytes));
+        return frame;
+    }
+}

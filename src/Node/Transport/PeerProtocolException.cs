@@ -1,0 +1,18 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Diagnostics.CodeAnalysis;
+
+namespace RaftCache.Node.Transport;
+
+/// <summary>A peer sent bytes that break the protocol or its limits. The connection is closed; the node carries on.</summary>
+public sealed class PeerProtocolException : Exception
+{
+    public PeerProtocolException(string message) : base(message) { }
+
+    public PeerProtocolException(string message, Exception inner) : base(message, inner) { }
+
+    public PeerProtocolException() { }
+
+    [DoesNotReturn]
+    public static void Throw(string message) => throw new PeerProtocolException(message);
+}

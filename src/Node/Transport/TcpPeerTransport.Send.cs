@@ -1,0 +1,169 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace RaftCache.Node.Transport;
+
+public sealed partial class TcpPeerTransport
+{
+    /// <summary>
+    /// The outgoing stream to one peer: a bounded queue of frames and a loop that connects (with backoff),
+    /// introduces itself, and writes queued frames, coalescing whatever is queued into one socket write.
+    /// A frame being written when the connection breaks is lost; Raft retransmits what matters.
+    /// </summary>
+    private sealed class PeerSender
+    {
+        private const int CoalesceBytes = 256 << 10;
+
+        private readonly TcpPeerTransport _owner;
+        private readonly ulong _peer;
+        private readonly Channel<byte[]> _queue;
+        private readonly CancellationTokenSource _stop;
+        private long _queuedBytes;
+        private int _started;
+        private volatile bool _connected;
+
+        private readonly long _bytesPerSecond;
+
+        public PeerSender(TcpPeerTransport owner, ulong peer, EndPoint endpoint, long bytesPerSecond)
+        {
+            _bytesPerSecond = bytesPerSecond;
+            _owner = owner;
+            _peer = peer;
+            Endpoint = endpoint;
+            _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(owner._limits.MaxQueuedFramesPerPeer)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(owner._stopping.Token);
+        }
+
+        public EndPoint Endpoint { get; }
+
+        public bool IsConnected => _connected;
+
+        public Task Completion { get; private set; } = Task.CompletedTask;
+
+        public void EnsureStarted()
+        {
+            if (Interlocked.Exchange(ref _started, 1) == 0) Completion = Task.Run(RunAsync, CancellationToken.None);
+        }
+
+        public bool TryEnqueue(byte[] frame)
+        {
+            if (Interlocked.Add(ref _queuedBytes, frame.Length) > _owner._limits.MaxQueuedBytesPerPeer || !_queue.Writer.TryWrite(frame))
+            {
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
+                return false;
+            }
+            return true;
+        }
+
+        public void Stop()
+        {
+            _queue.Writer.TryComplete();
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            var backoff = _owner._limits.ReconnectBackoffMin;
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var socket = await ConnectAsync();
+                    await using var stream = new NetworkStream(socket, ownsSocket: false);
+                    await stream.WriteAsync(PeerFrame.EncodeHello(_owner._clusterId, _owner.NodeId), _stop.Token);
+                    _connected = true;
+                    backoff = _owner._limits.ReconnectBackoffMin;
+                    LogConnected(_owner._logger, _peer, Endpoint, _bytesPerSecond > 0 ? "snapshots" : "raft");
+                    await PumpAsync(stream);
+                    return; // the queue was completed: this peer was removed or the node is stopping
+                }
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException)
+                {
+                    _connected = false;
+                    if (_stop.IsCancellationRequested) return;
+                    LogConnectFailed(_owner._logger, _peer, Endpoint, e.Message);
+                }
+                try
+                {
+                    await Task.Delay(backoff, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _owner._limits.ReconnectBackoffMax.Ticks));
+            }
+        }
+
+        private async Task<Socket> ConnectAsync()
+        {
+            var own = _owner._listen.Address;
+            var socket = new Socket(own.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (!own.Equals(IPAddress.Any) && !own.Equals(IPAddress.IPv6Any)) socket.Bind(new IPEndPoint(own, 0));
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(_owner._limits.ConnectTimeout);
+                await socket.ConnectAsync(Endpoint, timeout.Token);
+                return socket;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        private async Task PumpAsync(NetworkStream stream)
+        {
+            var buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync(_stop.Token))
+            {
+                buffer.ResetWrittenCount();
+                while (buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame))
+                {
+                    Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    buffer.Write(frame);
+                }
+                await WriteAsync(stream, buffer.WrittenMemory);
+            }
+        }
+
+        // Unlimited lanes write at once; a rate-limited lane (snapshots) writes in slices, pausing as the rate
+        // demands, so a large snapshot takes its time instead of the link's whole bandwidth.
+        private async Task WriteAsync(NetworkStream stream, ReadOnlyMemory<byte> data)
+        {
+            if (_bytesPerSecond <= 0)
+            {
+                await stream.WriteAsync(data, _stop.Token);
+                return;
+            }
+            const int Slice = 64 << 10;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            long written = 0;
+            while (written < data.Length)
+            {
+                var slice = data.Slice((int)written, (int)Math.Min(Slice, data.Length - written));
+                await stream.WriteAsync(slice, _stop.Token);
+                written += slice.Length;
+                var due = TimeSpan.FromSeconds((double)written / _bytesPerSecond) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (due > TimeSpan.Zero) await Task.Delay(due, _stop.Token);
+            }
+        }
+    }
+}

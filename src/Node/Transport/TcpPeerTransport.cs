@@ -1,0 +1,145 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace RaftCache.Node.Transport;
+
+/// <summary>
+/// Peer transport over TCP. Each node keeps one persistent outgoing connection to every peer and accepts
+/// the peers' connections to it, so each direction of a node pair has its own ordered stream (as etcd's
+/// peer streams do). Outgoing sockets are bound to this node's own address, so peers and iptables rules see
+/// the true source among several nodes on one loopback network. A frame that breaks the protocol closes
+/// that one connection; the node and its other connections carry on.
+/// </summary>
+public sealed partial class TcpPeerTransport : IPeerTransport
+{
+    private readonly IPEndPoint _listen;
+    private readonly ulong _clusterId;
+    private readonly PeerLimits _limits;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<ulong, PeerSender> _senders = new();
+
+    // Snapshots go on a connection of their own with a rate limit, so heartbeats never queue behind them.
+    private readonly ConcurrentDictionary<ulong, PeerSender> _snapshotSenders = new();
+    private readonly ConcurrentDictionary<Socket, Task> _receivers = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public TcpPeerTransport(ulong nodeId, ulong clusterId, IPEndPoint listen, PeerLimits limits, ILogger logger)
+    {
+        if (nodeId == 0) throw new ArgumentOutOfRangeException(nameof(nodeId), "node id 0 is reserved");
+        NodeId = nodeId;
+        _clusterId = clusterId;
+        _listen = listen;
+        _limits = limits;
+        _logger = logger;
+    }
+
+    public ulong NodeId { get; }
+
+    /// <summary>The bound endpoint (with the actual port when <c>listen</c> asked for port 0).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? _listen;
+
+    public Task StartAsync(IPeerMessageSink sink, CancellationToken cancellationToken)
+    {
+        var listener = new Socket(_listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(_listen);
+            listener.Listen(128);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, sink), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public void SetPeer(ulong nodeId, string address)
+    {
+        var endpoint = ParseEndPoint(address);
+        SetSender(_senders, nodeId, endpoint, bytesPerSecond: 0);
+        SetSender(_snapshotSenders, nodeId, endpoint, _limits.SnapshotBytesPerSecond);
+    }
+
+    private void SetSender(ConcurrentDictionary<ulong, PeerSender> senders, ulong nodeId, EndPoint endpoint, long bytesPerSecond)
+    {
+        var sender = senders.AddOrUpdate(
+            nodeId,
+            id => new PeerSender(this, id, endpoint, bytesPerSecond),
+            (id, existing) =>
+            {
+                if (existing.Endpoint.Equals(endpoint)) return existing;
+                existing.Stop();
+                return new PeerSender(this, id, endpoint, bytesPerSecond);
+            });
+        sender.EnsureStarted();
+    }
+
+    public void RemovePeer(ulong nodeId)
+    {
+        if (_senders.TryRemove(nodeId, out var sender)) sender.Stop();
+        if (_snapshotSenders.TryRemove(nodeId, out var snapshots)) snapshots.Stop();
+    }
+
+    public bool Send(ulong toNode, IReadOnlyList<GroupMessage> batch)
+    {
+        if (!_senders.TryGetValue(toNode, out var sender) || !_snapshotSenders.TryGetValue(toNode, out var snapshots)) return false;
+        List<GroupMessage>? regular = null;
+        var sent = true;
+        foreach (var item in batch)
+        {
+            if (item.Message.Type == Raft.MessageType.Snapshot) sent &= snapshots.TryEnqueue(PeerFrame.EncodeBatch([item], PeerFrameKind.SnapshotBatch));
+            else (regular ??= new List<GroupMessage>(batch.Count)).Add(item);
+        }
+        return (regular is null || sender.TryEnqueue(PeerFrame.EncodeBatch(regular))) && sent;
+    }
+
+    public bool IsConnected(ulong nodeId) => _senders.TryGetValue(nodeId, out var sender) && sender.IsConnected;
+
+    /// <summary>"127.0.0.12:7000" or "host:7000".</summary>
+    public static EndPoint ParseEndPoint(string address)
+    {
+        if (IPEndPoint.TryParse(address, out var ip) && ip.Port != 0) return ip;
+        var colon = address.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(address.AsSpan(colon + 1), out var port) && port is > 0 and <= 65535)
+            return new DnsEndPoint(address[..colon], port);
+        throw new FormatException($"peer address '{address}' is not host:port");
+    }
+
+    private int _disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _stopping.CancelAsync();
+        _listener?.Dispose();
+        foreach (var sender in _senders.Values.Concat(_snapshotSenders.Values)) sender.Stop();
+        foreach (var socket in _receivers.Keys) socket.Dispose();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await Task.WhenAll(_receivers.Values);
+        await Task.WhenAll(_senders.Values.Concat(_snapshotSenders.Values).Select(s => s.Completion));
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(EventId = 75100, Level = LogLevel.Warning, Message = "Peer connection from {Remote} closed: {Reason}")]
+    private static partial void LogReceiveClosed(ILogger logger, EndPoint? remote, string reason);
+
+    [LoggerMessage(EventId = 75101, Level = LogLevel.Information, Message = "Connected to peer {Peer} at {Endpoint} ({Lane})")]
+    private static partial void LogConnected(ILogger logger, ulong peer, EndPoint endpoint, string lane);
+
+    [LoggerMessage(EventId = 75102, Level = LogLevel.Debug, Message = "Connection to peer {Peer} at {Endpoint} failed: {Reason}")]
+    private static partial void LogConnectFailed(ILogger logger, ulong peer, EndPoint endpoint, string reason);
+}

@@ -1,0 +1,66 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+namespace RaftCache.Storage;
+
+/// <summary>
+/// Encoded records waiting for the next sync, back to back, with their boundaries (a sync may have to split
+/// them over two segments, and never splits a record).
+/// </summary>
+internal sealed class StagingBuffer
+{
+    private byte[] _bytes = new byte[64 * 1024];
+    private readonly List<int> _recordEnds = [];
+    private int _recordStart = -1;
+
+    public int Length { get; private set; }
+
+    public int RecordCount => _recordEnds.Count;
+
+    public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, Length);
+
+    public int RecordEnd(int record) => _recordEnds[record];
+
+    public int RecordStart(int record) => record == 0 ? 0 : _recordEnds[record - 1];
+
+    /// <summary>Starts a record; its payload goes to <see cref="Payload"/>, then <see cref="EndRecord"/> seals it.</summary>
+    public void BeginRecord(int maxPayloadBytes)
+    {
+        if (_recordStart >= 0) throw new InvalidOperationException("record already open");
+        _recordStart = Length;
+        Ensure(RecordFormat.RecordBytes(maxPayloadBytes));
+        Length += RecordFormat.HeaderBytes;
+    }
+
+    /// <summary>Room for <paramref name="count"/> payload bytes of the open record.</summary>
+    public Span<byte> Payload(int count)
+    {
+        Ensure(count + RecordFormat.Alignment);
+        var span = _bytes.AsSpan(Length, count);
+        Length += count;
+        return span;
+    }
+
+    public void EndRecord(RecordType type, ulong group, ulong lsn, byte flags = 0)
+    {
+        var payloadLength = Length - _recordStart - RecordFormat.HeaderBytes;
+        Ensure(RecordFormat.Alignment);
+        RecordFormat.Seal(_bytes.AsSpan(_recordStart), type, flags, group, lsn, payloadLength);
+        Length = _recordStart + RecordFormat.RecordBytes(payloadLength);
+        _recordEnds.Add(Length);
+        _recordStart = -1;
+    }
+
+    public void Clear()
+    {
+        Length = 0;
+        _recordEnds.Clear();
+        _recordStart = -1;
+        if (_bytes.Length > 16 * 1024 * 1024) _bytes = new byte[64 * 1024]; // do not pin a burst's buffer forever
+    }
+
+    private void Ensure(int extra)
+    {
+        if (Length + extra <= _bytes.Length) return;
+        Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + extra));
+    }
+}

@@ -1,0 +1,94 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace RaftCache.Chaos;
+
+/// <summary>Admin calls: readiness, who leads each shard, forced snapshots, leader transfers, replica convergence.</summary>
+public sealed partial class ChaosCluster
+{
+    private static readonly HttpClient Admin = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
+    {
+        Timeout = TimeSpan.FromSeconds(3),
+    };
+
+    /// <summary>One replica's own view of one shard, as GET /admin/cluster on its node reports it.</summary>
+    public sealed record ReplicaState(int Node, int Shard, ulong Leader, ulong Applied, string? Hash);
+
+    /// <summary>Polls /health/ready on every running node until all answer 200 (bounded).</summary>
+    public async Task WaitReadyAsync(TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        var pending = new HashSet<int>(Nodes.Where(n => !IsDown(n) && !IsPaused(n)));
+        while (pending.Count > 0)
+        {
+            foreach (var node in pending.ToArray())
+            {
+                if (await TryGetAsync(node, "/health/ready") is not null) pending.Remove(node);
+            }
+
+            if (pending.Count == 0) return;
+            if (clock.Elapsed > within)
+                throw new TimeoutException($"nodes {string.Join(", ", pending)} not ready after {within.TotalSeconds:F0} s");
+            await Task.Delay(200); // polling interval of a bounded readiness wait, not a synchronisation
+        }
+    }
+
+    /// <summary>Every shard replica that <paramref name="node"/> holds, with its applied index and state hash; null if the node does not answer.</summary>
+    public async Task<IReadOnlyList<ReplicaState>?> ReplicasAsync(int node)
+    {
+        if (await TryGetAsync(node, "/admin/cluster") is not { } view) return null;
+        var result = new List<ReplicaState>();
+        foreach (var shard in view.GetProperty("shards").EnumerateArray())
+        {
+            var own = shard.GetProperty("replicas").EnumerateArray()
+                .FirstOrDefault(r => r.GetProperty("id").GetUInt64() == (ulong)node);
+            if (own.ValueKind != JsonValueKind.Object || shard.GetProperty("state_hash").ValueKind != JsonValueKind.String) continue;
+            result.Add(new ReplicaState(node, shard.GetProperty("id").GetInt32(), shard.GetProperty("leader").GetUInt64(),
+                own.GetProperty("applied_index").GetUInt64(), shard.GetProperty("state_hash").GetString()));
+        }
+
+        return result;
+    }
+
+    /// <summary>The node that <paramref name="asking"/> believes leads <paramref name="shard"/> (0 when unknown).</summary>
+    public async Task<int> LeaderOfAsync(int shard, int asking)
+    {
+        var replicas = await ReplicasAsync(asking);
+        return (int)(replicas?.FirstOrDefault(r => r.Shard == shard)?.Leader ?? 0);
+    }
+
+    public async Task<bool> SnapshotAsync(int node) => await PostAsync(node, "/admin/snapshot", new { });
+
+    public async Task<bool> TransferLeaderAsync(int via, int shard, int to) =>
+        await PostAsync(via, $"/admin/shards/{shard}/transfer-leader", new { to = to.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private static async Task<JsonElement?> TryGetAsync(int node, string path)
+    {
+        try
+        {
+            using var response = await Admin.GetAsync(new Uri(RestUrl(node), path));
+            if (!response.IsSuccessStatusCode) return null;
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> PostAsync(int node, string path, object body)
+    {
+        try
+        {
+            using var response = await Admin.PostAsJsonAsync(new Uri(RestUrl(node), path), body);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Globalization;
+
+namespace RaftCache.Chaos;
+
+/// <summary>
+/// N RaftCache nodes in containers on the host network, node i listening on 127.0.0.(10+i) (REST :5001,
+/// peers :6001), each with its data folder on a host temp dir. Every container carries the label
+/// raftcache-chaos=&lt;run id&gt;; disposal removes them, the data and the partition chain, also after a failure.
+/// </summary>
+public sealed partial class ChaosCluster : IAsyncDisposable
+{
+    public const string LabelKey = "raftcache-chaos";
+    public const int Shards = 4;
+
+    private readonly string _runId;
+    private readonly string _dataRoot;
+    private readonly HashSet<int> _down = [];
+    private readonly HashSet<int> _paused = [];
+    private readonly Lock _lock = new();
+
+    private ChaosCluster(int nodes, string runId)
+    {
+        NodeCount = nodes;
+        _runId = runId;
+        _dataRoot = Directory.CreateTempSubdirectory($"raftcache-chaos-{runId}-").FullName;
+    }
+
+    public int NodeCount { get; }
+
+    public IEnumerable<int> Nodes => Enumerable.Range(1, NodeCount);
+
+    public static string Address(int node) => $"127.0.0.{10 + node}";
+
+    public static Uri RestUrl(int node) => new($"http://{Address(node)}:5001");
+
+    public string Container(int node) => $"raftcache-chaos-{_runId}-n{node}";
+
+    /// <summary>Starts the containers and waits (bounded) until every node is ready.</summary>
+    public static async Task<ChaosCluster> StartAsync(int nodes, string runId)
+    {
+        var cluster = new ChaosCluster(nodes, runId);
+        try
+        {
+            await Partitions.InstallAsync();
+            var initial = string.Join(',', cluster.Nodes.Select(i => $"{i}={Address(i)}:6001"));
+            foreach (var i in cluster.Nodes)
+            {
+                var data = Path.Combine(cluster._dataRoot, $"n{i}");
+                Directory.CreateDirectory(data);
+                await Shell.DockerAsync("run", "-d", "--name", cluster.Container(i), "--label", $"{LabelKey}={runId}",
+                    "--network", "host", "-v", $"{data}:/data", "-e", "RaftCache__RequestTimeoutMs=2000",
+                    ChaosImageFixture.Image, "--id", i.ToString(CultureInfo.InvariantCulture),
+                    "--listen", RestUrl(i).ToString().TrimEnd('/'), "--peer-listen", $"{Address(i)}:6001", "--data-dir", "/data",
+                    "--initial-cluster", initial, "--tick-ms", "50", "--election-ticks", "10", "--shards", Shards.ToString(CultureInfo.InvariantCulture),
+                    "--snapshot-entries", "200", "--default-ttl-seconds", "0");
+            }
+
+            await cluster.WaitReadyAsync(TimeSpan.FromSeconds(90));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Removes every container of any chaos run (by label) and the partition chain.</summary>
+    public static async Task RemoveLeftoversAsync()
+    {
+        var ids = (await Shell.DockerTryAsync("ps", "-aq", "--filter", $"label={LabelKey}")).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (ids.Length > 0) await Shell.DockerTryAsync(["rm", "-f", .. ids]);
+        await Partitions.RemoveAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RemoveLeftoversAsync();
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(_dataRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A container may still hold a file for a moment; the temp dir is harmless.
+            }
+        }
+    }
+
+    /// <summary>Saves `docker logs` of every node into <paramref name="folder"/>.</summary>
+    public async Task SaveLogsAsync(string folder)
+    {
+        foreach (var i in Nodes)
+        {
+            var logs = await Shell.RunAsync("docker", ["logs", "--timestamps", Container(i)], TimeSpan.FromSeconds(60), check: false);
+            await File.WriteAllTextAsync(Path.Combine(folder, $"node{i}.log"), logs.Output + "\n--- stderr ---\n" + logs.Error);
+        }
+    }
+}

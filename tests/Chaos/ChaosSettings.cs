@@ -1,0 +1,45 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+
+namespace RaftCache.Chaos;
+
+/// <summary>
+/// Knobs of a chaos run, read from the environment so long battles need no code change:
+/// RAFTCACHE_CHAOS_SECONDS (fault phase per scenario), RAFTCACHE_CHAOS_NODES (3 or 5; overrides each
+/// scenario's default), RAFTCACHE_CHAOS_REPEAT (runs per scenario, each with a new seed),
+/// RAFTCACHE_CHAOS_SEED (replays one seed), RAFTCACHE_CHAOS_RESULTS (where failed runs are kept).
+/// </summary>
+public static class ChaosSettings
+{
+    public static int FaultSeconds => Int("RAFTCACHE_CHAOS_SECONDS", 40, 5, 3600);
+
+    public static int? Nodes => Environment.GetEnvironmentVariable("RAFTCACHE_CHAOS_NODES") is { Length: > 0 }
+        ? Int("RAFTCACHE_CHAOS_NODES", 3, 3, 5)
+        : null;
+
+    public static int Repeat => Int("RAFTCACHE_CHAOS_REPEAT", 1, 1, 1000);
+
+    public static string RepositoryRoot { get; } = typeof(ChaosSettings).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+    public static string ResultsRoot => Environment.GetEnvironmentVariable("RAFTCACHE_CHAOS_RESULTS") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(RepositoryRoot, "artifacts", "chaos-results");
+
+    /// <summary>The seed of one run: RAFTCACHE_CHAOS_SEED when set (replay), else a fresh random one (always logged).</summary>
+    public static int NextSeed() => Environment.GetEnvironmentVariable("RAFTCACHE_CHAOS_SEED") is { Length: > 0 } text
+        ? int.Parse(text, CultureInfo.InvariantCulture)
+        : RandomNumberGenerator.GetInt32(1, int.MaxValue);
+
+    private static int Int(string name, int fallback, int min, int max)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrEmpty(text)) return fallback;
+        var value = int.Parse(text, CultureInfo.InvariantCulture);
+        if (value < min || value > max) throw new InvalidOperationException($"{name}={value}: must be {min} to {max}");
+        return value;
+    }
+}

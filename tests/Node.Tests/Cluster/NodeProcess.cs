@@ -1,0 +1,92 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace RaftCache.Node.Tests.Cluster;
+
+/// <summary>One real node process (the built RaftCache.Node), its address and its captured log.</summary>
+public sealed class NodeProcess : IDisposable
+{
+    private readonly StringBuilder _log = new();
+    private readonly Lock _gate = new();
+    private Process? _process;
+
+    public NodeProcess(int id, string ip, string dataDir, string initialCluster, IReadOnlyList<string> extraArgs)
+    {
+        Id = id;
+        Ip = ip;
+        DataDir = dataDir;
+        InitialCluster = initialCluster;
+        ExtraArgs = extraArgs;
+    }
+
+    public int Id { get; }
+    public string Ip { get; }
+    public string DataDir { get; }
+    public string InitialCluster { get; }
+    public IReadOnlyList<string> ExtraArgs { get; }
+    public Uri Url => new($"http://{Ip}:5001");
+    public string PeerAddress => $"{Ip}:6001";
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string Log
+    {
+        get
+        {
+            lock (_gate) return _log.ToString();
+        }
+    }
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(NodeProgram).Assembly.Location);
+        foreach (var arg in new[]
+        {
+            "--id", Id.ToString(CultureInfo.InvariantCulture), "--listen", Url.ToString().TrimEnd('/'), "--peer-listen", PeerAddress,
+            "--data-dir", DataDir, "--initial-cluster", InitialCluster,
+        }.Concat(ExtraArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start node {Id}");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: no graceful stop, no leadership transfer, unflushed user-space buffers lost.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill();
+            if (p.WaitForExit(10_000)) p.WaitForExit(); // the parameterless wait also drains the redirected output
+        }
+    }
+
+    /// <summary>SIGTERM: the graceful stop (leaderships handed over first). Waits for the process to exit.</summary>
+    public void Terminate()
+    {
+        if (_process is not { HasExited: false } p) return;
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit(10_000);
+        if (!p.WaitForExit(30_000)) throw new TimeoutException($"node {Id} did not stop within 30 s of SIGTERM");
+        p.WaitForExit(); // drains the redirected output, so Log holds the last lines
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_gate) _log.AppendLine(line);
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+    }
+}

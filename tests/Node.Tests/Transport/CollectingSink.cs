@@ -1,0 +1,25 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Threading.Channels;
+using RaftCache.Node.Transport;
+
+namespace RaftCache.Node.Tests.Transport;
+
+/// <summary>Records deliveries so a test can await them (with a timeout) instead of sleeping.</summary>
+internal sealed class CollectingSink : IPeerMessageSink
+{
+    private readonly Channel<(ulong From, GroupMessage Message)> _received = Channel.CreateUnbounded<(ulong, GroupMessage)>();
+
+    public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
+    {
+        foreach (var message in batch) _received.Writer.TryWrite((fromNode, message));
+    }
+
+    public async Task<(ulong From, GroupMessage Message)> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        return await _received.Reader.ReadAsync(cts.Token);
+    }
+
+    public bool TryTake(out (ulong From, GroupMessage Message) item) => _received.Reader.TryRead(out item);
+}

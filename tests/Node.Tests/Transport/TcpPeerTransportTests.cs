@@ -1,0 +1,145 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using RaftCache.Node.Transport;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Tests.Transport;
+
+public sealed class TcpPeerTransportTests : PeerTransportContract
+{
+    private const ulong ClusterId = 0xC0FFEE;
+
+    protected override async Task<(IPeerTransport Transport, string Address)> StartAsync(ulong nodeId, IPeerMessageSink sink, string? address = null)
+    {
+        var endpoint = address is null ? new IPEndPoint(IPAddress.Loopback, 0) : IPEndPoint.Parse(address);
+        var transport = new TcpPeerTransport(nodeId, ClusterId, endpoint, new PeerLimits(), NullLogger.Instance);
+        await transport.StartAsync(sink, CancellationToken.None);
+        return (transport, transport.LocalEndPoint.ToString());
+    }
+
+    [Fact]
+    public async Task Outgoing_connections_come_from_the_nodes_own_loopback_address()
+    {
+        // Injected: a plain listener on 127.0.0.24 stands in for a peer. Checked: the connection's source is
+        // the sender's own listen address 127.0.0.23, not the kernel's default 127.0.0.1, so partitions by
+        // source address (iptables) cut exactly that node.
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.24"), 0));
+        peer.Listen(1);
+        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Parse("127.0.0.23"), 0), new PeerLimits(), NullLogger.Instance);
+        await sender.StartAsync(new CollectingSink(), CancellationToken.None);
+        sender.SetPeer(2, peer.LocalEndPoint!.ToString()!);
+
+        using var accepted = await peer.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(IPAddress.Parse("127.0.0.23"), ((IPEndPoint)accepted.RemoteEndPoint!).Address);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_sent_after_a_large_snapshot_overtakes_it()
+    {
+        // Injected: a 3 MiB snapshot message on a 1 MiB/s snapshot lane, then a heartbeat. Checked: the heartbeat
+        // arrives first (snapshots have their own connection), and the snapshot arrives intact afterwards.
+        var limits = new PeerLimits { SnapshotBytesPerSecond = 1 << 20 };
+        var sink = new CollectingSink();
+        await using var receiver = new TcpPeerTransport(2, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, NullLogger.Instance);
+        await receiver.StartAsync(sink, CancellationToken.None);
+        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, NullLogger.Instance);
+        await sender.StartAsync(new CollectingSink(), CancellationToken.None);
+        sender.SetPeer(2, receiver.LocalEndPoint.ToString());
+        var data = Enumerable.Range(0, 3 << 20).Select(i => (byte)i).ToArray();
+        var snapshot = new Message
+        {
+            Type = MessageType.Snapshot, From = 1, To = 2, Term = 4,
+            Snapshot = new Snapshot(new SnapshotMetadata(100, 4, new ConfState { Voters = [1, 2, 3] }), data),
+        };
+
+        Assert.True(sender.Send(2, [new GroupMessage(5, snapshot)]));
+        Assert.True(sender.Send(2, [new GroupMessage(5, new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 4, Commit = 100 })]));
+
+        var first = await sink.NextAsync(TimeSpan.FromSeconds(20));
+        var second = await sink.NextAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(MessageType.Heartbeat, first.Message.Message.Type);
+        Assert.Equal(MessageType.Snapshot, second.Message.Message.Type);
+        Assert.Equal(data, second.Message.Message.Snapshot!.Data.ToArray());
+    }
+
+    public static TheoryData<string> HostileStreams => new()
+    {
+        "oversized frame length",
+        "batch before hello",
+        "hello from another cluster",
+        "message claiming another sender",
+        "local Hup message",
+        "garbage payload",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStreams))]
+    public async Task A_hostile_stream_closes_that_connection_and_the_node_keeps_serving_others(string attack)
+    {
+        var sink = new CollectingSink();
+        var (node, address) = await StartAsync(2, sink);
+        var (honest, _) = await StartAsync(1, new CollectingSink());
+        await using (node)
+        await using (honest)
+        {
+            using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await attacker.ConnectAsync(IPEndPoint.Parse(address));
+            await attacker.SendAsync(HostileBytes(attack));
+
+            // Checked: the node closes the attacker's connection (read returns 0 or the socket is reset)...
+            var buffer = new byte[16];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                Assert.Equal(0, await attacker.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
+            }
+            catch (SocketException)
+            {
+            }
+
+            // ...delivered nothing from it, and still serves an honest peer.
+            honest.SetPeer(2, address);
+            honest.Send(2, [new GroupMessage(4, new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 1, Commit = 42 })]);
+            var (from, message) = await sink.NextAsync();
+            Assert.Equal(1UL, from);
+            Assert.Equal(42UL, message.Message.Commit);
+        }
+    }
+
+    private static byte[] HostileBytes(string attack)
+    {
+        var heartbeat = new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 1 };
+        return attack switch
+        {
+            "oversized frame length" => Concat(PeerFrame.EncodeHello(ClusterId, 1), Header(uint.MaxValue, PeerFrameKind.Batch)),
+            "batch before hello" => PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat)]),
+            "hello from another cluster" => PeerFrame.EncodeHello(ClusterId + 1, 1),
+            "message claiming another sender" => Concat(PeerFrame.EncodeHello(ClusterId, 3), PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat)])),
+            "local Hup message" => Concat(PeerFrame.EncodeHello(ClusterId, 1), PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat with { Type = MessageType.Hup })])),
+            "garbage payload" => Concat(PeerFrame.EncodeHello(ClusterId, 1), Header(3, PeerFrameKind.Batch), [0xFF, 0xFF, 0xFF]),
+            _ => throw new ArgumentOutOfRangeException(nameof(attack)),
+        };
+    }
+
+    private static byte[] Header(uint length, PeerFrameKind kind)
+    {
+        var header = new byte[PeerFrame.HeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, length);
+        header[4] = (byte)kind;
+        return header;
+    }
+
+    private static byte[] Concat(params byte[][] parts)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var part in parts) buffer.Write(part);
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,108 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Raft.Tests.Interaction;
+
+namespace RaftCache.Raft.Tests.Paper;
+
+public sealed class ReadAndTransferTests
+{
+    // Raft thesis §6.4, pitfall 2: a leader cut off from the majority never confirms a read.
+    [Fact]
+    public void A_partitioned_leader_never_answers_a_read_index_request()
+    {
+        var env = Clusters.Elected(3);
+        env.Isolate(1);
+        Assert.Equal(ProposeOutcome.Accepted, env[1].Raw.ReadIndex(7).Outcome);
+        for (var i = 0; i < 5; i++)
+        {
+            env.Tick(1, 1);
+            env.Stabilize();
+        }
+
+        Assert.Empty(env[1].ReadStates);
+    }
+
+    // Raft thesis §6.4: confirmed by a heartbeat quorum, at the commit index.
+    [Fact]
+    public void A_leader_answers_a_read_after_a_heartbeat_quorum_at_its_commit_index()
+    {
+        var env = Clusters.Elected(3);
+        env[1].Raw.ReadIndex(7);
+        var rd = env[1].Raw.TakeReady();
+        Assert.Empty(rd.ReadStates);
+        Assert.Equal(2, rd.Messages.Count(m => m.Type == MessageType.Heartbeat && m.Context != 0));
+        env.Messages.AddRange(rd.Messages);
+        env[1].Raw.Advance(rd);
+        env.Stabilize();
+        Assert.Equal(new ReadState(7, env.Status(1).HardState.Commit), Assert.Single(env[1].ReadStates));
+    }
+
+    // Planted bug ReadWithoutReadIndex really answers without confirming leadership.
+    [Fact]
+    public void The_planted_bug_answers_a_read_at_once_even_when_partitioned()
+    {
+        var env = Clusters.Elected(3, 1, new InteractionEnv.NodeOptions { Bugs = PlantedBugs.ReadWithoutReadIndex });
+        env.Isolate(1);
+        env[1].Raw.ReadIndex(7);
+        Assert.Single(env[1].Raw.TakeReady().ReadStates);
+    }
+
+    // Raft thesis §6.4: lease reads are refused without CheckQuorum (configuration validation).
+    [Fact]
+    public void Lease_based_reads_require_check_quorum()
+    {
+        var config = new RaftConfig { Id = 1, Log = new MemoryRaftLog(), Random = new SplitMix64(1), ReadOnlyOption = ReadOnlyOption.LeaseBased, CheckQuorum = false };
+        Assert.Throws<ArgumentException>(() => new RawNode(config));
+    }
+
+    // Raft thesis §3.10, pitfall 15: proposals are refused during a transfer; it is abandoned after an election timeout.
+    [Fact]
+    public void A_transfer_to_an_unreachable_node_is_abandoned_after_an_election_timeout()
+    {
+        var env = Clusters.Elected(3);
+        env.Isolate(3);
+        env[1].Raw.TransferLeadership(3);
+        Assert.Equal(3UL, env.Status(1).LeadTransferee);
+        Assert.Equal(ProposeOutcome.TransferInProgress, env[1].Raw.Propose(Clusters.Bytes("x")).Outcome);
+        env.Tick(1, 10);
+        Assert.Equal(0UL, env.Status(1).LeadTransferee);
+        Assert.Equal(ProposeOutcome.Accepted, env[1].Raw.Propose(Clusters.Bytes("x")).Outcome);
+    }
+
+    // Raft thesis §3.10
+    [Fact]
+    public void A_transfer_to_an_up_to_date_follower_makes_it_leader()
+    {
+        var env = Clusters.Elected(3);
+        env[1].Raw.TransferLeadership(2);
+        env.Stabilize();
+        Assert.Equal(2UL, env.Leader());
+        Assert.Equal(RaftRole.Follower, env.Status(1).SoftState.Role);
+        Assert.Equal(0UL, env.Status(1).LeadTransferee);
+    }
+
+    // Pitfall 20: proposals fail fast when the uncommitted tail exceeds its byte budget.
+    [Fact]
+    public void Proposals_fail_fast_beyond_the_uncommitted_byte_budget_and_when_too_large()
+    {
+        var env = Clusters.Elected(3, 1, new InteractionEnv.NodeOptions { MaxUncommittedBytes = 100 });
+        env.Isolate(1);
+        Assert.Equal(ProposeOutcome.Accepted, env[1].Raw.Propose(new byte[60]).Outcome);
+        Assert.Equal(ProposeOutcome.Accepted, env[1].Raw.Propose(new byte[40]).Outcome);
+        Assert.Equal(ProposeOutcome.UncommittedLimit, env[1].Raw.Propose(new byte[1]).Outcome);
+        Assert.Equal(ProposeOutcome.TooLarge, env[1].Raw.Propose(new byte[(4 << 20) + 1]).Outcome);
+    }
+
+    // Proposals on followers: forwarded with a known leader, refused otherwise.
+    [Fact]
+    public void A_follower_forwards_proposals_to_its_leader()
+    {
+        var env = Clusters.Elected(3);
+        var r = env[2].Raw.Propose(Clusters.Bytes("via 2"));
+        Assert.Equal(new ProposeResult(ProposeOutcome.Forwarded, 0, 0, 1), r);
+        env.Stabilize();
+        Assert.Contains(env[3].Applied, e => e.Type == EntryType.Normal);
+        var fresh = Clusters.Bootstrapped(3);
+        Assert.Equal(ProposeOutcome.NotLeader, fresh[2].Raw.Propose(Clusters.Bytes("nobody")).Outcome);
+    }
+}

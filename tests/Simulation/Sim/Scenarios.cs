@@ -1,0 +1,54 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Raft;
+
+namespace RaftCache.Simulation.Sim;
+
+/// <summary>
+/// Named schedule biases on top of the seed's swarm draw. Each planted bug has one that makes its trigger
+/// likely; the bias changes rates and shapes, never the checks.
+/// </summary>
+public static class Scenarios
+{
+    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership"];
+
+    public static SimOptions Options(string scenario, ulong seed, PlantedBugs bugs = PlantedBugs.None)
+    {
+        var swarm = SimOptions.Swarm(seed, bugs) with { Scenario = scenario };
+        return scenario switch
+        {
+            "swarm" => swarm,
+
+            // Raft Figure 8: leaders come and go before their entries reach a majority; one entry per append
+            // and slow leader fsyncs leave a quorum holding only older-term entries.
+            "figure8" => swarm with
+            {
+                Nodes = 5, CrashRate = 0.03, CrashLeaders = true, DownMaxTicks = 20, PartitionRate = 0.08, IsolateLeaders = true, PartitionMaxTicks = 25,
+                MaxMessageBytes = 1, MaxInflightMessages = 2, FsyncDelayRate = 0.4, AsyncPersist = true, OpRate = 0.6, DropRate = 0.05,
+            },
+
+            // Many crashes while fsyncs lag: whatever was promised before it was durable gets lost.
+            "crashy" => swarm with { CrashRate = 0.05, DownMaxTicks = 15, FsyncDelayRate = 0.5, FsyncMaxDelayTicks = 4, OpRate = 0.5 },
+
+            // Nodes crash right after voting and come back within a few ticks, into elections that split votes.
+            "vote-crash" => swarm with
+            {
+                CrashRate = 0.12, DownMaxTicks = 3, ElectionTicks = 8, HeartbeatTicks = 2, MinDelayTicks = 1, MaxDelayTicks = 4,
+                PartitionRate = 0.03, PartitionMaxTicks = 20, FsyncDelayRate = 0, OpRate = 0.2,
+            },
+
+            // An isolated leader keeps being asked to read while the majority elects and commits without it.
+            "stale-leader" => swarm with
+            {
+                PartitionRate = 0.05, IsolateLeaders = true, PartitionMaxTicks = 60, StickyClients = true, OpRate = 0.6, CrashRate = 0,
+            },
+
+            // Duplicated and widely reordered appends: stale appends arrive after newer ones.
+            "duplicates" => swarm with { DuplicateRate = 0.2, MinDelayTicks = 1, MaxDelayTicks = 8, MaxMessageBytes = 1, OpRate = 0.5 },
+
+            // Frequent membership proposals, whether or not one is pending.
+            "membership" => swarm with { Nodes = 5, MembershipRate = 0.15, OpRate = 0.4 },
+            _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
+        };
+    }
+}

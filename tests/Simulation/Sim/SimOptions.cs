@@ -1,0 +1,133 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using System.Text;
+using RaftCache.Raft;
+
+namespace RaftCache.Simulation.Sim;
+
+/// <summary>
+/// Everything one simulated run is made of. Swarm testing: each seed draws its own mix of faults (some
+/// switched off entirely), so different seeds stress different corners. <see cref="Scenario"/> lets a
+/// test bias the mix (e.g. many crashes) without touching the seed's determinism.
+/// </summary>
+public sealed record SimOptions
+{
+    public required ulong Seed { get; init; }
+    public int Nodes { get; init; } = 3;
+    public int Groups { get; init; } = 1;
+    public int ElectionTicks { get; init; } = 10;
+    public int HeartbeatTicks { get; init; } = 1;
+
+    /// <summary>Ticks of the faulty main phase; the heal-and-check phase follows.</summary>
+    public int MainTicks { get; init; } = 500;
+    public int MinDelayTicks { get; init; } = 1;
+    public int MaxDelayTicks { get; init; } = 3;
+    public double DropRate { get; init; }
+    public double DuplicateRate { get; init; }
+
+    /// <summary>Per-tick probability of starting a partition while none is active.</summary>
+    public double PartitionRate { get; init; }
+    public int PartitionMaxTicks { get; init; } = 40;
+    public double CrashRate { get; init; }
+    public int DownMaxTicks { get; init; } = 30;
+
+    /// <summary>When set, crashes prefer current leaders (Figure-8-like churn).</summary>
+    public bool CrashLeaders { get; init; }
+    public double PauseRate { get; init; }
+    public double FsyncDelayRate { get; init; }
+
+    /// <summary>
+    /// When set, a node keeps stepping messages and ticking while a Ready's fsync is pending (etcd's async
+    /// storage writes); otherwise the whole host loop waits for the fsync.
+    /// </summary>
+    public bool AsyncPersist { get; init; }
+
+    /// <summary>Nodes persist through src/Storage's in-memory WAL twin (and recover from it) instead of the model disk alone.</summary>
+    public bool WalStorage { get; init; } = true;
+
+    /// <summary>Append batching limit handed to the core; 1 means one entry per append message.</summary>
+    public long MaxMessageBytes { get; init; } = 1 << 20;
+    public int MaxInflightMessages { get; init; } = 256;
+    public int FsyncMaxDelayTicks { get; init; } = 4;
+    public double MembershipRate { get; init; }
+    public double TransferRate { get; init; }
+    public double SnapshotRate { get; init; }
+
+    /// <summary>When set, partitions isolate a current leader more often than other shapes.</summary>
+    public bool IsolateLeaders { get; init; }
+    public int Clients { get; init; } = 6;
+    public int Keys { get; init; } = 8;
+
+    /// <summary>Per-tick probability that an idle client starts an operation.</summary>
+    public double OpRate { get; init; } = 0.3;
+    public int OpTimeoutTicks { get; init; } = 40;
+
+    /// <summary>When set, clients read from the node they believe leads (even a stale one) rather than spreading.</summary>
+    public bool StickyClients { get; init; }
+    public PlantedBugs PlantedBugs { get; init; }
+
+    /// <summary>
+    /// The checks that test a Raft rule at the moment it is applied (a vote or append acknowledgement sent
+    /// before it is durable, a leader committing an earlier-term entry). Off, only end-to-end consequences
+    /// (two leaders, lost or changed committed entries, non-linearizable histories) can catch a bug.
+    /// </summary>
+    public bool RuleChecks { get; init; } = true;
+
+    /// <summary>Test-only storage fault: per-tick probability that a node's disk starts acknowledging fsyncs it did not do.</summary>
+    public double LyingDiskRate { get; init; }
+    public string Scenario { get; init; } = "swarm";
+
+    /// <summary>Draws a swarm configuration from <paramref name="seed"/>: each fault kind is on or off, and at what rate.</summary>
+    public static SimOptions Swarm(ulong seed, PlantedBugs bugs = PlantedBugs.None)
+    {
+        var r = new SplitMix64(seed ^ 0x5157_4152_4D00_0000UL);
+        double Maybe(double max, double onProbability = 0.7) => r.NextDouble() < onProbability ? max * (0.2 + 0.8 * r.NextDouble()) : 0;
+        var nodes = r.Next(3) == 0 ? 3 : 5;
+        return new SimOptions
+        {
+            Seed = seed,
+            Nodes = nodes,
+            Groups = 1 + r.Next(3),
+            ElectionTicks = 8 + 2 * r.Next(3),
+            HeartbeatTicks = 1 + r.Next(2),
+            MainTicks = 800 + r.Next(800),
+            MinDelayTicks = 1,
+            MaxDelayTicks = 1 + r.Next(4),
+            DropRate = Maybe(0.12),
+            DuplicateRate = Maybe(0.08),
+            PartitionRate = Maybe(0.03),
+            PartitionMaxTicks = 20 + r.Next(60),
+            CrashRate = Maybe(0.02),
+            DownMaxTicks = 10 + r.Next(40),
+            CrashLeaders = r.Next(3) == 0,
+            PauseRate = Maybe(0.01, 0.5),
+            FsyncDelayRate = Maybe(0.3, 0.6),
+            FsyncMaxDelayTicks = 1 + r.Next(5),
+            AsyncPersist = r.Next(2) == 0,
+            MaxMessageBytes = r.Next(3) switch { 0 => 1, 1 => 256, _ => 1 << 20 },
+            MaxInflightMessages = r.Next(2) == 0 ? 2 : 256,
+            MembershipRate = nodes == 5 ? Maybe(0.03, 0.6) : 0,
+            TransferRate = Maybe(0.01, 0.5),
+            SnapshotRate = Maybe(0.02, 0.6),
+            IsolateLeaders = r.Next(2) == 0,
+            Clients = 4 + r.Next(4),
+            Keys = 4 + r.Next(6),
+            OpRate = 0.1 + 0.4 * r.NextDouble(),
+            StickyClients = r.Next(2) == 0,
+            PlantedBugs = bugs,
+        };
+    }
+
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"seed={Seed} scenario={Scenario} nodes={Nodes} groups={Groups} election={ElectionTicks} heartbeat={HeartbeatTicks} ticks={MainTicks}");
+        text.Append(CultureInfo.InvariantCulture, $" delay=[{MinDelayTicks},{MaxDelayTicks}] drop={DropRate:F3} dup={DuplicateRate:F3}");
+        text.Append(CultureInfo.InvariantCulture, $" partition={PartitionRate:F3}/{PartitionMaxTicks}t{(IsolateLeaders ? "(leaders)" : "")}");
+        text.Append(CultureInfo.InvariantCulture, $" crash={CrashRate:F3}/{DownMaxTicks}t{(CrashLeaders ? "(leaders)" : "")} pause={PauseRate:F3}");
+        text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t{(AsyncPersist ? "(async)" : "")} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
+        text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(WalStorage ? " storage=wal" : " storage=model")}{(RuleChecks ? "" : " rule-checks=off")}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,104 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Raft;
+using static RaftCache.Storage.Tests.TestData;
+
+namespace RaftCache.Storage.Tests;
+
+public sealed class LimitAndModeTests
+{
+    [Fact]
+    public void The_unsafe_no_fsync_mode_never_fsyncs_and_so_loses_acknowledged_records_in_a_crash()
+    {
+        using var wal = new MemoryWal(WalOptions.ForTests with { UnsafeSkipFsync = true });
+        var syncs = wal.Disk.FileSyncCount;
+        wal.StageEntries(1, Entries(1, 5, 1));
+        var sequence = wal.Sync();
+
+        Assert.Equal(syncs, wal.Disk.FileSyncCount);
+        Assert.True(wal.DurableSequence >= sequence); // it claims durability it does not have: that is the trade-off
+        wal.Crash();
+        Assert.False(wal.Restart().TryGetValue(1, out var state) && state.LastIndex > 0);
+    }
+
+    [Fact]
+    public void Staging_more_than_the_staged_bytes_limit_without_a_sync_throws()
+    {
+        using var wal = new MemoryWal(WalOptions.ForTests with { MaxStagedBytes = 20_000 });
+        wal.StageEntries(1, Entries(1, 10, 1, 1000));
+
+        var error = Assert.Throws<InvalidOperationException>(() => wal.StageEntries(1, Entries(11, 30, 1, 1000)));
+
+        Assert.Contains("MaxStagedBytes", error.Message);
+        Assert.Equal(10UL, wal.GetGroup(1)!.LastIndex); // the refused batch left no partial records behind
+        wal.Sync();
+        wal.StageEntries(1, Entries(11, 20, 1, 1000)); // room again after the sync
+    }
+
+    [Fact]
+    public void Entries_already_covered_by_the_durable_snapshot_are_skipped_not_rewritten()
+    {
+        using var wal = new MemoryWal();
+        wal.StageEntries(1, Entries(1, 5, 1));
+        wal.StageHardState(1, new HardState(1, 1, 5));
+        WriteSnapshot(wal, 1, Snapshot(5, 1), [5]);
+        wal.StageEntries(1, Entries(3, 8, 1));
+        wal.Sync();
+
+        var state = wal.Restart()[1];
+
+        Assert.Equal([1UL, 2, 3, 4, 5, 6, 7, 8], Indexes(state));
+        Assert.Equal([6UL, 7, 8], state.EntriesAfterSnapshot.Select(e => e.Index));
+    }
+
+    [Fact]
+    public void More_groups_than_the_group_limit_are_refused()
+    {
+        using var wal = new MemoryWal(WalOptions.ForTests with { MaxGroups = 2 });
+        wal.StageHardState(1, new HardState(1, 0, 0));
+        wal.StageHardState(2, new HardState(1, 0, 0));
+
+        var error = Assert.Throws<InvalidOperationException>(() => wal.StageHardState(3, new HardState(1, 0, 0)));
+
+        Assert.Contains("MaxGroups", error.Message);
+    }
+
+    [Fact]
+    public void A_batch_of_entries_over_the_per_record_limits_is_split_and_recovers_whole()
+    {
+        using var wal = new MemoryWal(WalOptions.ForTests with { MaxEntriesPerRecord = 7 });
+        wal.StageEntries(1, Entries(1, 100, 1, 500)); // 7 entries per record, and ~16 KiB records: many records
+        wal.Sync();
+
+        var state = wal.Restart()[1];
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (ulong)i), Indexes(state));
+    }
+
+    [Fact]
+    public void Invalid_options_are_rejected_when_opening()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryWal(new WalOptions { SegmentBytes = 1024 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryWal(new WalOptions { SegmentBytes = 8192, MaxRecordBytes = 8192 }));
+    }
+
+    [Fact]
+    public void Proposers_on_many_threads_staging_while_others_sync_all_find_their_records_durable()
+    {
+        using var wal = new MemoryWal(WalOptions.ForTests with { MaxSealedSegments = 1000 });
+        Parallel.For(1, 9, new ParallelOptions { MaxDegreeOfParallelism = 8 }, group =>
+        {
+            for (ulong i = 1; i <= 100; i++)
+            {
+                var ticket = wal.StageEntries((ulong)group, Entries(i, i, 1, 50, (ulong)group));
+                wal.Sync();
+                Assert.True(wal.DurableSequence >= ticket, $"group {group} entry {i}: sync returned before covering its stage");
+            }
+        });
+
+        wal.Crash(); // nothing unsynced may be needed: every stage was covered by a sync that returned
+        var recovered = wal.Restart();
+
+        for (ulong g = 1; g <= 8; g++) Assert.Equal(Enumerable.Range(1, 100).Select(i => (ulong)i), Indexes(recovered[g]));
+    }
+}
