@@ -1,7 +1,5 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Diagnostics;
-
 namespace RaftCache.Chaos;
 
 /// <summary>The verdict on one history: linearizable, or the first key that is not (or whose search ran out of time).</summary>
@@ -13,12 +11,12 @@ public sealed record RegisterVerdict(bool Ok, bool TimedOut, string? Key, int Ke
 }
 
 /// <summary>
-/// Per-key linearizability of chaos histories against <see cref="RegisterModel"/>: Wing &amp; Gong's search with
-/// Lowe's memoisation (reliability.md §2). This adapter exists because tests/Checker's model counts versions
-/// itself, while the product's versions are Raft log indexes. Failed operations are dropped (never applied), as
-/// are indeterminate reads; indeterminate writes stay open until the end (return = +inf).
+/// Per-key linearizability of chaos histories: tests/Checker's search (Wing &amp; Gong with Lowe's memoisation,
+/// reliability.md §2) against <see cref="RegisterModel"/>, whose versions are the product's Raft log indexes.
+/// Failed operations are dropped (never applied), as are indeterminate reads; indeterminate writes stay open
+/// until the end (return = +inf).
 /// </summary>
-public static partial class RegisterChecker
+public static class RegisterChecker
 {
     public static RegisterVerdict Check(IEnumerable<ChaosOp> history, TimeSpan budgetPerKey)
     {
@@ -33,22 +31,12 @@ public static partial class RegisterChecker
         // Keys are independent (Herlihy-Wing locality); two workers match the two cores.
         Parallel.For(0, byKey.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
         {
-            var ops = byKey[i].ToArray();
-            var search = new Search(ops);
-            var clock = Stopwatch.StartNew();
-            var outcome = search.Run(() => clock.Elapsed > budgetPerKey);
-            results[i] = outcome == Outcome.Linearizable
+            var result = RaftCache.Checker.LinearizabilityChecker.CheckKey(byKey[i].ToArray(), RegisterModel.Instance, budgetPerKey);
+            results[i] = result.IsLinearizable
                 ? null
-                : new RegisterVerdict(false, outcome == Outcome.TimedOut, byKey[i].Key, byKey.Length, total, search.Explain(outcome == Outcome.TimedOut));
+                : new RegisterVerdict(false, result.TimedOut, byKey[i].Key, byKey.Length, total, result.Explanation);
         });
 
         return results.FirstOrDefault(r => r is not null) ?? new RegisterVerdict(true, false, null, byKey.Length, total, "");
-    }
-
-    private enum Outcome
-    {
-        Linearizable,
-        NotLinearizable,
-        TimedOut,
     }
 }

@@ -8,8 +8,19 @@ namespace RaftCache.Chaos;
 /// same as "the value is the one read with v": the product's versions need no counter in the model. Version
 /// consistency (one version per value: no duplicate apply) is checked apart, in <see cref="HistoryChecks"/>.
 /// </summary>
-public static class RegisterModel
+public sealed class RegisterModel : RaftCache.Checker.ISequentialSpec<ChaosOp, string?>
 {
+    public static readonly RegisterModel Instance = new();
+
+    public string? Initial => null;
+
+    /// <summary>Failed operations are dropped before checking; indeterminate ones stay open until the end.</summary>
+    public long CallTime(ChaosOp op) => op.Call;
+
+    public long? ReturnTime(ChaosOp op) => op.Outcome == OpOutcome.Indeterminate ? null : op.Return;
+
+    bool RaftCache.Checker.ISequentialSpec<ChaosOp, string?>.Step(string? state, ChaosOp op, out string? next) => Step(state, op, out next);
+
     /// <summary>Applies <paramref name="op"/>; false when its recorded answer is impossible in <paramref name="state"/>.</summary>
     public static bool Step(string? state, ChaosOp op, out string? next)
     {

@@ -17,21 +17,24 @@ public static partial class LinearizabilityChecker
     }
 
     /// <summary>The search state of one key: list of events, linearized set, backtracking stack and memo.</summary>
-    private sealed class Search
+    private sealed class Search<TOp, TState>
     {
-        private readonly IReadOnlyList<KvOperation> _ops;
+        private readonly IReadOnlyList<TOp> _ops;
+        private readonly ISequentialSpec<TOp, TState> _spec;
         private readonly Event _head = new() { Op = -1 };
         private readonly Bitset _linearized;
-        private readonly Stack<(Event Call, KvState State)> _stack = new();
-        private readonly HashSet<MemoKey> _memo = [];
-        private KvState _state = KvState.Initial;
+        private readonly Stack<(Event Call, TState State)> _stack = new();
+        private readonly HashSet<(Bitset Linearized, TState State)> _memo = [];
+        private TState _state;
         private List<int> _longest = [];
-        private KvState _longestState = KvState.Initial;
+        private TState _longestState;
         private int _blockedOp = -1;
 
-        public Search(IReadOnlyList<KvOperation> ops)
+        public Search(IReadOnlyList<TOp> ops, ISequentialSpec<TOp, TState> spec)
         {
             _ops = ops;
+            _spec = spec;
+            _state = _longestState = spec.Initial;
             _linearized = new Bitset(ops.Count);
             BuildList();
         }
@@ -46,10 +49,11 @@ public static partial class LinearizabilityChecker
                 if ((++steps & 1023) == 0 && outOfBudget()) return Verdict.TimedOut;
                 if (entry!.IsCall)
                 {
-                    if (KvModel.Step(_state, _ops[entry.Op], out var next))
+                    if (_spec.Step(_state, _ops[entry.Op], out var next))
                     {
+                        // Lowe's memo: the same set of linearized operations leading to the same state was tried already.
                         var candidate = _linearized.With(entry.Op);
-                        if (_memo.Add(new MemoKey(candidate, next)))
+                        if (_memo.Add((candidate, next)))
                         {
                             _stack.Push((entry, _state));
                             _state = next;
@@ -87,7 +91,7 @@ public static partial class LinearizabilityChecker
         {
             var text = new StringBuilder();
             text.Append(timedOut ? "search exceeded its time budget; " : "no linearization exists; ");
-            text.Append($"longest prefix linearized {_longest.Count} of {_ops.Count} operations, ending in state {_longestState}");
+            text.Append($"longest prefix linearized {_longest.Count} of {_ops.Count} operations, ending in state {_longestState?.ToString() ?? "absent"}");
             foreach (var op in _longest.Skip(Math.Max(0, _longest.Count - 4))) text.Append($"\n    ... {_ops[op]}");
             if (_blockedOp >= 0) text.Append($"\n  cannot be placed: {_ops[_blockedOp]}");
             var open = Enumerable.Range(0, _ops.Count).Where(i => !_longest.Contains(i)).Take(6);
@@ -110,10 +114,10 @@ public static partial class LinearizabilityChecker
                 var call = new Event { Op = i, IsCall = true };
                 var ret = new Event { Op = i, IsCall = false, Match = call };
                 call.Match = ret;
-                var end = _ops[i].Outcome == KvOutcome.Indeterminate ? long.MaxValue : _ops[i].ReturnTime;
+                var end = _spec.ReturnTime(_ops[i]) ?? long.MaxValue;
 
                 // Calls sort before returns at equal times: closed intervals, so touching operations overlap.
-                events.Add((_ops[i].CallTime, 0, call));
+                events.Add((_spec.CallTime(_ops[i]), 0, call));
                 events.Add((end, 1, ret));
             }
 
@@ -146,7 +150,4 @@ public static partial class LinearizabilityChecker
             call.Next!.Prev = call;
         }
     }
-
-    /// <summary>Lowe's memo key: the set of linearized operations plus the model state they led to.</summary>
-    private readonly record struct MemoKey(Bitset Linearized, KvState State);
 }

@@ -30,17 +30,20 @@ public static partial class LinearizabilityChecker
     }
 
     /// <summary>Checks the operations of one key (all must name the same key).</summary>
-    public static CheckResult CheckKey(IReadOnlyList<KvOperation> ops, TimeSpan budget)
+    public static CheckResult CheckKey(IReadOnlyList<KvOperation> ops, TimeSpan budget) =>
+        CheckKey(ops, KvSpec.Instance, budget) with { Key = ops.Count > 0 ? ops[0].Key : null };
+
+    /// <summary>Checks one key's operations against any sequential specification (the chaos tests' register, for one).</summary>
+    public static CheckResult CheckKey<TOp, TState>(IReadOnlyList<TOp> ops, ISequentialSpec<TOp, TState> spec, TimeSpan budget)
     {
         if (ops.Count == 0) return new CheckResult { IsLinearizable = true };
-        var search = new Search(ops);
+        var search = new Search<TOp, TState>(ops, spec);
         var clock = Stopwatch.StartNew();
         var verdict = search.Run(() => clock.Elapsed > budget);
         return new CheckResult
         {
             IsLinearizable = verdict == Verdict.Linearizable,
             TimedOut = verdict == Verdict.TimedOut,
-            Key = ops[0].Key,
             KeysChecked = 1,
             OperationsChecked = ops.Count,
             Explanation = verdict == Verdict.Linearizable ? "" : search.Explain(verdict == Verdict.TimedOut),

@@ -63,6 +63,9 @@ public sealed class NodeOptions
     /// <summary>Entries after which a shard replica snapshots itself and compacts its log.</summary>
     public int SnapshotEntries { get; set; } = 10_000;
 
+    /// <summary>Bytes of log after which a replica snapshots even sooner, so the WAL stays reclaimable with large values.</summary>
+    public long SnapshotLogBytes { get; set; } = 16L << 20;
+
     /// <summary>
     /// UNSAFE: acknowledge writes before they are fsync'd. Gives up the promise that an acknowledged write
     /// survives the loss of nodes; off by default and never set by the dev cluster.

@@ -45,6 +45,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         Range(errors, "RequestTimeoutMs", options.RequestTimeoutMs, 100, 600_000);
         if (options.MaxMemoryBytesPerShard <= 0) errors.Add("MaxMemoryBytesPerShard: must be positive");
         Range(errors, "SnapshotEntries", options.SnapshotEntries, 10, 10_000_000);
+        Range(errors, "SnapshotLogBytes", options.SnapshotLogBytes, 1 << 16, 1L << 34);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -111,6 +111,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         ElectionTicks = options.ElectionTicks,
         HeartbeatTicks = options.HeartbeatTicks,
         SnapshotEntries = options.SnapshotEntries,
+        SnapshotLogBytes = options.SnapshotLogBytes,
         SnapshotCatchUpEntries = Math.Max(1, options.SnapshotEntries / 5),
         RandomSeed = (ulong)Random.Shared.NextInt64(),
     };

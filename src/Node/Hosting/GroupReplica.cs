@@ -47,6 +47,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
 
     public ulong SnapshotIndex { get; set; }
 
+    /// <summary>Bytes of entries applied since the last snapshot was captured (a trigger besides the entry count).</summary>
+    public long BytesSinceSnapshot { get; set; }
+
     /// <summary>True while a snapshot of this group is being written in the background.</summary>
     public bool SnapshotInProgress { get; set; }
 

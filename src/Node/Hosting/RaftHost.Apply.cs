@@ -13,6 +13,7 @@ public sealed partial class RaftHost
         {
             // Entries a restored snapshot already covers are not applied twice.
             if (entry.Index <= stateMachine.AppliedIndex) continue;
+            replica.BytesSinceSnapshot += entry.SizeBytes;
             object? result = null;
             switch (entry.Type)
             {
@@ -72,11 +73,12 @@ public sealed partial class RaftHost
     {
         var applied = replica.StateMachine.AppliedIndex;
         if (replica.SnapshotInProgress || applied <= replica.SnapshotIndex) return;
-        if (!force && applied - replica.SnapshotIndex < (ulong)_options.SnapshotEntries) return;
+        if (!force && applied - replica.SnapshotIndex < (ulong)_options.SnapshotEntries && replica.BytesSinceSnapshot < _options.SnapshotLogBytes) return;
         if (!replica.Log.TryGetTerm(applied, out var term)) return;
         var metadata = new SnapshotMetadata(applied, term, replica.ConfState);
         var data = replica.StateMachine.Snapshot();
         replica.SnapshotInProgress = true;
+        replica.BytesSinceSnapshot = 0;
         var groupId = replica.GroupId;
         _ = Task.Run(() =>
         {

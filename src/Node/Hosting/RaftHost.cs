@@ -19,6 +19,13 @@ public sealed record HostOptions
     /// <summary>Applied entries after which a group snapshots itself and compacts its log.</summary>
     public int SnapshotEntries { get; init; } = 10_000;
 
+    /// <summary>
+    /// Bytes of applied entries after which a group snapshots even before <see cref="SnapshotEntries"/>: with large
+    /// values an entry count alone lets a group's live log grow until the WAL must carry it forward into new
+    /// segments (rewriting it on the loop). Bounding it by bytes keeps old segments reclaimable.
+    /// </summary>
+    public long SnapshotLogBytes { get; init; } = 16L << 20;
+
     /// <summary>Entries kept behind a snapshot so a slightly lagging follower catches up from the log, not a snapshot.</summary>
     public int SnapshotCatchUpEntries { get; init; } = 2_000;
 
