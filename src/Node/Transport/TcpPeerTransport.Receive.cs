@@ -28,9 +28,11 @@ public sealed partial class TcpPeerTransport
     // One accepted connection: a hello, then batch frames until the peer closes or breaks the protocol.
     private async Task ReceiveAsync(Socket socket, IPeerMessageSink sink)
     {
-        var remote = socket.RemoteEndPoint;
+        System.Net.EndPoint? remote = null;
         try
         {
+            // Inside the try: the transport may be disposing (and closing this socket) as the connection arrives.
+            remote = socket.RemoteEndPoint;
             await using var stream = new NetworkStream(socket, ownsSocket: true);
             var header = new byte[PeerFrame.HeaderBytes];
             ulong from;
