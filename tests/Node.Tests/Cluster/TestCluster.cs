@@ -20,11 +20,17 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var cluster = Interlocked.Increment(ref _nextCluster) + (Environment.ProcessId % 50) * 4;
         _root = Directory.CreateTempSubdirectory("raftcache-nodes-").FullName;
-        var ips = Enumerable.Range(1, size).Select(i => $"127.1.{cluster % 250}.{i}").ToArray();
+        var ips = Enumerable.Range(1, size).Select(i => $"{Net}.{cluster % 250}.{i}").ToArray();
         var initial = string.Join(',', ips.Select((ip, i) => $"{i + 1}={ip}:6001"));
         Nodes = ips.Select((ip, i) => new NodeProcess(i + 1, ip, Path.Combine(_root, $"node-{i + 1}"), initial, extraArgs)).ToArray();
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
     }
+
+    /// <summary>
+    /// First two octets of the node addresses (default 127.1). Two checkouts testing side by side on one machine
+    /// set RAFTCACHE_TEST_NET (e.g. 127.2) so their clusters never share an address.
+    /// </summary>
+    public static string Net { get; } = Environment.GetEnvironmentVariable("RAFTCACHE_TEST_NET") is { Length: > 0 } net ? net : "127.1";
 
     public IReadOnlyList<NodeProcess> Nodes { get; }
 
