@@ -32,6 +32,8 @@ public static class NodeProgram
         ["--max-value-bytes"] = "RaftCache:MaxValueBytes",
         ["--snapshot-entries"] = "RaftCache:SnapshotEntries",
         ["--request-timeout-ms"] = "RaftCache:RequestTimeoutMs",
+        ["--down-after-seconds"] = "RaftCache:DownAfterSeconds",
+        ["--max-moves"] = "RaftCache:MaxConcurrentMoves",
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -101,6 +103,7 @@ public static class NodeProgram
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<RequestMetrics>();
         services.AddHttpClient(SelfClient).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen));
+        services.AddHttpClient(MembersEndpoints.JoinClient, c => c.Timeout = TimeSpan.FromSeconds(5)).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen));
         services.AddProblemDetails();
         services.AddOpenApi(o =>
         {
@@ -144,13 +147,17 @@ public static class NodeProgram
 
     public const string Usage = """
         usage: raftcache dev [--nodes 3] [--data-dir DIR] [--fresh]      start a local cluster of node processes
-               raftcache --id N --listen URL --peer-listen HOST:PORT --data-dir DIR (--initial-cluster ID=HOST:PORT,... | --join URL)
+               raftcache --id N --listen URL --peer-listen HOST:PORT --data-dir DIR --initial-cluster ID=HOST:PORT,...
+               raftcache [--id N] --listen URL --peer-listen HOST:PORT --data-dir DIR --join MEMBER-URL   (then POST /admin/members on a member)
         options (also RAFTCACHE__<Key> environment variables and appsettings.json section "RaftCache"):
           --id N                    this node's id (positive, never reused)
           --listen URL              REST endpoint, e.g. http://127.0.0.1:5001
           --peer-listen HOST:PORT   Raft peer endpoint, e.g. 127.0.0.1:6001
           --data-dir DIR            write-ahead log and snapshots
           --initial-cluster LIST    founding members, e.g. 1=127.0.0.1:6001,2=127.0.0.1:6002,3=127.0.0.1:6003
+          --join URL                start empty and wait to be added to the cluster of this member
+          --down-after-seconds N    unreachable this long, a member's replicas are re-created elsewhere (default 30)
+          --max-moves N             shards moving replicas at the same time, cluster-wide (default 2)
           --shards N                shards at bootstrap (default 16)
           --replication-factor N    replicas per shard (default 3)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,

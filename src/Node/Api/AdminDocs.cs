@@ -56,9 +56,4 @@ internal static class AdminDocs
             [409] = "The member holds no replica of the shard.",
             [503] = "Leadership did not move within the timeout.",
         });
-
-    public static readonly EndpointDoc Members = new(
-        "Membership changes (not in this build)",
-        "Adding, inspecting and removing members at runtime is not available in this build: it answers 501.",
-        Errors: new Dictionary<int, string> { [501] = "Not available in this build." });
 }

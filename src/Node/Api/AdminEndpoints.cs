@@ -6,7 +6,7 @@ using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
 
-/// <summary>The admin API of API.md that this build serves: cluster view, keys, flush, snapshots, leader transfer.</summary>
+/// <summary>The admin API of API.md: cluster view, members, keys, flush, snapshots, leader transfer.</summary>
 public static partial class AdminEndpoints
 {
     public const int MaxKeysPerPage = 1000;
@@ -21,13 +21,8 @@ public static partial class AdminEndpoints
         admin.MapDelete("/shards/{id:int}/keys", FlushShardAsync).WithName("FlushShard").WithDocs(AdminDocs.FlushShard);
         admin.MapPost("/snapshot", SnapshotAsync).WithName("Snapshot").WithDocs(AdminDocs.Snapshot);
         admin.MapPost("/shards/{id:int}/transfer-leader", TransferLeaderAsync).WithName("TransferLeader").WithDocs(AdminDocs.TransferLeader);
-        admin.MapPost("/members", NotInThisBuild).WithName("AddMember").WithDocs(AdminDocs.Members);
-        admin.MapGet("/members/{id}", NotInThisBuild).WithName("GetMember").WithDocs(AdminDocs.Members);
-        admin.MapDelete("/members/{id}", NotInThisBuild).WithName("RemoveMember").WithDocs(AdminDocs.Members);
+        admin.MapMembers();
     }
-
-    private static IResult NotInThisBuild() => Problems.Problem(501, "Not implemented", "not-implemented",
-        "Adding and removing members at runtime is not available in this build yet; the cluster is founded with --initial-cluster.");
 
     private static async Task<IResult> ClusterAsync(CacheNode node) => TypedResults.Ok(ClusterView.Of(node, await node.ReplicaStatusAsync()));
 

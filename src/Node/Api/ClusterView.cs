@@ -5,13 +5,19 @@ using RaftCache.Node.Hosting;
 
 namespace RaftCache.Node.Api;
 
-/// <summary>GET /admin/cluster as this node sees it: members, every shard (with detail for the replicas it holds) and the metadata group.</summary>
+/// <summary>
+/// GET /admin/cluster as this node sees it: members, every shard (with detail for the replicas it holds), the
+/// metadata group's leader, shard moves in progress, learners catching up in shards this node leads, removed ids.
+/// </summary>
 public sealed record ClusterView(
     [property: JsonPropertyName("node_id")] ulong NodeId,
     [property: JsonPropertyName("cluster_id")] string ClusterId,
     [property: JsonPropertyName("metadata_leader")] ulong MetadataLeader,
     [property: JsonPropertyName("members")] IReadOnlyList<MemberView> Members,
-    [property: JsonPropertyName("shards")] IReadOnlyList<ShardView> Shards)
+    [property: JsonPropertyName("shards")] IReadOnlyList<ShardView> Shards,
+    [property: JsonPropertyName("moves")] IReadOnlyList<MoveView> Moves,
+    [property: JsonPropertyName("learners")] IReadOnlyList<LearnerView> Learners,
+    [property: JsonPropertyName("removed_members")] IReadOnlyList<ulong> RemovedMembers)
 {
     public static ClusterView Of(CacheNode node, IReadOnlyList<ReplicaStatus> replicas)
     {
@@ -22,7 +28,7 @@ public sealed record ClusterView(
             m.Id,
             m.RestUrl,
             m.PeerAddress,
-            m.State.ToString().ToLowerInvariant(),
+            MembersEndpoints.StateOf(node, m),
             m.Id == node.NodeId ? DateTimeOffset.UtcNow : heard.TryGetValue(m.Id, out var at) ? at : null)).ToArray();
         var shards = Enumerable.Range(1, node.Shards.ShardCount).Select(id =>
         {
@@ -33,7 +39,10 @@ public sealed record ClusterView(
                 : new ShardView(id, [first, last], 0, 0, placement.IsDefault ? [] : placement.Select(r => new ReplicaView(r, "unknown", 0, 0, null, null)).ToArray(), null, null, null, null);
         }).ToArray();
         return new ClusterView(node.NodeId, record.ClusterId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
-            byGroup.TryGetValue(CacheNode.MetadataGroup, out var metadata) ? metadata.Raft.SoftState.Leader : 0, members, shards);
+            byGroup.TryGetValue(CacheNode.MetadataGroup, out var metadata) ? metadata.Raft.SoftState.Leader : 0, members, shards,
+            record.Targets.Select(t => new MoveView(t.Key, record.Placement.GetValueOrDefault(t.Key, []), t.Value)).ToArray(),
+            node.LearnersLedHere(),
+            record.RemovedIds.ToArray());
     }
 }
 

@@ -67,6 +67,16 @@ public sealed class NodeOptions
     public long SnapshotLogBytes { get; set; } = 16L << 20;
 
     /// <summary>
+    /// Seconds a member may stay unreachable from the metadata leader before its replicas are re-created on
+    /// other members. Short enough to restore redundancy, long enough that a restart or a missed heartbeat
+    /// never moves data.
+    /// </summary>
+    public int DownAfterSeconds { get; set; } = 30;
+
+    /// <summary>Shards whose replicas may be moving at the same time, cluster-wide (bounds the extra load of rebalancing).</summary>
+    public int MaxConcurrentMoves { get; set; } = 2;
+
+    /// <summary>
     /// UNSAFE: acknowledge writes before they are fsync'd. Gives up the promise that an acknowledged write
     /// survives the loss of nodes; off by default and never set by the dev cluster.
     /// </summary>

@@ -10,7 +10,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
         var errors = new List<string>();
-        if (options.Id == 0) errors.Add("--id: required, a positive integer unique in the cluster");
+        if (options.Id == 0 && options.Join is null) errors.Add("--id: required, a positive integer unique in the cluster (optional only with --join)");
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
             errors.Add($"--listen: '{options.Listen}' is not an http(s) URL such as http://127.0.0.1:5001");
         if (!IsHostPort(options.PeerListen)) errors.Add($"--peer-listen: '{options.PeerListen}' is not host:port such as 127.0.0.1:6001");
@@ -46,6 +46,8 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.MaxMemoryBytesPerShard <= 0) errors.Add("MaxMemoryBytesPerShard: must be positive");
         Range(errors, "SnapshotEntries", options.SnapshotEntries, 10, 10_000_000);
         Range(errors, "SnapshotLogBytes", options.SnapshotLogBytes, 1 << 16, 1L << 34);
+        Range(errors, "DownAfterSeconds", options.DownAfterSeconds, 1, 86_400);
+        Range(errors, "MaxConcurrentMoves", options.MaxConcurrentMoves, 1, 1000);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

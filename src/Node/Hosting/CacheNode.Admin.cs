@@ -11,7 +11,7 @@ public sealed record ReplicaStatus(ulong GroupId, RaftStatus Raft, ulong Snapsho
 public sealed partial class CacheNode
 {
     /// <summary>Status of every replica on this node, taken on the host loop so each is consistent.</summary>
-    public Task<IReadOnlyList<ReplicaStatus>> ReplicaStatusAsync() => Host.InvokeAsync<IReadOnlyList<ReplicaStatus>>(() =>
+    public Task<IReadOnlyList<ReplicaStatus>> ReplicaStatusAsync() => _host is null ? Task.FromResult<IReadOnlyList<ReplicaStatus>>([]) : Host.InvokeAsync<IReadOnlyList<ReplicaStatus>>(() =>
         Host.Replicas.OrderBy(r => r.GroupId).Select(r =>
         {
             var (keys, bytes, hash) = r.StateMachine is CacheGroupStateMachine cache
@@ -20,13 +20,16 @@ public sealed partial class CacheNode
             return new ReplicaStatus(r.GroupId, r.Node.Status(), r.SnapshotIndex, keys, bytes, hash, r.LeaderChanges);
         }).ToArray());
 
-    public IReadOnlyDictionary<ulong, DateTimeOffset> LastHeard => Host.LastHeard;
+    public IReadOnlyDictionary<ulong, DateTimeOffset> LastHeard => _host?.LastHeard ?? (IReadOnlyDictionary<ulong, DateTimeOffset>)new Dictionary<ulong, DateTimeOffset>();
 
     /// <summary>True when this node is a member and every group it holds a replica of knows its leader.</summary>
     public (bool Ready, IReadOnlyList<string> Reasons) Readiness()
     {
         var reasons = new List<string>();
-        if (!_metadata.Current.Members.ContainsKey(_options.Id)) reasons.Add("not (yet) a member in the cluster record");
+        if (_host is null) return (false, [$"waiting to be added to a cluster: on any member, POST /admin/members {{\"address\": \"{_options.Listen}\"}}"]);
+        var record = _metadata.Current;
+        if (record.RemovedIds.Contains(_options.Id)) reasons.Add($"node {_options.Id} was removed from the cluster: wipe its data folder and add it again");
+        else if (!record.Members.ContainsKey(_options.Id)) reasons.Add("not (yet) a member in the cluster record");
         foreach (var replica in Host.Replicas)
         {
             if (replica.Leader == 0) reasons.Add(replica.GroupId == MetadataGroup ? "metadata group has no leader" : $"shard {replica.GroupId} has no leader");
@@ -72,7 +75,7 @@ public sealed partial class CacheNode
     /// <summary>Keys of one shard's local replica, page by page, in a stable order.</summary>
     public KeyPage? ListKeys(int shard, ReadOnlySpan<byte> cursor, bool hasCursor, int limit)
     {
-        if (Host.TryGetReplica((ulong)shard)?.StateMachine is not CacheGroupStateMachine cache) return null;
+        if (_host?.TryGetReplica((ulong)shard)?.StateMachine is not CacheGroupStateMachine cache) return null;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var cursorCopy = cursor.ToArray();
         return cache.Read(c => c.ListKeys(cursorCopy, hasCursor, limit, now));

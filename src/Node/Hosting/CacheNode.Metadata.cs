@@ -8,12 +8,13 @@ namespace RaftCache.Node.Hosting;
 
 public sealed partial class CacheNode
 {
-    /// <summary>Ticks between housekeeping rounds (bootstrap record, address publication).</summary>
+    /// <summary>Ticks between housekeeping rounds (bootstrap record, address publication, placement).</summary>
     private const int HousekeepingEveryTicks = 5;
 
-    // On the host loop, every few ticks: the metadata group's first leader records the founding cluster, and
-    // every member publishes the REST URL it serves until the metadata group has it. Both are idempotent, so a
-    // proposal lost to a leader change is simply made again next round.
+    // On the host loop, every few ticks: the metadata group's first leader records the founding cluster, every
+    // member publishes the REST URL it serves until the metadata group has it, the metadata leader runs the
+    // placement controller, and shard leaders walk their groups towards their targets. All of it is idempotent,
+    // so a proposal lost to a leader change is simply made again next round.
     private void Housekeeping()
     {
         if (++_housekeepingTicks % HousekeepingEveryTicks != 0) return;
@@ -30,6 +31,9 @@ public sealed partial class CacheNode
             // A follower's proposal travels to the leader inside Raft.
             metadata.Node.Propose(new PublishMemberCommand(_options.Id, _options.Listen).Encode());
         }
+        RunController(record, metadata);
+        ReconcileShards(record, metadata);
+        PublishLearners();
     }
 
     private ClusterRecord FoundingRecord(IReadOnlyList<Configuration.InitialMember> founders)

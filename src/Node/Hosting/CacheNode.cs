@@ -28,6 +28,8 @@ public sealed partial class CacheNode : IAsyncDisposable
     private RaftHost? _host;
     private TcpPeerTransport? _transport;
     private int _housekeepingTicks;
+    private ulong _clusterId;
+    private DateTimeOffset _startedAt;
 
     public CacheNode(NodeOptions options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -49,41 +51,50 @@ public sealed partial class CacheNode : IAsyncDisposable
 
     internal RaftHost Host => _host ?? throw new InvalidOperationException("the node is not started");
 
+    /// <summary>False while an empty node started with --join waits to be added.</summary>
+    public bool IsMember => _host is not null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_options.DataDir);
         _lock = LockDataDir(_options.DataDir);
         var identity = NodeIdentity.Load(_options.DataDir);
-        if (identity is not null && identity.NodeId != _options.Id)
+        if (identity is not null && _options.Id != 0 && identity.NodeId != _options.Id)
             throw new InvalidOperationException($"data folder {_options.DataDir} belongs to node {identity.NodeId}, not {_options.Id}; node ids are never reused");
         _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions { UnsafeSkipFsync = _options.UnsafeNoFsync });
         var fresh = _wal.Recovered.Count == 0;
-        if (fresh && identity is null)
+        if (identity is null)
         {
+            if (!fresh) throw new InvalidOperationException($"data folder {_options.DataDir} has a log but no {NodeIdentity.FileName}; it was not written by this node");
             if (_founders is null)
             {
-                throw new InvalidOperationException(_options.Join is null
-                    ? $"data folder {_options.DataDir} is empty: give --initial-cluster to found a cluster (or --join to join one)"
-                    : "--join is not supported by this build yet: found the cluster with --initial-cluster");
+                if (_options.Join is null) throw new InvalidOperationException($"data folder {_options.DataDir} is empty: give --initial-cluster to found a cluster, or --join to join one");
+                // An empty joiner serves REST (health, the admission call) and waits to be added by an operator.
+                LogAwaitingAdmission(_logger, _options.Listen, _options.Join);
+                return;
             }
             identity = new NodeIdentity(_options.Id, Placement.ClusterIdOf(_founders.Select(f => (f.Id, f.PeerAddress))), _founders);
         }
-        else if (identity is null)
-        {
-            throw new InvalidOperationException($"data folder {_options.DataDir} has a log but no {NodeIdentity.FileName}; it was not written by this node");
-        }
+        await StartMemberAsync(identity, bootstrap: fresh && !identity.Joined, cancellationToken);
+    }
 
+    private async Task StartMemberAsync(NodeIdentity identity, bool bootstrap, CancellationToken cancellationToken)
+    {
+        _options.Id = identity.NodeId;
+        _clusterId = identity.ClusterId;
+        _startedAt = _time.GetUtcNow();
         _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), _loggers.CreateLogger<TcpPeerTransport>());
-        _host = new RaftHost(HostOptionsOf(_options), _wal, _transport, _time, _loggers.CreateLogger<RaftHost>());
-        if (fresh) Bootstrap(identity);
-        else _host.RecoverGroups(CreateStateMachine);
+        var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand };
+        _host = host;
+        if (bootstrap) Bootstrap(identity);
+        else host.RecoverGroups(CreateStateMachine);
         identity.Save(_options.DataDir);
 
         foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
         _metadata.Changed += OnClusterChanged;
-        _host.Ticked += Housekeeping;
-        await _host.StartAsync(cancellationToken);
-        LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, fresh ? "bootstrapped" : "recovered");
+        host.Ticked += Housekeeping;
+        await host.StartAsync(cancellationToken);
+        LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, bootstrap ? "bootstrapped" : identity.Joined ? "joined" : "recovered");
     }
 
     private void Bootstrap(NodeIdentity identity)
@@ -147,6 +158,9 @@ public sealed partial class CacheNode : IAsyncDisposable
         _wal?.Dispose();
         if (_lock is not null) await _lock.DisposeAsync();
     }
+
+    [LoggerMessage(EventId = 75301, Level = LogLevel.Warning, Message = "Empty node waiting to be added: on any member, POST /admin/members {{\"address\": \"{Listen}\"}} (e.g. via {Join})")]
+    private static partial void LogAwaitingAdmission(ILogger logger, string listen, string join);
 
     [LoggerMessage(EventId = 75300, Level = LogLevel.Information, Message = "Node {Node} started ({How}): REST {Listen}, peers {PeerListen}")]
     private static partial void LogStarted(ILogger logger, ulong node, string listen, string peerListen, string how);

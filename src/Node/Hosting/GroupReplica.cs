@@ -55,6 +55,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
 
     public ConfState ConfState { get; set; } = ConfState.Empty;
 
+    /// <summary>The log index at which <see cref="ConfState"/> took effect (reported with placement changes, so older reports lose).</summary>
+    public ulong ConfIndex { get; set; }
+
     /// <summary>The leader as last reported by the core; read from request threads.</summary>
     public ulong Leader => (ulong)Volatile.Read(ref _leader);
 

@@ -101,11 +101,7 @@ public sealed class MetadataGroupStateMachine(MetadataStateMachine metadata) : I
 
     public ulong AppliedIndex => metadata.AppliedIndex;
 
-    public object? Apply(ulong index, ReadOnlySpan<byte> command)
-    {
-        metadata.Apply(index, command);
-        return null;
-    }
+    public object? Apply(ulong index, ReadOnlySpan<byte> command) => metadata.Apply(index, command);
 
     public void Skip(ulong index) => metadata.MarkApplied(index);
 

@@ -10,7 +10,11 @@ namespace RaftCache.Node.Hosting;
 /// peers (so a restarted node can reach them before its metadata group has replayed). A node refuses to start
 /// on a folder of another node id, which keeps ids from being reused by accident.
 /// </summary>
-public sealed record NodeIdentity(ulong NodeId, ulong ClusterId, IReadOnlyList<InitialMember> Founders)
+/// <remarks>
+/// A node that joined a running cluster records <see cref="Joined"/>: it never bootstraps groups, and its
+/// <see cref="Founders"/> are the members it was told of when it was admitted.
+/// </remarks>
+public sealed record NodeIdentity(ulong NodeId, ulong ClusterId, IReadOnlyList<InitialMember> Founders, bool Joined = false)
 {
     public const string FileName = "node.json";
 

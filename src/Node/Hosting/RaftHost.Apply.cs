@@ -22,6 +22,7 @@ public sealed partial class RaftHost
                     break;
                 case EntryType.ConfChange:
                     replica.ConfState = replica.Node.ApplyConfChange(ConfChangeCodec.Decode(entry.Data.Span));
+                    replica.ConfIndex = entry.Index;
                     stateMachine.Skip(entry.Index);
                     break;
                 default:
@@ -55,6 +56,7 @@ public sealed partial class RaftHost
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
         replica.ConfState = snapshot.Metadata.ConfState;
+        replica.ConfIndex = snapshot.Metadata.Index;
         // Proposals the snapshot jumped over may or may not be inside it: their fate is unknown here.
         foreach (var index in replica.Proposals.Keys.Where(i => i <= snapshot.Metadata.Index).ToArray())
         {

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using RaftCache.Raft;
 
 namespace RaftCache.Node.Hosting;
@@ -33,6 +34,7 @@ public sealed partial class RaftHost
             {
                 SnapshotIndex = state.Snapshot.Index,
                 ConfState = state.Snapshot.ConfState,
+                ConfIndex = state.Snapshot.Index,
             };
             AddReplica(replica);
         }
@@ -47,6 +49,35 @@ public sealed partial class RaftHost
         var node = new RawNode(ConfigFor(groupId, log, applied: 0));
         node.Bootstrap(voters);
         AddReplica(new GroupReplica(groupId, node, log, stateMachine) { ConfState = node.Status().ConfState });
+    }
+
+    private bool TryCreateOnDemand(ulong groupId, ulong fromNode, [NotNullWhen(true)] out GroupReplica? replica)
+    {
+        replica = null;
+        if (CreateOnDemand?.Invoke(groupId, fromNode) is not { } stateMachine) return false;
+        var log = new MemoryRaftLog();
+        replica = new GroupReplica(groupId, new RawNode(ConfigFor(groupId, log, applied: 0)), log, stateMachine);
+        AddReplica(replica);
+        LogCreated(_logger, NodeId, groupId, fromNode);
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes this node's replica of a group it no longer belongs to: gone from memory now, and from disk once
+    /// the WAL's drop record is synced (a crash before that recovers the replica, which is deleted again).
+    /// Requests waiting on it are answered "not applied / not confirmed" so callers route again.
+    /// </summary>
+    internal void DestroyGroup(ulong groupId)
+    {
+        if (!_groups.Remove(groupId, out var replica)) return;
+        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+        foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
+        foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.TrySetResult(false);
+        replica.Publish(new SoftState(0, RaftRole.Follower));
+        _wal.StageDropGroup(groupId);
+        _stagedSinceSync = true;
+        Volatile.Write(ref _groupsView, _groups.ToFrozenDictionary());
+        LogDestroyed(_logger, NodeId, groupId);
     }
 
     private void AddReplica(GroupReplica replica)
@@ -67,6 +98,12 @@ public sealed partial class RaftHost
         Applied = applied,
         Logger = new RaftLoggerAdapter(_logger, _options.NodeId, groupId),
     };
+
+    [LoggerMessage(EventId = 75230, Level = LogLevel.Information, Message = "Node {Node} group {Group}: replica created for a message from node {From}")]
+    private static partial void LogCreated(ILogger logger, ulong node, ulong group, ulong from);
+
+    [LoggerMessage(EventId = 75231, Level = LogLevel.Information, Message = "Node {Node} group {Group}: replica removed from this node")]
+    private static partial void LogDestroyed(ILogger logger, ulong node, ulong group);
 
     private sealed partial class RaftLoggerAdapter(ILogger logger, ulong node, ulong group) : IRaftLogger
     {

@@ -74,6 +74,13 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     /// <summary>Called on the loop at every tick, after the groups ticked (metadata housekeeping hooks in here).</summary>
     public event Action? Ticked;
 
+    /// <summary>
+    /// Asked on the loop when a message arrives for a group this node has no replica of: the state machine of a
+    /// new, empty replica (its leader then fills it by snapshot or log), or null to drop the message. A replica
+    /// being added to a group is created this way; nothing else creates groups after bootstrap.
+    /// </summary>
+    public Func<ulong, ulong, IGroupStateMachine?>? CreateOnDemand { get; set; }
+
     /// <summary>Called on the loop after a group applied committed entries.</summary>
     public event Action<ulong>? Applied;
 
@@ -95,14 +102,14 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         LastHeard[fromNode] = _time.GetUtcNow();
-        Post(() => StepAll(batch));
+        Post(() => StepAll(fromNode, batch));
     }
 
-    private void StepAll(IReadOnlyList<GroupMessage> batch)
+    private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         foreach (var (groupId, message) in batch)
         {
-            if (_groups.TryGetValue(groupId, out var replica)) replica.Node.Step(message);
+            if (_groups.TryGetValue(groupId, out var replica) || TryCreateOnDemand(groupId, fromNode, out replica)) replica.Node.Step(message);
         }
     }
 

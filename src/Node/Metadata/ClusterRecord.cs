@@ -10,11 +10,18 @@ namespace RaftCache.Node.Metadata;
 public enum MemberState
 {
     Active = 0,
+
+    /// <summary>Added; becomes active once it is a voter of the metadata group.</summary>
     Joining = 1,
+
+    /// <summary>Being drained: its replicas move away, then it is removed.</summary>
     Leaving = 2,
 }
 
-/// <summary>A member as the metadata group knows it. <see cref="RestUrl"/> is published by the member itself after it starts.</summary>
+/// <summary>
+/// A member as the metadata group knows it. <see cref="RestUrl"/> is published by the member itself after it
+/// starts (founders) or given when it is added (joiners).
+/// </summary>
 public sealed record MemberInfo(ulong Id, string PeerAddress, string? RestUrl, MemberState State);
 
 /// <summary>
@@ -32,4 +39,34 @@ public sealed record ClusterRecord(
 
     [JsonIgnore]
     public bool IsBootstrapped => ClusterId != 0;
+
+    /// <summary>Bumped by every applied change; a plan names the revision it was computed from and is dropped if stale.</summary>
+    public ulong Revision { get; init; }
+
+    /// <summary>
+    /// Where the placement controller wants a shard's replicas, for shards being changed; a shard without an entry
+    /// is where it should be (<see cref="Placement"/>). The shard's leader walks its group towards the target.
+    /// </summary>
+    public ImmutableSortedDictionary<int, ImmutableArray<ulong>> Targets { get; init; } = ImmutableSortedDictionary<int, ImmutableArray<ulong>>.Empty;
+
+    /// <summary>The member each shard's leadership should settle on, so leaders are spread evenly.</summary>
+    public ImmutableSortedDictionary<int, ulong> PreferredLeaders { get; init; } = ImmutableSortedDictionary<int, ulong>.Empty;
+
+    /// <summary>The shard configuration index each <see cref="Placement"/> entry was taken at (older reports are ignored).</summary>
+    public ImmutableSortedDictionary<int, ulong> PlacementIndexes { get; init; } = ImmutableSortedDictionary<int, ulong>.Empty;
+
+    /// <summary>Ids of removed members: never admitted again, never reused.</summary>
+    public ImmutableSortedSet<ulong> RemovedIds { get; init; } = ImmutableSortedSet<ulong>.Empty;
+
+    /// <summary>The replicas a shard should have: its target while it is being changed, else its placement.</summary>
+    public ImmutableArray<ulong> TargetOf(int shard) =>
+        Targets.TryGetValue(shard, out var target) ? target : Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty);
+
+    /// <summary>True when <paramref name="node"/> holds, or is to hold, a replica of <paramref name="shard"/>.</summary>
+    public bool Hosts(int shard, ulong node) =>
+        Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty).Contains(node) || TargetOf(shard).Contains(node);
+
+    /// <summary>The id the next added member gets unless one is asked for: above every id ever used.</summary>
+    [JsonIgnore]
+    public ulong NextMemberId => Math.Max(Members.Keys.DefaultIfEmpty().Max(), RemovedIds.DefaultIfEmpty().Max()) + 1;
 }

@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -12,6 +13,12 @@ namespace RaftCache.Node.Metadata;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(BootstrapCommand), "bootstrap")]
 [JsonDerivedType(typeof(PublishMemberCommand), "publish")]
+[JsonDerivedType(typeof(AddMemberCommand), "add_member")]
+[JsonDerivedType(typeof(ActivateMemberCommand), "activate_member")]
+[JsonDerivedType(typeof(DrainMemberCommand), "drain_member")]
+[JsonDerivedType(typeof(RemoveMemberCommand), "remove_member")]
+[JsonDerivedType(typeof(PlanCommand), "plan")]
+[JsonDerivedType(typeof(ReplicasChangedCommand), "replicas_changed")]
 public abstract record MetadataCommand
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -29,3 +36,30 @@ public sealed record BootstrapCommand(ClusterRecord Record) : MetadataCommand;
 
 /// <summary>A member announces the REST URL it serves (so others can forward to it). Idempotent.</summary>
 public sealed record PublishMemberCommand(ulong Id, string RestUrl) : MetadataCommand;
+
+/// <summary>
+/// Admits a new member as <see cref="MemberState.Joining"/>. Idempotent for a retried request: a member with the
+/// same peer address keeps its id. <see cref="RequestedId"/> 0 lets the cluster pick the next unused id.
+/// </summary>
+public sealed record AddMemberCommand(string PeerAddress, string RestUrl, ulong RequestedId) : MetadataCommand;
+
+/// <summary>The answer to an <see cref="AddMemberCommand"/>: the member's id, or why it was refused.</summary>
+public sealed record AddMemberResult(ulong Id, string? Error);
+
+/// <summary>A joining member became a voter of the metadata group: it is active and takes replicas.</summary>
+public sealed record ActivateMemberCommand(ulong Id) : MetadataCommand;
+
+/// <summary>Starts draining a member (DELETE /admin/members/{id}).</summary>
+public sealed record DrainMemberCommand(ulong Id) : MetadataCommand;
+
+/// <summary>Removes a drained member for good; its id is never admitted again.</summary>
+public sealed record RemoveMemberCommand(ulong Id) : MetadataCommand;
+
+/// <summary>The placement controller's decision, valid only against the record revision it was computed from.</summary>
+public sealed record PlanCommand(
+    ulong Revision,
+    ImmutableSortedDictionary<int, ImmutableArray<ulong>> Targets,
+    ImmutableSortedDictionary<int, ulong> PreferredLeaders) : MetadataCommand;
+
+/// <summary>A shard's leader reports the replicas its group has as of configuration index <see cref="ConfIndex"/>.</summary>
+public sealed record ReplicasChangedCommand(int Shard, ImmutableArray<ulong> Replicas, ulong ConfIndex) : MetadataCommand;

@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Collections.Immutable;
 using System.Text.Json;
 
 namespace RaftCache.Node.Metadata;
@@ -19,22 +20,19 @@ public sealed class MetadataStateMachine
     /// <summary>Raised (on the host loop) after each applied change.</summary>
     public event Action<ClusterRecord>? Changed;
 
-    public void Apply(ulong index, ReadOnlySpan<byte> data)
+    /// <summary>Applies one command; returns the answer for its proposer (an <see cref="AddMemberResult"/>, or null).</summary>
+    public object? Apply(ulong index, ReadOnlySpan<byte> data)
     {
         var command = MetadataCommand.Decode(data);
-        var next = command switch
-        {
-            BootstrapCommand b when !_current.IsBootstrapped => b.Record,
-            PublishMemberCommand p when _current.Members.TryGetValue(p.Id, out var member) =>
-                _current with { Members = _current.Members.SetItem(p.Id, member with { RestUrl = p.RestUrl }) },
-            _ => _current,
-        };
+        var (next, result) = MetadataRules.Apply(_current, command);
         AppliedIndex = index;
         if (!ReferenceEquals(next, _current))
         {
+            next = next with { Revision = _current.Revision + 1 };
             Volatile.Write(ref _current, next);
             Changed?.Invoke(next);
         }
+        return result;
     }
 
     public void MarkApplied(ulong index) => AppliedIndex = index;
@@ -51,4 +49,63 @@ public sealed class MetadataStateMachine
     }
 
     private sealed record MetadataSnapshot(ulong AppliedIndex, ClusterRecord Record);
+}
+
+/// <summary>How each metadata command changes the record: pure, so every replica computes the same record.</summary>
+public static class MetadataRules
+{
+    public static (ClusterRecord Next, object? Result) Apply(ClusterRecord current, MetadataCommand command) => command switch
+    {
+        BootstrapCommand b => (current.IsBootstrapped ? current : b.Record, null),
+        _ when !current.IsBootstrapped => (current, null),
+        PublishMemberCommand p when current.Members.TryGetValue(p.Id, out var member) && member.RestUrl != p.RestUrl =>
+            (current with { Members = current.Members.SetItem(p.Id, member with { RestUrl = p.RestUrl }) }, null),
+        AddMemberCommand a => AddMember(current, a),
+        ActivateMemberCommand a when current.Members.TryGetValue(a.Id, out var member) && member.State == MemberState.Joining =>
+            (current with { Members = current.Members.SetItem(a.Id, member with { State = MemberState.Active }) }, null),
+        DrainMemberCommand d when current.Members.TryGetValue(d.Id, out var member) && member.State != MemberState.Leaving =>
+            (current with { Members = current.Members.SetItem(d.Id, member with { State = MemberState.Leaving }) }, null),
+        RemoveMemberCommand r when current.Members.ContainsKey(r.Id) => (Remove(current, r.Id), null),
+        PlanCommand p when p.Revision == current.Revision => (current with { Targets = p.Targets, PreferredLeaders = p.PreferredLeaders }, null),
+        ReplicasChangedCommand c => (ReplicasChanged(current, c), null),
+        _ => (current, null),
+    };
+
+    private static (ClusterRecord, object?) AddMember(ClusterRecord current, AddMemberCommand add)
+    {
+        if (current.Members.Values.FirstOrDefault(m => m.PeerAddress == add.PeerAddress) is { } existing)
+        {
+            return existing.Id == add.RequestedId || add.RequestedId == 0
+                ? (current, new AddMemberResult(existing.Id, null))
+                : (current, new AddMemberResult(0, $"peer address {add.PeerAddress} already belongs to member {existing.Id}"));
+        }
+        var id = add.RequestedId == 0 ? current.NextMemberId : add.RequestedId;
+        if (current.Members.ContainsKey(id)) return (current, new AddMemberResult(0, $"id {id} is in use by another member"));
+        if (current.RemovedIds.Contains(id)) return (current, new AddMemberResult(0, $"id {id} belonged to a removed member; ids are never reused"));
+        var member = new MemberInfo(id, add.PeerAddress, add.RestUrl, MemberState.Joining);
+        return (current with { Members = current.Members.Add(id, member) }, new AddMemberResult(id, null));
+    }
+
+    private static ClusterRecord Remove(ClusterRecord current, ulong id) => current with
+    {
+        Members = current.Members.Remove(id),
+        RemovedIds = current.RemovedIds.Add(id),
+        PreferredLeaders = current.PreferredLeaders.RemoveRange(current.PreferredLeaders.Where(p => p.Value == id).Select(p => p.Key)),
+    };
+
+    private static ClusterRecord ReplicasChanged(ClusterRecord current, ReplicasChangedCommand changed)
+    {
+        if (!current.Placement.ContainsKey(changed.Shard)) return current;
+        if (current.PlacementIndexes.TryGetValue(changed.Shard, out var known) && changed.ConfIndex <= known) return current;
+        var replicas = changed.Replicas.Order().ToImmutableArray();
+        var targets = current.Targets.TryGetValue(changed.Shard, out var target) && target.Order().SequenceEqual(replicas)
+            ? current.Targets.Remove(changed.Shard)
+            : current.Targets;
+        return current with
+        {
+            Placement = current.Placement.SetItem(changed.Shard, replicas),
+            PlacementIndexes = current.PlacementIndexes.SetItem(changed.Shard, changed.ConfIndex),
+            Targets = targets,
+        };
+    }
 }

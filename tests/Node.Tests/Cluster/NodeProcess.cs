@@ -13,8 +13,10 @@ public sealed class NodeProcess : IDisposable
     private readonly Lock _gate = new();
     private Process? _process;
 
-    public NodeProcess(int id, string ip, string dataDir, string initialCluster, IReadOnlyList<string> extraArgs)
+    /// <summary>A node to start; with <paramref name="join"/> it starts empty with --join (no --id, no --initial-cluster) and waits to be added.</summary>
+    public NodeProcess(int id, string ip, string dataDir, string initialCluster, IReadOnlyList<string> extraArgs, Uri? join = null)
     {
+        Join = join;
         Id = id;
         Ip = ip;
         DataDir = dataDir;
@@ -27,6 +29,7 @@ public sealed class NodeProcess : IDisposable
     public string DataDir { get; }
     public string InitialCluster { get; }
     public IReadOnlyList<string> ExtraArgs { get; }
+    public Uri? Join { get; }
     public Uri Url => new($"http://{Ip}:5001");
     public string PeerAddress => $"{Ip}:6001";
     public bool IsRunning => _process is { HasExited: false };
@@ -43,11 +46,13 @@ public sealed class NodeProcess : IDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(NodeProgram).Assembly.Location);
+        string[] membership = Join is null
+            ? ["--id", Id.ToString(CultureInfo.InvariantCulture), "--initial-cluster", InitialCluster]
+            : ["--join", Join.ToString().TrimEnd('/')];
         foreach (var arg in new[]
         {
-            "--id", Id.ToString(CultureInfo.InvariantCulture), "--listen", Url.ToString().TrimEnd('/'), "--peer-listen", PeerAddress,
-            "--data-dir", DataDir, "--initial-cluster", InitialCluster,
-        }.Concat(ExtraArgs))
+            "--listen", Url.ToString().TrimEnd('/'), "--peer-listen", PeerAddress, "--data-dir", DataDir,
+        }.Concat(membership).Concat(ExtraArgs))
         {
             start.ArgumentList.Add(arg);
         }

@@ -15,14 +15,19 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private static int _nextCluster;
     private readonly string _root;
+    private readonly string _net;
+    private readonly IReadOnlyList<string> _extraArgs;
+    private readonly List<NodeProcess> _nodes;
 
     private TestCluster(int size, IReadOnlyList<string> extraArgs)
     {
         var cluster = Interlocked.Increment(ref _nextCluster) + (Environment.ProcessId % 50) * 4;
         _root = Directory.CreateTempSubdirectory("raftcache-nodes-").FullName;
-        var ips = Enumerable.Range(1, size).Select(i => $"{Net}.{cluster % 250}.{i}").ToArray();
+        _net = $"{Net}.{cluster % 250}";
+        _extraArgs = extraArgs;
+        var ips = Enumerable.Range(1, size).Select(i => $"{_net}.{i}").ToArray();
         var initial = string.Join(',', ips.Select((ip, i) => $"{i + 1}={ip}:6001"));
-        Nodes = ips.Select((ip, i) => new NodeProcess(i + 1, ip, Path.Combine(_root, $"node-{i + 1}"), initial, extraArgs)).ToArray();
+        _nodes = ips.Select((ip, i) => new NodeProcess(i + 1, ip, Path.Combine(_root, $"node-{i + 1}"), initial, extraArgs)).ToList();
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
     }
 
@@ -32,7 +37,17 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public static string Net { get; } = Environment.GetEnvironmentVariable("RAFTCACHE_TEST_NET") is { Length: > 0 } net ? net : "127.1";
 
-    public IReadOnlyList<NodeProcess> Nodes { get; }
+    public IReadOnlyList<NodeProcess> Nodes => _nodes;
+
+    /// <summary>Starts an empty node with --join (the next address of this cluster); it waits until a member adds it.</summary>
+    public NodeProcess StartJoiner()
+    {
+        var index = _nodes.Count + 1;
+        var node = new NodeProcess(index, $"{_net}.{index}", Path.Combine(_root, $"node-{index}"), "", _extraArgs, join: _nodes[0].Url);
+        _nodes.Add(node);
+        node.Start();
+        return node;
+    }
 
     public HttpClient Http { get; }
 

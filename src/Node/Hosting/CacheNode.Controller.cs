@@ -1,0 +1,102 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Metadata;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>
+/// The placement controller, run on the host loop by the metadata group's leader only: it brings joining
+/// members into the metadata group (learner, then voter, then active), takes drained members out of it and
+/// removes them, watches for members that stay unreachable, and proposes a new placement plan whenever
+/// <see cref="PlacementPlanner"/> decides differently from the record. Every step is a proposal that is simply
+/// made again next round if it was lost, and a plan is ignored if the record changed since it was computed.
+/// </summary>
+public sealed partial class CacheNode
+{
+    private DateTimeOffset? _metadataLeaderSince;
+    private ulong _plannedRevision = ulong.MaxValue;
+    private DateTimeOffset _plannedAt;
+
+    private void RunController(ClusterRecord record, GroupReplica metadata)
+    {
+        var now = _time.GetUtcNow();
+        if (metadata.Role != RaftRole.Leader)
+        {
+            _metadataLeaderSince = null;
+            return;
+        }
+        _metadataLeaderSince ??= now;
+        var status = metadata.Node.Status();
+        var conf = status.ConfState;
+        var busy = conf.IsJoint || status.PendingConfIndex != 0 || status.LeadTransferee != 0;
+
+        foreach (var member in record.Members.Values)
+        {
+            var id = member.Id;
+            var inGroup = conf.Voters.Contains(id) || conf.Learners.Contains(id);
+            switch (member.State)
+            {
+                case MemberState.Joining when !inGroup && !busy:
+                    ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddLearner, id));
+                    busy = true;
+                    break;
+                case MemberState.Joining when conf.Learners.Contains(id) && !busy && CaughtUp(status, id):
+                    ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, id));
+                    busy = true;
+                    break;
+                case MemberState.Joining when conf.Voters.Contains(id):
+                    metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
+                    break;
+                case MemberState.Leaving when !HoldsAnyReplica(record, id):
+                    if (!inGroup) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
+                    else if (id == _options.Id) HandOver(metadata, status, [.. conf.Voters.Where(v => v != id)], now);
+                    else if (!busy)
+                    {
+                        ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.RemoveNode, id));
+                        busy = true;
+                    }
+                    break;
+            }
+        }
+
+        // One plan per record revision; one lost to a leader change is made again after a pause.
+        if (_plannedRevision == record.Revision && now - _plannedAt < ReportInterval) return;
+        var plan = PlacementPlanner.Compute(record, DownMembers(record, now), _options.MaxConcurrentMoves);
+        if (SameTargets(plan, record)) return;
+        _plannedRevision = record.Revision;
+        _plannedAt = now;
+        metadata.Node.Propose(new PlanCommand(record.Revision, plan.Targets, plan.PreferredLeaders).Encode());
+        LogPlan(_logger, record.Revision, plan.Targets.Count, string.Join("; ", plan.Targets.Select(t => $"shard {t.Key} -> [{string.Join(',', t.Value)}]")));
+    }
+
+    /// <summary>
+    /// Members this leader has not heard from for longer than the configured time. Silence is counted from the
+    /// later of the last frame and the start of this leadership, so a new leader never acts on what it did not see.
+    /// </summary>
+    internal HashSet<ulong> DownMembers(ClusterRecord record, DateTimeOffset now)
+    {
+        var down = new HashSet<ulong>();
+        if (_metadataLeaderSince is not { } since || _host is null) return down;
+        var limit = TimeSpan.FromSeconds(_options.DownAfterSeconds);
+        foreach (var id in record.Members.Keys)
+        {
+            if (id == _options.Id) continue;
+            var heard = Host.LastHeard.TryGetValue(id, out var at) && at > since ? at : since;
+            if (now - heard > limit) down.Add(id);
+        }
+        return down;
+    }
+
+    private static bool HoldsAnyReplica(ClusterRecord record, ulong id) =>
+        record.Placement.Values.Any(p => p.Contains(id)) || record.Targets.Values.Any(t => t.Contains(id));
+
+    private static bool SameTargets(PlacementPlanner.Plan plan, ClusterRecord record) =>
+        plan.Targets.Count == record.Targets.Count
+        && plan.Targets.All(t => record.Targets.TryGetValue(t.Key, out var other) && other.Order().SequenceEqual(t.Value.Order()))
+        && plan.PreferredLeaders.Count == record.PreferredLeaders.Count
+        && plan.PreferredLeaders.All(p => record.PreferredLeaders.TryGetValue(p.Key, out var other) && other == p.Value);
+
+    [LoggerMessage(EventId = 75320, Level = LogLevel.Information, Message = "Placement plan at revision {Revision}: {Moves} shard(s) moving {Detail}")]
+    private static partial void LogPlan(ILogger logger, ulong revision, int moves, string detail);
+}

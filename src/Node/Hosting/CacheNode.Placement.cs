@@ -1,0 +1,154 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Immutable;
+using RaftCache.Node.Metadata;
+using RaftCache.Raft;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>
+/// The shard side of placement, run on the host loop every housekeeping round on every node: each shard this
+/// node leads is walked one configuration change at a time towards the target the metadata group holds
+/// (add a learner; once it has caught up, swap it in for an outgoing voter through joint consensus; remove
+/// what is surplus), reports its replicas to the metadata group when it got there, and hands leadership to the
+/// preferred member. Each node also deletes its own replicas the cluster has moved away.
+/// </summary>
+public sealed partial class CacheNode
+{
+    /// <summary>A learner is caught up when it replicates and lags the leader's log by at most this many entries.</summary>
+    public const ulong CatchUpSlackEntries = 64;
+
+    /// <summary>Minimum time between two leadership hand-overs of one shard to its preferred member.</summary>
+    private static readonly TimeSpan PreferredLeaderCooldown = TimeSpan.FromSeconds(5);
+
+    /// <summary>Minimum time between two identical placement reports of one shard (the first may still be in flight).</summary>
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<ulong, DateTimeOffset> _lastTransfer = [];
+    private readonly Dictionary<ulong, (ulong ConfIndex, DateTimeOffset At)> _lastReport = [];
+
+    private void ReconcileShards(ClusterRecord record, GroupReplica metadata)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var replica in Host.Replicas.ToArray())
+        {
+            if (replica.GroupId == MetadataGroup) continue;
+            if (replica.Role == RaftRole.Leader) Reconcile(record, metadata, replica, now);
+            else if (MayDelete(record, metadata, replica)) Host.DestroyGroup(replica.GroupId);
+        }
+    }
+
+    private void Reconcile(ClusterRecord record, GroupReplica metadata, GroupReplica replica, DateTimeOffset now)
+    {
+        var shard = (int)replica.GroupId;
+        var target = record.TargetOf(shard);
+        if (target.IsEmpty) return;
+        var status = replica.Node.Status();
+        var conf = status.ConfState;
+        // One change at a time: the core refuses a second anyway, and a joint configuration leaves by itself.
+        if (conf.IsJoint || status.PendingConfIndex != 0 || status.LeadTransferee != 0) return;
+        var self = _options.Id;
+
+        if (conf.Learners.FirstOrDefault(l => !target.Contains(l)) is var stray and not 0)
+        {
+            ChangeConf(replica, new ConfChangeSingle(ConfChangeType.RemoveNode, stray));
+            return;
+        }
+        if (target.FirstOrDefault(t => !conf.Voters.Contains(t) && !conf.Learners.Contains(t)) is var missing and not 0)
+        {
+            ChangeConf(replica, new ConfChangeSingle(ConfChangeType.AddLearner, missing));
+            return;
+        }
+        var outgoing = conf.Voters.FirstOrDefault(v => !target.Contains(v));
+        if (conf.Learners.FirstOrDefault(l => CaughtUp(status, l)) is var ready and not 0)
+        {
+            if (outgoing == self) HandOver(replica, status, target, now);
+            else if (outgoing != 0) ChangeConf(replica, new ConfChangeSingle(ConfChangeType.AddVoter, ready), new ConfChangeSingle(ConfChangeType.RemoveNode, outgoing));
+            else ChangeConf(replica, new ConfChangeSingle(ConfChangeType.AddVoter, ready));
+            return;
+        }
+        if (!conf.Learners.IsEmpty) return; // waiting for a learner to catch up
+        if (outgoing != 0 && conf.Voters.Length > target.Length)
+        {
+            if (outgoing == self) HandOver(replica, status, target, now);
+            else ChangeConf(replica, new ConfChangeSingle(ConfChangeType.RemoveNode, outgoing));
+            return;
+        }
+        if (!conf.Voters.Order().SequenceEqual(target.Order())) return;
+
+        ReportPlacement(record, metadata, replica, conf, now);
+        if (record.PreferredLeaders.TryGetValue(shard, out var preferred) && preferred != self && conf.Voters.Contains(preferred)
+            && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex)
+        {
+            if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < PreferredLeaderCooldown) return;
+            _lastTransfer[replica.GroupId] = now;
+            replica.Node.TransferLeadership(preferred);
+        }
+    }
+
+    private void ReportPlacement(ClusterRecord record, GroupReplica metadata, GroupReplica replica, ConfState conf, DateTimeOffset now)
+    {
+        var shard = (int)replica.GroupId;
+        var known = record.Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty);
+        if (known.Order().SequenceEqual(conf.Voters.Order()) && !record.Targets.ContainsKey(shard)) return;
+        if (_lastReport.TryGetValue(replica.GroupId, out var last) && last.ConfIndex == replica.ConfIndex && now - last.At < ReportInterval) return;
+        _lastReport[replica.GroupId] = (replica.ConfIndex, now);
+        // A follower's proposal travels to the metadata leader inside Raft; a lost one is made again next round.
+        metadata.Node.Propose(new ReplicasChangedCommand(shard, conf.Voters, replica.ConfIndex).Encode());
+    }
+
+    /// <summary>This node leads a shard it is to leave: hand leadership to the most up-to-date voter that stays.</summary>
+    private void HandOver(GroupReplica replica, RaftStatus status, ImmutableArray<ulong> target, DateTimeOffset now)
+    {
+        if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < TimeSpan.FromMilliseconds(_options.TickMs * _options.ElectionTicks * 2)) return;
+        var successor = status.Progress
+            .Where(p => p.Key != _options.Id && target.Contains(p.Key) && status.ConfState.Voters.Contains(p.Key) && p.Value.RecentActive)
+            .OrderByDescending(p => p.Value.Match).ThenBy(p => p.Key)
+            .Select(p => p.Key).FirstOrDefault();
+        if (successor == 0) return;
+        _lastTransfer[replica.GroupId] = now;
+        replica.Node.TransferLeadership(successor);
+    }
+
+    private void ChangeConf(GroupReplica replica, params ConfChangeSingle[] changes)
+    {
+        var result = replica.Node.ProposeConfChange(new ConfChange { Transition = ConfChangeTransition.Auto, Changes = [.. changes] });
+        LogConfChange(_logger, _options.Id, replica.GroupId, string.Join(", ", changes.Select(c => $"{c.Type} {c.NodeId}")), result.Outcome);
+    }
+
+    private static bool CaughtUp(RaftStatus status, ulong member) =>
+        status.Progress.TryGetValue(member, out var progress)
+        && progress.State == ProgressState.Replicate
+        && progress.Match + CatchUpSlackEntries >= status.LastIndex;
+
+    /// <summary>
+    /// A replica may be deleted only when the cluster provably moved it away: the record no longer places it
+    /// here, the record's knowledge of the shard's configuration is at least as new as this replica's own
+    /// (so a stale record after a restart never deletes a replica that was added back since), this replica has
+    /// applied everything it knows committed, and this node's metadata replica is current and has a leader.
+    /// </summary>
+    private bool MayDelete(ClusterRecord record, GroupReplica metadata, GroupReplica replica)
+    {
+        if (!record.IsBootstrapped || replica.GroupId > (ulong)record.ShardCount) return false;
+        var shard = (int)replica.GroupId;
+        if (record.Hosts(shard, _options.Id)) return false;
+        if (record.PlacementIndexes.GetValueOrDefault(shard) < replica.ConfIndex) return false;
+        var status = replica.Node.Status();
+        if (status.Applied < status.HardState.Commit) return false;
+        var metadataStatus = metadata.Node.Status();
+        return metadata.Leader != 0 && metadataStatus.Applied >= metadataStatus.HardState.Commit;
+    }
+
+    /// <summary>Creates a replica for a group this node is to hold, when the first message for it arrives (see <see cref="RaftHost.CreateOnDemand"/>).</summary>
+    private IGroupStateMachine? CreateOnDemand(ulong groupId, ulong fromNode)
+    {
+        var record = _metadata.Current;
+        if (record.RemovedIds.Contains(_options.Id)) return null;
+        if (groupId == MetadataGroup) return CreateStateMachine(MetadataGroup);
+        if (!record.IsBootstrapped || groupId > (ulong)record.ShardCount) return null;
+        return record.TargetOf((int)groupId).Contains(_options.Id) ? CreateStateMachine(groupId) : null;
+    }
+
+    [LoggerMessage(EventId = 75310, Level = LogLevel.Information, Message = "Node {Node} shard {Group}: proposed configuration change {Change}: {Outcome}")]
+    private static partial void LogConfChange(ILogger logger, ulong node, ulong group, string change, ProposeOutcome outcome);
+}
