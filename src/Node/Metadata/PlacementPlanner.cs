@@ -97,35 +97,64 @@ public static class PlacementPlanner
         return current.Add(to).Order().ToImmutableArray();
     }
 
-    // Leaders spread evenly: first every shard keeps its preferred leader while that member is a live replica
-    // leading fewer than its fair share (shards / members, rounded down), so settled leaders do not move; then
-    // each remaining shard goes to its live replica leading fewest shards. Leader counts end within one of each
-    // other whenever the replicas allow it.
+    // Leaders spread evenly: every shard keeps its preferred leader while that member is a live replica, else
+    // takes its live replica leading fewest shards; then, while some member leads two or more shards more than
+    // another, leaderships are shifted along a chain of shards (each handed to another of its replicas) from a
+    // most loaded member to one that can take one more. The chain search is what makes "within one" reachable
+    // when no single shard can be handed over directly. Settled leaders move only as much as balance needs.
     private static ImmutableSortedDictionary<int, ulong> Leaders(ClusterRecord record, ImmutableSortedDictionary<int, ImmutableArray<ulong>> targets, HashSet<ulong> usable, ulong[] candidates)
     {
-        var leaders = ImmutableSortedDictionary.CreateBuilder<int, ulong>();
-        if (candidates.Length == 0) return leaders.ToImmutable();
-        var replicasOf = record.Placement.ToDictionary(
-            p => p.Key,
-            p => (targets.TryGetValue(p.Key, out var target) ? target.Intersect(p.Value) : p.Value).Where(usable.Contains).Order().ToArray());
-        var share = replicasOf.Count(r => r.Value.Length > 0) / candidates.Length;
+        if (candidates.Length == 0) return ImmutableSortedDictionary<int, ulong>.Empty;
+        var replicasOf = record.Placement
+            .Select(p => (Shard: p.Key, Replicas: (targets.TryGetValue(p.Key, out var target) ? target.Intersect(p.Value) : p.Value).Where(usable.Contains).Order().ToArray()))
+            .Where(p => p.Replicas.Length > 0)
+            .ToDictionary(p => p.Shard, p => p.Replicas);
         var count = candidates.ToDictionary(c => c, _ => 0);
+        var leaders = new SortedDictionary<int, ulong>();
         foreach (var (shard, replicas) in replicasOf)
         {
-            if (record.PreferredLeaders.TryGetValue(shard, out var preferred) && replicas.Contains(preferred) && count[preferred] < share)
-            {
-                count[preferred]++;
-                leaders[shard] = preferred;
-            }
-        }
-        foreach (var (shard, replicas) in replicasOf)
-        {
-            if (replicas.Length == 0 || leaders.ContainsKey(shard)) continue;
-            record.PreferredLeaders.TryGetValue(shard, out var preferred);
-            var chosen = replicas.OrderBy(r => count[r]).ThenBy(r => r == preferred ? 0 : 1).ThenBy(r => r).First();
+            var chosen = record.PreferredLeaders.TryGetValue(shard, out var preferred) && replicas.Contains(preferred)
+                ? preferred
+                : replicas.OrderBy(r => count[r]).ThenBy(r => r).First();
             count[chosen]++;
             leaders[shard] = chosen;
         }
-        return leaders.ToImmutable();
+        // Each shift lowers the number of members at the maximum or the maximum itself: bounded by shards × members.
+        for (var guard = replicasOf.Count * candidates.Length; guard > 0 && ShiftOne(leaders, replicasOf, count); guard--)
+        {
+        }
+        return leaders.ToImmutableSortedDictionary();
+    }
+
+    private static bool ShiftOne(SortedDictionary<int, ulong> leaders, Dictionary<int, ulong[]> replicasOf, Dictionary<ulong, int> count)
+    {
+        var max = count.Values.Max();
+        var parent = new Dictionary<ulong, (ulong From, int Shard)>();
+        var queue = new Queue<ulong>(count.Where(c => c.Value == max).Select(c => c.Key).Order());
+        var seen = queue.ToHashSet();
+        while (queue.TryDequeue(out var member))
+        {
+            foreach (var (shard, leader) in leaders)
+            {
+                if (leader != member) continue;
+                foreach (var other in replicasOf[shard])
+                {
+                    if (!seen.Add(other)) continue;
+                    parent[other] = (member, shard);
+                    if (count[other] <= max - 2)
+                    {
+                        // Hand each shard on the chain to the next member: only the two ends change their counts.
+                        count[other]++;
+                        for (var at = other; parent.TryGetValue(at, out var step); at = step.From) leaders[step.Shard] = at;
+                        var source = other;
+                        while (parent.TryGetValue(source, out var step)) source = step.From;
+                        count[source]--;
+                        return true;
+                    }
+                    queue.Enqueue(other);
+                }
+            }
+        }
+        return false;
     }
 }
