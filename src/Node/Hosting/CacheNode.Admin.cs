@@ -42,6 +42,8 @@ public sealed partial class CacheNode
     {
         await Host.InvokeAsync(() =>
         {
+            // Recorded as the shard's preferred leader first, so leader balancing does not move it straight back.
+            Host.TryGetReplica(MetadataGroup)?.Node.Propose(new Metadata.PreferLeaderCommand((int)shard, to).Encode());
             Host.TryGetReplica(shard)?.Node.TransferLeadership(to);
             return true;
         });

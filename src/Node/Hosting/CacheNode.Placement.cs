@@ -26,6 +26,7 @@ public sealed partial class CacheNode
 
     private readonly Dictionary<ulong, DateTimeOffset> _lastTransfer = [];
     private readonly Dictionary<ulong, (ulong ConfIndex, DateTimeOffset At)> _lastReport = [];
+    private readonly Dictionary<ulong, (ulong Term, DateTimeOffset Since)> _leadingSince = [];
 
     private void ReconcileShards(ClusterRecord record, GroupReplica metadata)
     {
@@ -80,6 +81,10 @@ public sealed partial class CacheNode
         if (record.PreferredLeaders.TryGetValue(shard, out var preferred) && preferred != self && conf.Voters.Contains(preferred)
             && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex)
         {
+            // Not right after winning leadership (an operator's transfer is recorded as preferred a moment later),
+            // nor again soon after handing it over.
+            if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
+            if (now - led.Since < PreferredLeaderCooldown) return;
             if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < PreferredLeaderCooldown) return;
             _lastTransfer[replica.GroupId] = now;
             replica.Node.TransferLeadership(preferred);

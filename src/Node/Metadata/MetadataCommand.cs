@@ -19,6 +19,7 @@ namespace RaftCache.Node.Metadata;
 [JsonDerivedType(typeof(RemoveMemberCommand), "remove_member")]
 [JsonDerivedType(typeof(PlanCommand), "plan")]
 [JsonDerivedType(typeof(ReplicasChangedCommand), "replicas_changed")]
+[JsonDerivedType(typeof(PreferLeaderCommand), "prefer_leader")]
 public abstract record MetadataCommand
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -63,3 +64,6 @@ public sealed record PlanCommand(
 
 /// <summary>A shard's leader reports the replicas its group has as of configuration index <see cref="ConfIndex"/>.</summary>
 public sealed record ReplicasChangedCommand(int Shard, ImmutableArray<ulong> Replicas, ulong ConfIndex) : MetadataCommand;
+
+/// <summary>An operator moved a shard's leadership (transfer-leader): the planner keeps it there unless balance needs otherwise.</summary>
+public sealed record PreferLeaderCommand(int Shard, ulong Member) : MetadataCommand;

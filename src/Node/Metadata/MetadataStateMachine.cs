@@ -68,6 +68,9 @@ public static class MetadataRules
         RemoveMemberCommand r when current.Members.ContainsKey(r.Id) => (Remove(current, r.Id), null),
         PlanCommand p when p.Revision == current.Revision => (current with { Targets = p.Targets, PreferredLeaders = p.PreferredLeaders }, null),
         ReplicasChangedCommand c => (ReplicasChanged(current, c), null),
+        PreferLeaderCommand l when current.Members.ContainsKey(l.Member) && current.Placement.ContainsKey(l.Shard)
+            && current.PreferredLeaders.GetValueOrDefault(l.Shard) != l.Member =>
+            (current with { PreferredLeaders = current.PreferredLeaders.SetItem(l.Shard, l.Member) }, null),
         _ => (current, null),
     };
 

@@ -92,6 +92,33 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public async Task An_operators_leader_transfer_is_kept_by_leader_balancing()
+    {
+        // Injected: POST /admin/shards/{id}/transfer-leader from the member leading most shards to one leading
+        // fewest. Checked: the target is recorded as the shard's preferred leader, the cluster settles balanced,
+        // and the shard is still led by the target afterwards (balancing did not move it back).
+        await using var cluster = await TestCluster.StartAsync(3);
+        await cluster.WaitBalancedAsync(cluster.Nodes, replicationFactor: 3, Settle);
+        var view = await cluster.ClusterViewAsync(cluster.Nodes[0]);
+        var leaders = view.GetProperty("shards").EnumerateArray().Select(s => (Shard: s.GetProperty("id").GetInt32(), Leader: s.GetProperty("leader").GetUInt64())).ToArray();
+        var counts = cluster.Nodes.ToDictionary(n => (ulong)n.Id, n => leaders.Count(l => l.Leader == (ulong)n.Id));
+        var busiest = counts.MaxBy(c => c.Value).Key;
+        var idlest = counts.MinBy(c => c.Value).Key;
+        var shard = leaders.First(l => l.Leader == busiest).Shard;
+
+        using var transfer = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, $"/admin/shards/{shard}/transfer-leader"), new { to = idlest.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
+        await cluster.WaitAsync(async () =>
+        {
+            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[0].Url, $"/admin/members/{idlest}"));
+            return member.GetProperty("preferred_leader_of").EnumerateArray().Any(s => s.GetInt32() == shard);
+        }, TimeSpan.FromSeconds(30));
+        await cluster.WaitBalancedAsync(cluster.Nodes, replicationFactor: 3, Settle);
+        var leader = await cluster.LeaderOfAsync(shard);
+        Assert.Equal(idlest, (ulong)leader.Id);
+    }
+
+    [Fact]
     public async Task Adding_a_member_validates_the_request()
     {
         // Checked: a bad address is a 400 problem, an address nobody serves a 502 problem naming it, and the
