@@ -29,7 +29,7 @@ internal static class MemberDocs
 
     public static readonly EndpointDoc Get = new(
         "A member's state and moves",
-        "The member as the metadata group records it (joining, active, leaving; down when this node has not heard from it for " +
+        "The member as the metadata group records it (joining, active, leaving; down when the metadata leader has not heard from it for " +
         "the down time; removed), the shards it holds and should lead, shard moves that involve it, and the catch-up lag of its " +
         "learners in shards this node leads.",
         ResponseExamples: new Dictionary<int, string> { [200] = StatusExample },

@@ -134,7 +134,7 @@ public static class MembersEndpoints
             $"/admin/members/{member}");
     }
 
-    /// <summary>joining / active / leaving as the metadata group records it, or down when this node has not heard from it for the down time.</summary>
+    /// <summary>joining / active / leaving as the metadata group records it, or down when the metadata leader has not heard from it for the down time.</summary>
     internal static string StateOf(CacheNode node, MemberInfo member) =>
         node.SeemsDown(member.Id) ? "down" : member.State.ToString().ToLowerInvariant();
 

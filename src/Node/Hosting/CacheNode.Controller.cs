@@ -17,6 +17,7 @@ public sealed partial class CacheNode
     private DateTimeOffset? _metadataLeaderSince;
     private ulong _plannedRevision = ulong.MaxValue;
     private DateTimeOffset _plannedAt;
+    private DateTimeOffset _downProposedAt;
 
     private void RunController(ClusterRecord record, GroupReplica metadata)
     {
@@ -60,9 +61,16 @@ public sealed partial class CacheNode
             }
         }
 
+        var down = DownMembers(record, now);
+        if (!down.SetEquals(record.DownMembers) && now - _downProposedAt >= ReportInterval)
+        {
+            _downProposedAt = now;
+            metadata.Node.Propose(new SetDownCommand([.. down]).Encode());
+        }
+
         // One plan per record revision; one lost to a leader change is made again after a pause.
         if (_plannedRevision == record.Revision && now - _plannedAt < ReportInterval) return;
-        var plan = PlacementPlanner.Compute(record, DownMembers(record, now), _options.MaxConcurrentMoves);
+        var plan = PlacementPlanner.Compute(record, down, _options.MaxConcurrentMoves);
         if (SameTargets(plan, record)) return;
         _plannedRevision = record.Revision;
         _plannedAt = now;

@@ -55,13 +55,8 @@ public sealed partial class CacheNode
     public IReadOnlyList<InitialMember> MemberPeers() =>
         _metadata.Current.Members.Values.Select(m => new InitialMember(m.Id, m.PeerAddress)).ToArray();
 
-    /// <summary>Members this node has not heard from for longer than the configured down time (for views; the controller uses the metadata leader's own view).</summary>
-    public bool SeemsDown(ulong member)
-    {
-        if (member == _options.Id || _host is null) return false;
-        var limit = TimeSpan.FromSeconds(_options.DownAfterSeconds);
-        return !Host.LastHeard.TryGetValue(member, out var at) ? _time.GetUtcNow() - _startedAt > limit : _time.GetUtcNow() - at > limit;
-    }
+    /// <summary>A member the metadata leader's failure detector reports down (the record's view, the same on every node).</summary>
+    public bool SeemsDown(ulong member) => _metadata.Current.DownMembers.Contains(member);
 
     /// <summary>Why removing <paramref name="member"/> must be refused (fewer members than the replication factor, or a broken metadata quorum), or null.</summary>
     public string? RefuseRemoval(ulong member)

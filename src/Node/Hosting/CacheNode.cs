@@ -29,7 +29,6 @@ public sealed partial class CacheNode : IAsyncDisposable
     private TcpPeerTransport? _transport;
     private int _housekeepingTicks;
     private ulong _clusterId;
-    private DateTimeOffset _startedAt;
 
     public CacheNode(NodeOptions options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -82,7 +81,6 @@ public sealed partial class CacheNode : IAsyncDisposable
     {
         _options.Id = identity.NodeId;
         _clusterId = identity.ClusterId;
-        _startedAt = _time.GetUtcNow();
         _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), _loggers.CreateLogger<TcpPeerTransport>());
         var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand };
         _host = host;

@@ -55,6 +55,9 @@ public sealed record ClusterRecord(
     /// <summary>The shard configuration index each <see cref="Placement"/> entry was taken at (older reports are ignored).</summary>
     public ImmutableSortedDictionary<int, ulong> PlacementIndexes { get; init; } = ImmutableSortedDictionary<int, ulong>.Empty;
 
+    /// <summary>Members the metadata leader has not heard from for the configured down time (shown as "down").</summary>
+    public ImmutableSortedSet<ulong> DownMembers { get; init; } = ImmutableSortedSet<ulong>.Empty;
+
     /// <summary>Ids of removed members: never admitted again, never reused.</summary>
     public ImmutableSortedSet<ulong> RemovedIds { get; init; } = ImmutableSortedSet<ulong>.Empty;
 

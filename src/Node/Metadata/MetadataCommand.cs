@@ -20,6 +20,7 @@ namespace RaftCache.Node.Metadata;
 [JsonDerivedType(typeof(PlanCommand), "plan")]
 [JsonDerivedType(typeof(ReplicasChangedCommand), "replicas_changed")]
 [JsonDerivedType(typeof(PreferLeaderCommand), "prefer_leader")]
+[JsonDerivedType(typeof(SetDownCommand), "set_down")]
 public abstract record MetadataCommand
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -67,3 +68,6 @@ public sealed record ReplicasChangedCommand(int Shard, ImmutableArray<ulong> Rep
 
 /// <summary>An operator moved a shard's leadership (transfer-leader): the planner keeps it there unless balance needs otherwise.</summary>
 public sealed record PreferLeaderCommand(int Shard, ulong Member) : MetadataCommand;
+
+/// <summary>The metadata leader's failure detector: which members are down (unreachable for the configured time).</summary>
+public sealed record SetDownCommand(ImmutableSortedSet<ulong> Down) : MetadataCommand;

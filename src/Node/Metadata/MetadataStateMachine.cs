@@ -71,6 +71,8 @@ public static class MetadataRules
         PreferLeaderCommand l when current.Members.ContainsKey(l.Member) && current.Placement.ContainsKey(l.Shard)
             && current.PreferredLeaders.GetValueOrDefault(l.Shard) != l.Member =>
             (current with { PreferredLeaders = current.PreferredLeaders.SetItem(l.Shard, l.Member) }, null),
+        SetDownCommand d when !d.Down.Intersect(current.Members.Keys).SetEquals(current.DownMembers) =>
+            (current with { DownMembers = d.Down.Intersect(current.Members.Keys) }, null),
         _ => (current, null),
     };
 
@@ -92,6 +94,7 @@ public static class MetadataRules
     private static ClusterRecord Remove(ClusterRecord current, ulong id) => current with
     {
         Members = current.Members.Remove(id),
+        DownMembers = current.DownMembers.Remove(id),
         RemovedIds = current.RemovedIds.Add(id),
         PreferredLeaders = current.PreferredLeaders.RemoveRange(current.PreferredLeaders.Where(p => p.Value == id).Select(p => p.Key)),
     };

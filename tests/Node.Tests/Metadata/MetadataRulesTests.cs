@@ -65,4 +65,13 @@ public sealed class MetadataRulesTests
         var (late, _) = MetadataRules.Apply(moved, new ReplicasChangedCommand(2, [1UL, 2, 3], 40));
         Assert.Same(moved, late);
     }
+
+    [Fact]
+    public void Down_members_are_recorded_for_members_only_and_forgotten_on_removal()
+    {
+        var (down, _) = MetadataRules.Apply(Founded, new SetDownCommand([2UL, 9UL]));
+        Assert.Equal([2UL], down.DownMembers.ToArray());
+        var (removed, _) = MetadataRules.Apply(down, new RemoveMemberCommand(2));
+        Assert.Empty(removed.DownMembers);
+    }
 }
