@@ -54,6 +54,7 @@ public sealed partial class RaftHost
         replica.Log.ApplySnapshot(snapshot);
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
+        replica.SnapshotsInstalled++;
         replica.ConfState = snapshot.Metadata.ConfState;
         // Proposals the snapshot jumped over may or may not be inside it: their fate is unknown here.
         foreach (var index in replica.Proposals.Keys.Where(i => i <= snapshot.Metadata.Index).ToArray())
