@@ -43,6 +43,17 @@ public interface IWriteAheadLog : IDisposable
     ulong StageCompact(ulong groupId, ulong index);
 
     /// <summary>
+    /// Deletes the node's replica of <paramref name="groupId"/> (it moved to another node): staged like the other
+    /// records and durable at the next <see cref="Sync"/>. At once <see cref="GetGroup"/> returns null; once
+    /// durable, recovery no longer shows the group, its records stop pinning old segments, and its snapshot
+    /// files are deleted (after the sync; recovery deletes any a crash left behind). Records staged for the same
+    /// id afterwards begin a new, empty incarnation of the group; recovery never mixes in the old one's state,
+    /// and the new one's snapshots may have lower indexes than the old one's. Dropping an unknown group is
+    /// harmless (the record is still written). Do not write or stage the old incarnation's snapshot concurrently.
+    /// </summary>
+    ulong StageDropGroup(ulong groupId);
+
+    /// <summary>
     /// Writes everything staged, across all groups, with one write and one fsync (more only when a segment
     /// fills up), then returns the sequence now durable. Returns at once when nothing is staged.
     /// </summary>

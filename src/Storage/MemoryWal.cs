@@ -60,6 +60,8 @@ public sealed class MemoryWal : IWriteAheadLog
 
     public ulong StageCompact(ulong groupId, ulong index) => Wal.StageCompact(groupId, index);
 
+    public ulong StageDropGroup(ulong groupId) => Wal.StageDropGroup(groupId);
+
     public ulong Sync() => Wal.Sync();
 
     public GroupState? GetGroup(ulong groupId) => Wal.GetGroup(groupId);

@@ -29,6 +29,12 @@ public enum RecordType : byte
 
     /// <summary>End of a carried-forward state; a begin without its end is an unsynced, torn rewrite and is cut.</summary>
     CheckpointEnd = 8,
+
+    /// <summary>
+    /// The node no longer holds a replica of the group: everything recorded for it before is void. Records of the
+    /// same group after it begin a new incarnation, built from empty (the group may come back to this node).
+    /// </summary>
+    DropGroup = 9,
 }
 
 /// <summary>
@@ -81,7 +87,7 @@ internal static class RecordFormat
         if (bytes.Length < HeaderBytes) return null;
         var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
         var type = bytes[8];
-        if (type is < (byte)RecordType.SegmentHeader or > (byte)RecordType.CheckpointEnd) return null;
+        if (type is < (byte)RecordType.SegmentHeader or > (byte)RecordType.DropGroup) return null;
         if (length > (uint)(maxRecordBytes - HeaderBytes) || HeaderBytes + length > bytes.Length) return null;
         if (bytes[9] > CheckpointFlag || bytes[10..16].ContainsAnyExcept((byte)0)) return null;
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes);

@@ -24,8 +24,8 @@ public sealed partial class WriteAheadLog
             }
         }
 
-        SyncStaged(out var snapshots);
-        DeleteOlderSnapshots(snapshots);
+        SyncStaged(out var synced);
+        DeleteSnapshotFiles(synced);
         DeleteUnneededSegments();
     }
 

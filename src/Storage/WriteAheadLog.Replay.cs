@@ -103,6 +103,9 @@ public sealed partial class WriteAheadLog
         /// <summary>Zeroes the torn bytes so that later appends are never followed by stale half-records.</summary>
         private void CutTail(string path, byte[] bytes, long offset)
         {
+            // A file whose durable length ends inside the last record's alignment padding (a torn write to a segment
+            // whose name was durable early): the record is whole (the CRC does not cover padding), nothing follows.
+            if (offset >= bytes.Length) return;
             var end = bytes.AsSpan((int)offset).LastIndexOfAnyExcept((byte)0);
             if (end < 0) return;
             try

@@ -24,6 +24,16 @@ public sealed partial class WriteAheadLog
         private void Apply(RecordHeader record, ReadOnlySpan<byte> payload)
         {
             var id = record.Group;
+            if (record.Type == RecordType.DropGroup)
+            {
+                if (record.InCheckpoint || payload.Length != 0) throw new FormatException("a group drop carries no payload and is never part of a checkpoint");
+
+                // Everything before is void, including an unfinished checkpoint; a later record starts from empty.
+                _groups.Remove(id);
+                _checkpoints.Remove(id);
+                return;
+            }
+
             if (record.InCheckpoint && record.Type == RecordType.CheckpointBegin)
             {
                 var (index, term) = RecordPayloads.ReadPair(payload);

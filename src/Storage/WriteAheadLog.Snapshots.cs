@@ -29,7 +29,13 @@ public sealed partial class WriteAheadLog
             }
 
             // Rename only complete, fsynced files, then make the name durable: a crash leaves either no file or a good one.
-            _disk.Rename(temp, SnapshotPath(groupId, metadata.Index));
+            // Under the files lock: a drop's pending deletion must not remove the new incarnation's file of the same name.
+            lock (_snapshotFilesLock)
+            {
+                _disk.Rename(temp, SnapshotPath(groupId, metadata.Index));
+                ClaimSnapshotName(groupId, metadata.Index);
+            }
+
             _disk.SyncDirectory(SnapshotDirectory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -73,25 +79,30 @@ public sealed partial class WriteAheadLog
     }
 
     /// <summary>After the sync that made a newer snapshot's record durable, older snapshot files can go (pitfall 12: by index).</summary>
-    private void DeleteOlderSnapshots(List<(ulong Group, ulong Index)> synced)
+    private void DeleteOlderSnapshots(List<StagedSnapshot> synced)
     {
         if (synced.Count == 0) return;
-        var newest = synced.GroupBy(s => s.Group).ToDictionary(g => g.Key, g => g.Max(s => s.Index));
         var deleted = false;
-        foreach (var name in _disk.ListFiles(SnapshotDirectory))
+        lock (_snapshotFilesLock)
         {
-            if (!TryParseSnapshotName(name, out var group, out var index, out var temporary) || temporary) continue;
-            if (!newest.TryGetValue(group, out var keep) || index >= keep) continue;
-            try
+            // Only snapshots of a group's current incarnation count: after a drop, the new incarnation's files may
+            // have lower indexes than the old one's snapshot, and the drop's own cleanup removes the old files.
+            var newest = synced.Where(s => s.Incarnation == Incarnation(s.Group)).GroupBy(s => s.Group).ToDictionary(g => g.Key, g => g.Max(s => s.Index));
+            foreach (var name in _disk.ListFiles(SnapshotDirectory))
             {
-                _disk.Delete($"{SnapshotDirectory}/{name}");
-            }
-            catch (Exception e)
-            {
-                throw Fail("snapshot delete", e);
-            }
+                if (!TryParseSnapshotName(name, out var group, out var index, out var temporary) || temporary) continue;
+                if (!newest.TryGetValue(group, out var keep) || index >= keep) continue;
+                try
+                {
+                    _disk.Delete($"{SnapshotDirectory}/{name}");
+                }
+                catch (Exception e)
+                {
+                    throw Fail("snapshot delete", e);
+                }
 
-            deleted = true;
+                deleted = true;
+            }
         }
 
         if (deleted) _disk.SyncDirectory(SnapshotDirectory);

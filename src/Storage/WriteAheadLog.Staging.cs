@@ -47,7 +47,7 @@ public sealed partial class WriteAheadLog
             if (!_disk.Exists(SnapshotPath(groupId, metadata.Index)))
                 throw new InvalidOperationException($"group {groupId}: write the snapshot data at {metadata.Index} before staging its record");
             StageSnapshotRecord(group, metadata, flags: 0);
-            _stagedSnapshots.Add((groupId, metadata.Index));
+            lock (_snapshotFilesLock) _stagedSnapshots.Add(new StagedSnapshot(groupId, metadata.Index, Incarnation(groupId)));
             return _bufferSequence;
         }
     }

@@ -11,23 +11,25 @@ public sealed partial class WriteAheadLog
         lock (_syncLock)
         {
             ThrowIfUnusable();
-            if (!SyncStaged(out var snapshots)) return _durableSequence;
-            DeleteOlderSnapshots(snapshots);
+            if (!SyncStaged(out var synced)) return _durableSequence;
+            DeleteSnapshotFiles(synced);
             ReclaimSegments();
             return _durableSequence;
         }
     }
 
     /// <summary>Writes and fsyncs the staging buffer; false when it was empty. Caller holds the sync lock.</summary>
-    private bool SyncStaged(out List<(ulong Group, ulong Index)> snapshots)
+    private bool SyncStaged(out SyncedBatch synced)
     {
         ulong sequence;
         lock (_stageLock)
         {
-            snapshots = _stagedSnapshots;
+            synced = new SyncedBatch([], []);
             if (_staging.RecordCount == 0) return false;
             (_staging, _writing) = (_writing, _staging);
+            synced = new SyncedBatch(_stagedSnapshots, _stagedDrops);
             _stagedSnapshots = [];
+            _stagedDrops = [];
             sequence = _bufferSequence++;
         }
 
@@ -80,6 +82,18 @@ public sealed partial class WriteAheadLog
         if (!_options.UnsafeSkipFsync) _active!.Sync();
         if (created && !_options.UnsafeSkipFsync) _disk.SyncDirectory(WalDirectory);
     }
+
+    /// <summary>
+    /// File work that had to wait for a batch to be durable: first the dropped incarnations' snapshots, then the
+    /// snapshots older than the newest durable one of each group.
+    /// </summary>
+    private void DeleteSnapshotFiles(SyncedBatch synced)
+    {
+        DeleteDroppedSnapshots(synced.Drops);
+        DeleteOlderSnapshots(synced.Snapshots);
+    }
+
+    private readonly record struct SyncedBatch(List<StagedSnapshot> Snapshots, List<PendingDrop> Drops);
 
     private static ulong LsnAt(ReadOnlySpan<byte> bytes, int recordStart) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[(recordStart + 24)..]);
 

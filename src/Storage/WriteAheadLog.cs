@@ -22,7 +22,7 @@ public sealed partial class WriteAheadLog : IWriteAheadLog
     // Double buffering: stagers fill _staging while a sync writes _writing.
     private StagingBuffer _staging = new();
     private StagingBuffer _writing = new();
-    private List<(ulong Group, ulong Index)> _stagedSnapshots = [];
+    private List<StagedSnapshot> _stagedSnapshots = [];
     private ulong _nextLsn = 1;
     private ulong _bufferSequence = 1;
     private ulong _durableSequence;

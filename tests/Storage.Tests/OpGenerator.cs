@@ -8,6 +8,8 @@ namespace RaftCache.Storage.Tests;
 /// <summary>
 /// Seeded random operations that obey the rules a Raft host follows (no truncation at or below commit,
 /// snapshots only of committed entries, compaction only below the snapshot), so any mismatch is the WAL's fault.
+/// Now and then a group is dropped; the ops after it re-create the group from empty (often with an installed
+/// snapshot whose index is below the old incarnation's).
 /// </summary>
 internal sealed class OpGenerator(int seed, int groups = 3, int maxEntryBytes = 200, int maxEntriesPerOp = 5)
 {
@@ -24,6 +26,7 @@ internal sealed class OpGenerator(int seed, int groups = 3, int maxEntryBytes = 
         if (roll < 80) return HardState(id, g);
         if (roll < 88 && g.HardState.Commit > g.Snapshot.Index) return TakeSnapshot(id, g);
         if (roll < 91) return InstallSnapshot(id, g);
+        if (roll < 93 && g.LastIndex > 0) return new WalOp.DropGroup(id);
         if (roll < 100 && g.Snapshot.Index > g.CompactedIndex) return new WalOp.Compact(id, (ulong)_random.NextInt64((long)g.CompactedIndex + 1, (long)g.Snapshot.Index + 1));
         return Append(id, g);
     }

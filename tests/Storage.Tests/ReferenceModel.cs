@@ -30,6 +30,13 @@ internal sealed class ReferenceModel
 
     public void Apply(WalOp op)
     {
+        if (op is WalOp.DropGroup)
+        {
+            // The replica is gone; a later op on the same id starts a new incarnation from empty.
+            _groups.Remove(op.Group);
+            return;
+        }
+
         var g = Group(op.Group);
         switch (op)
         {
@@ -137,6 +144,8 @@ internal abstract record WalOp(ulong Group)
 
     public sealed record Compact(ulong Group, ulong Index) : WalOp(Group);
 
+    public sealed record DropGroup(ulong Group) : WalOp(Group);
+
     /// <summary>Stages the op (writing snapshot data first, as the contract requires).</summary>
     public void StageInto(IWriteAheadLog wal)
     {
@@ -149,6 +158,7 @@ internal abstract record WalOp(ulong Group)
                 wal.StageSnapshot(Group, s.Metadata);
                 break;
             case Compact c: wal.StageCompact(Group, c.Index); break;
+            case DropGroup: wal.StageDropGroup(Group); break;
         }
     }
 }

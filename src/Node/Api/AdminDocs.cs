@@ -13,7 +13,7 @@ internal static class AdminDocs
         "metadata group's leader. Replicas of the same shard converge: equal applied index ⇒ equal state hash.",
         ResponseExamples: new Dictionary<int, string>
         {
-            [200] = """{"node_id":1,"cluster_id":"5f0c2a7d9e13b4c1","metadata_leader":2,"members":[{"id":1,"address":"http://127.0.0.1:5001","peer_address":"127.0.0.1:6001","state":"active","last_heartbeat":"2026-11-21T22:00:00Z"}],"shards":[{"id":1,"slots":[0,1023],"leader":1,"term":3,"replicas":[{"id":1,"role":"leader","commit_index":120,"applied_index":120,"match_index":120}],"configuration":{"voters":[1,2,3],"voters_outgoing":[],"learners":[],"joint":false},"keys":42,"bytes":51234,"state_hash":"9a3f…"}]}""",
+            [200] = """{"node_id":1,"cluster_id":"5f0c2a7d9e13b4c1","metadata_leader":2,"members":[{"id":1,"address":"http://127.0.0.1:5001","peer_address":"127.0.0.1:6001","state":"active","last_heartbeat":"2026-11-21T22:00:00Z"}],"shards":[{"id":1,"slots":[0,1023],"leader":1,"term":3,"replicas":[{"id":1,"role":"leader","commit_index":120,"applied_index":120,"match_index":120,"snapshot_index":100,"first_index":81,"snapshots_installed":0}],"configuration":{"voters":[1,2,3],"voters_outgoing":[],"learners":[],"joint":false},"keys":42,"bytes":51234,"state_hash":"9a3f…"}]}""",
         });
 
     public static readonly EndpointDoc Keys = new(

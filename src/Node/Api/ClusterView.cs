@@ -73,7 +73,7 @@ public sealed record ShardView(
         {
             var role = member == raft.SoftState.Leader ? "leader" : conf.Learners.Contains(member) ? "learner" : "follower";
             if (member == raft.Id)
-                return new ReplicaView(member, role, raft.HardState.Commit, raft.Applied, raft.LastIndex, status.SnapshotIndex);
+                return new ReplicaView(member, role, raft.HardState.Commit, raft.Applied, raft.LastIndex, status.SnapshotIndex) { FirstIndex = status.FirstIndex, SnapshotsInstalled = status.SnapshotsInstalled };
             raft.Progress.TryGetValue(member, out var progress);
             return new ReplicaView(member, role, 0, 0, raft.Progress.ContainsKey(member) ? progress.Match : null, null);
         }).ToArray();
@@ -90,7 +90,16 @@ public sealed record ReplicaView(
     [property: JsonPropertyName("commit_index")] ulong CommitIndex,
     [property: JsonPropertyName("applied_index")] ulong AppliedIndex,
     [property: JsonPropertyName("match_index")] ulong? MatchIndex,
-    [property: JsonPropertyName("snapshot_index")] ulong? SnapshotIndex);
+    [property: JsonPropertyName("snapshot_index")] ulong? SnapshotIndex)
+{
+    /// <summary>This node's replica only: the first index still in its log (entries before it were compacted).</summary>
+    [JsonPropertyName("first_index")]
+    public ulong? FirstIndex { get; init; }
+
+    /// <summary>This node's replica only: snapshots installed from a leader since the node started.</summary>
+    [JsonPropertyName("snapshots_installed")]
+    public long? SnapshotsInstalled { get; init; }
+}
 
 public sealed record ConfigurationView(
     [property: JsonPropertyName("voters")] IReadOnlyList<ulong> Voters,

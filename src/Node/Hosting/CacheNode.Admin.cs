@@ -6,7 +6,14 @@ using RaftCache.StateMachine;
 namespace RaftCache.Node.Hosting;
 
 /// <summary>A replica's state as GET /admin/cluster shows it.</summary>
-public sealed record ReplicaStatus(ulong GroupId, RaftStatus Raft, ulong SnapshotIndex, long Keys, long Bytes, string StateHash, long LeaderChanges);
+public sealed record ReplicaStatus(ulong GroupId, RaftStatus Raft, ulong SnapshotIndex, long Keys, long Bytes, string StateHash, long LeaderChanges)
+{
+    /// <summary>First index still in the replica's log: entries before it are compacted, a follower needing them gets a snapshot.</summary>
+    public ulong FirstIndex { get; init; }
+
+    /// <summary>Snapshots installed from a leader since the node started.</summary>
+    public long SnapshotsInstalled { get; init; }
+}
 
 public sealed partial class CacheNode
 {
@@ -17,7 +24,11 @@ public sealed partial class CacheNode
             var (keys, bytes, hash) = r.StateMachine is CacheGroupStateMachine cache
                 ? cache.Read(c => ((long)c.Count, c.AccountedBytes, c.ComputeStateHash().ToString()))
                 : (0L, 0L, "");
-            return new ReplicaStatus(r.GroupId, r.Node.Status(), r.SnapshotIndex, keys, bytes, hash, r.LeaderChanges);
+            return new ReplicaStatus(r.GroupId, r.Node.Status(), r.SnapshotIndex, keys, bytes, hash, r.LeaderChanges)
+            {
+                FirstIndex = r.Log.FirstIndex,
+                SnapshotsInstalled = r.SnapshotsInstalled,
+            };
         }).ToArray());
 
     public IReadOnlyDictionary<ulong, DateTimeOffset> LastHeard => _host?.LastHeard ?? (IReadOnlyDictionary<ulong, DateTimeOffset>)new Dictionary<ulong, DateTimeOffset>();

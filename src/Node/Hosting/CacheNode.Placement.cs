@@ -135,6 +135,8 @@ public sealed partial class CacheNode
     private bool MayDelete(ClusterRecord record, GroupReplica metadata, GroupReplica replica)
     {
         if (!record.IsBootstrapped || replica.GroupId > (ulong)record.ShardCount) return false;
+        // A snapshot still being written would leave its file behind the WAL's drop: wait for it.
+        if (replica.SnapshotInProgress) return false;
         var shard = (int)replica.GroupId;
         if (record.Hosts(shard, _options.Id)) return false;
         if (record.PlacementIndexes.GetValueOrDefault(shard) < replica.ConfIndex) return false;

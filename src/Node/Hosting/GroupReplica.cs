@@ -47,6 +47,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
 
     public ulong SnapshotIndex { get; set; }
 
+    /// <summary>Snapshots received from a leader and installed since this process started (admin, tests).</summary>
+    public long SnapshotsInstalled { get; set; }
+
     /// <summary>Bytes of entries applied since the last snapshot was captured (a trigger besides the entry count).</summary>
     public long BytesSinceSnapshot { get; set; }
 

@@ -55,6 +55,7 @@ public sealed partial class RaftHost
         replica.Log.ApplySnapshot(snapshot);
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
+        replica.SnapshotsInstalled++;
         replica.ConfState = snapshot.Metadata.ConfState;
         replica.ConfIndex = snapshot.Metadata.Index;
         // Proposals the snapshot jumped over may or may not be inside it: their fate is unknown here.

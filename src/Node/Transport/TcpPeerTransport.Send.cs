@@ -13,6 +13,11 @@ public sealed partial class TcpPeerTransport
     /// The outgoing stream to one peer: a bounded queue of frames and a loop that connects (with backoff),
     /// introduces itself, and writes queued frames, coalescing whatever is queued into one socket write.
     /// A frame being written when the connection breaks is lost; Raft retransmits what matters.
+    /// While the peer is unreachable (a connect failed or the connection broke, until the next connect succeeds)
+    /// nothing is queued: frames are refused and what was queued is dropped. Otherwise a peer that was down for a
+    /// while would, on its return, receive every heartbeat and append queued meanwhile (up to the queue limits),
+    /// and catch up from stale appends of entries its leader has since compacted instead of from a snapshot;
+    /// refusing also tells Raft the peer is unreachable (the host reports it), as etcd's transport does.
     /// </summary>
     private sealed class PeerSender
     {
@@ -22,9 +27,11 @@ public sealed partial class TcpPeerTransport
         private readonly ulong _peer;
         private readonly Channel<byte[]> _queue;
         private readonly CancellationTokenSource _stop;
+        private readonly object _enqueueLock = new();
         private long _queuedBytes;
         private int _started;
         private volatile bool _connected;
+        private bool _unreachable;
 
         private readonly long _bytesPerSecond;
 
@@ -55,12 +62,33 @@ public sealed partial class TcpPeerTransport
 
         public bool TryEnqueue(byte[] frame)
         {
-            if (Interlocked.Add(ref _queuedBytes, frame.Length) > _owner._limits.MaxQueuedBytesPerPeer || !_queue.Writer.TryWrite(frame))
+            // Under the lock: a frame is either queued before the peer is marked unreachable (and then dropped with
+            // the rest) or refused after, never left behind to be delivered stale.
+            lock (_enqueueLock)
             {
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
-                return false;
+                if (_unreachable) return false;
+                if (Interlocked.Add(ref _queuedBytes, frame.Length) > _owner._limits.MaxQueuedBytesPerPeer || !_queue.Writer.TryWrite(frame))
+                {
+                    Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    return false;
+                }
+                return true;
             }
-            return true;
+        }
+
+        /// <summary>The peer cannot be reached: drop what is queued and refuse frames until a connect succeeds.</summary>
+        private void MarkUnreachable()
+        {
+            lock (_enqueueLock)
+            {
+                _unreachable = true;
+                while (_queue.Reader.TryRead(out var frame)) Interlocked.Add(ref _queuedBytes, -frame.Length);
+            }
+        }
+
+        private void MarkReachable()
+        {
+            lock (_enqueueLock) _unreachable = false;
         }
 
         public void Stop()
@@ -86,6 +114,7 @@ public sealed partial class TcpPeerTransport
                     await using var stream = new NetworkStream(socket, ownsSocket: false);
                     await stream.WriteAsync(PeerFrame.EncodeHello(_owner._clusterId, _owner.NodeId), _stop.Token);
                     _connected = true;
+                    MarkReachable();
                     backoff = _owner._limits.ReconnectBackoffMin;
                     LogConnected(_owner._logger, _peer, Endpoint, _bytesPerSecond > 0 ? "snapshots" : "raft");
                     await PumpAsync(stream);
@@ -95,6 +124,7 @@ public sealed partial class TcpPeerTransport
                 {
                     _connected = false;
                     if (_stop.IsCancellationRequested) return;
+                    MarkUnreachable();
                     LogConnectFailed(_owner._logger, _peer, Endpoint, e.Message);
                 }
                 try

@@ -89,12 +89,18 @@ public sealed class FailoverTests
     [InlineData("compaction", "50")]
     public async Task A_killed_node_restarts_and_catches_up(string how, string snapshotEntries)
     {
-        // Injected: SIGKILL of one node, then 300 writes it misses, then a restart on the same data folder. With
-        // --snapshot-entries 50 the others snapshot and compact their logs (forced and awaited below) before it
-        // returns; with 100000 they keep the whole log. Checked: all replicas converge (equal applied index and state
-        // hash per shard) and the restarted node serves every write from its own replica.
+        // Injected: SIGKILL of one node, then 300 writes it misses (about 75 per shard), then a restart on the same
+        // data folder. With --snapshot-entries 50 the others snapshot and compact their logs (forced and awaited
+        // below, until every live replica's first_index is past the victim's last index + 1) before it returns; with
+        // 100000 they keep the whole log. Checked: all replicas converge (equal applied index and state hash per
+        // shard), the restarted node serves every write from its own replica, and its snapshots_installed counter
+        // shows it caught up every shard through a snapshot exactly when the leaders had compacted (none otherwise).
+        // This held in only about half of the runs until the peer transport stopped queueing frames for an
+        // unreachable peer: the restarted node used to receive the appends queued during its downtime and catch
+        // up from those stale frames (entries its leaders had compacted since), never needing a snapshot.
         await using var cluster = await TestCluster.StartAsync(3, "--snapshot-entries", snapshotEntries);
         var victim = cluster.Nodes[2];
+        var victimLast = (await cluster.OwnReplicasAsync(victim)).Select(r => r.GetProperty("match_index").GetUInt64()).ToArray();
         victim.Kill();
         var written = new Dictionary<string, string>();
         for (var i = 0; i < 300; i++)
@@ -108,13 +114,14 @@ public sealed class FailoverTests
 
         if (how == "compaction")
         {
-            // Snapshots are written in the background: force them and wait until every live replica compacted past
-            // everything the victim has (it holds only the bootstrap entries), so only a snapshot can catch it up.
+            // Snapshots are written in the background: force them and wait until, for every shard, every live
+            // replica's log starts after the entry following the victim's last one (first_index > last + 1), so a
+            // leader can send neither those entries nor an append anchored at the victim's last index: only a snapshot.
             foreach (var live in cluster.Nodes.Take(2))
             {
                 using var forced = await cluster.Http.PostAsync(new Uri(live.Url, "/admin/snapshot"), null);
                 forced.EnsureSuccessStatusCode();
-                await cluster.WaitAsync(async () => (await cluster.OwnReplicasAsync(live)).All(r => r.GetProperty("snapshot_index").GetUInt64() >= 40), TimeSpan.FromSeconds(30));
+                await cluster.WaitAsync(async () => (await cluster.OwnReplicasAsync(live)).Select((r, shard) => r.GetProperty("first_index").GetUInt64() > victimLast[shard] + 1).All(past => past), TimeSpan.FromSeconds(30));
             }
         }
 
@@ -127,9 +134,11 @@ public sealed class FailoverTests
             var local = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(victim.Url, $"/keys/{key}?consistency=local"));
             Assert.Equal(value, local.GetProperty("data").GetString());
         }
-        // Not asserted: that the restarted node installed a snapshot. In about half of the runs it catches up entry by
-        // entry although the leaders reported compaction past its log; that is not explained yet (see the session
-        // notes) and is under investigation, so this case proves catch-up and convergence after compaction only.
+
+        // The counter, not a log line: every shard's replica on the victim caught up through an installed snapshot.
+        var installed = (await cluster.OwnReplicasAsync(victim)).Select(r => r.GetProperty("snapshots_installed").GetInt64()).ToArray();
+        if (how == "compaction") Assert.True(installed.All(n => n >= 1), $"snapshots installed per shard: {string.Join(", ", installed)} (victim's last index before the kill: {string.Join(", ", victimLast)}): {(await cluster.ClusterViewAsync(victim)).GetRawText()}");
+        else Assert.True(installed.All(n => n == 0), $"snapshots installed per shard without compaction: {string.Join(", ", installed)}");
     }
 
     [Fact]

@@ -111,6 +111,54 @@ public abstract class PeerTransportContract
             }
         }
     }
+
+    /// <summary>
+    /// Injected: the peer goes down; the sender keeps sending heartbeats (commit 1, 2, …) until the transport
+    /// refuses one (bounded), then the peer comes back at the same address. Checked: the first frame the returned
+    /// peer receives is one sent after its return (commit ≥ 1000): nothing queued while it was unreachable is
+    /// delivered stale. Before the fix the TCP sender queued up to 4,096 frames for the dead peer and delivered
+    /// them all on reconnect (a restarted follower then caught up from stale appends instead of a snapshot).
+    /// </summary>
+    [Fact]
+    public async Task Frames_sent_while_a_peer_is_unreachable_are_refused_and_never_delivered_after_it_returns()
+    {
+        var (sender, _) = await StartAsync(1, new CollectingSink());
+        await using (sender)
+        {
+            var first = new CollectingSink();
+            var (receiver, address) = await StartAsync(2, first);
+            sender.SetPeer(2, address);
+            sender.Send(2, [new GroupMessage(1, Heartbeat(1, 2, 1))]);
+            await first.NextAsync();
+            await receiver.DisposeAsync();
+
+            using (var refusedBy = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+            {
+                ulong stale = 1;
+                while (sender.Send(2, [new GroupMessage(1, Heartbeat(1, 2, ++stale))]))
+                {
+                    Assert.False(refusedBy.IsCancellationRequested, $"{stale} frames accepted for a peer that is down");
+                    await Task.Delay(5, CancellationToken.None);
+                }
+            }
+
+            var second = new CollectingSink();
+            var (restarted, _) = await StartAsync(2, second, address);
+            await using (restarted)
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                ulong commit = 1000;
+                var arrived = Task.Run(() => second.NextAsync(TimeSpan.FromSeconds(15)));
+                while (!arrived.IsCompleted && !deadline.IsCancellationRequested)
+                {
+                    sender.Send(2, [new GroupMessage(1, Heartbeat(1, 2, commit++))]);
+                    await Task.WhenAny(arrived, Task.Delay(20, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+                }
+                var (_, message) = await arrived;
+                Assert.True(message.Message.Commit >= 1000, $"the returned peer first received a stale frame (commit {message.Message.Commit})");
+            }
+        }
+    }
 }
 
 public sealed class InMemoryPeerTransportTests : PeerTransportContract
