@@ -48,7 +48,8 @@ public sealed class TlsTests
             Assert.StartsWith("https://", follower.Url.ToString(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
             Assert.Equal("secret", read.GetProperty("data").GetString());
-            Assert.True(plain is null or >= 400, $"plain http to a TLS-only port answered {plain}");
+            // Kestrel closes a connection that does not start with a TLS handshake: no status, no data.
+            Assert.True(plain is null, $"plain http to a TLS-only port answered {plain}");
         }
         finally
         {
