@@ -43,8 +43,10 @@ public static partial class SecuritySetup
         {
             authorization.AddPolicy(policy, p =>
             {
+                // No AddAuthenticationSchemes: the default scheme already authenticated the request in UseAuthentication,
+                // and naming it again would validate every token twice.
                 if (security.NoAuth) p.RequireAssertion(_ => true);
-                else p.AddAuthenticationSchemes(Credentials.Scheme).RequireAuthenticatedUser().RequireRole(Roles.Satisfying(policy));
+                else p.RequireAuthenticatedUser().RequireRole(Roles.Satisfying(policy));
             });
         }
     }
