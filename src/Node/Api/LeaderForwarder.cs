@@ -46,7 +46,10 @@ public sealed class LeaderForwarder(HttpClient http)
                 response.Content.Headers.ContentType?.ToString(),
                 response.Headers.ETag?.ToString(),
                 response.Headers.RetryAfter?.ToString(),
-                body);
+                body)
+            {
+                WwwAuthenticate = response.Headers.WwwAuthenticate.Count > 0 ? response.Headers.WwwAuthenticate.ToString() : null,
+            };
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -92,6 +95,9 @@ public sealed class LeaderForwarder(HttpClient http)
 /// <summary>What the leader answered, ready to be copied to the client.</summary>
 public sealed record ForwardedResponse(int Status, string? ContentType, string? ETag, string? RetryAfter, byte[] Body) : IResult
 {
+    /// <summary>The leader's challenge when it refused the caller's credentials (a 401 relayed as it was sent).</summary>
+    public string? WwwAuthenticate { get; init; }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
@@ -99,6 +105,7 @@ public sealed record ForwardedResponse(int Status, string? ContentType, string? 
         if (ContentType is not null) response.ContentType = ContentType;
         if (ETag is not null) response.Headers.ETag = ETag;
         if (RetryAfter is not null) response.Headers.RetryAfter = RetryAfter;
+        if (WwwAuthenticate is not null) response.Headers.WWWAuthenticate = WwwAuthenticate;
         // 204 and 304 carry no body: writing even an empty one is an error in ASP.NET Core.
         if (Status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified || Body.Length == 0) return;
         response.ContentLength = Body.Length;
