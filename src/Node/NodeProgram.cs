@@ -105,7 +105,6 @@ public static class NodeProgram
         {
             ui.SwaggerEndpoint("/openapi/v1.json", "RaftCache v1");
             ui.RoutePrefix = "swagger";
-            ui.EnablePersistAuthorization();
         });
         return app;
     }
