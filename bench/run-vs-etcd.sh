@@ -36,10 +36,13 @@ for i in 1 2 3; do
     --initial-cluster "$ecluster" --initial-cluster-state new --log-level error >"$WORK/etcd-$i.log" 2>&1 &
   pids+=($!)
 done
-# RaftCache: 3 nodes on loopback, default settings (fsync before every acknowledgement).
+# RaftCache: 3 nodes on loopback, default settings (fsync before every acknowledgement; authentication on, with a
+# fresh admin key passed through the environment and sent by the load generator as X-Api-Key).
+KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export RAFTCACHE_KEY="$KEY"
 rcluster="1=127.0.0.1:16001,2=127.0.0.1:26001,3=127.0.0.1:36001"
 for i in 1 2 3; do
-  "$NODE" --id $i --listen http://127.0.0.1:${i}5001 --peer-listen 127.0.0.1:${i}6001 --data-dir "$WORK/raftcache-$i" \
+  RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://127.0.0.1:${i}5001 --peer-listen 127.0.0.1:${i}6001 --data-dir "$WORK/raftcache-$i" \
     --initial-cluster "$rcluster" >"$WORK/raftcache-$i.log" 2>&1 &
   pids+=($!)
 done

@@ -10,11 +10,12 @@ using RaftCache.LoadGen;
 // Closed-loop load: N clients, each with one request in flight, spread over the given endpoints, for a fixed
 // duration (bounded). Prints one JSON object with throughput and p50/p99/p999 from its own histogram.
 //   loadgen --target raftcache|etcd --endpoints http://127.0.0.1:5001,... --clients 16 --value-bytes 1024
-//           --read-ratio 0.0 --duration-s 10 --keys 10000
+//           --read-ratio 0.0 --duration-s 10 --keys 10000 [--api-key KEY]
+// RaftCache nodes need credentials: --api-key (or the RAFTCACHE_KEY environment variable) is sent as X-Api-Key.
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: loadgen --target raftcache|etcd --endpoints URL[,URL...] [--clients 16] [--value-bytes 1024] [--read-ratio 0] [--duration-s 10] [--keys 10000] [--warmup-s 2]");
+    Console.Error.WriteLine("usage: loadgen --target raftcache|etcd --endpoints URL[,URL...] [--clients 16] [--value-bytes 1024] [--read-ratio 0] [--duration-s 10] [--keys 10000] [--warmup-s 2] [--api-key KEY]");
     return 2;
 }
 
@@ -24,6 +25,7 @@ using var http = new HttpClient(new SocketsHttpHandler
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     ConnectTimeout = TimeSpan.FromSeconds(2),
 }) { Timeout = TimeSpan.FromSeconds(10) };
+if (options.Target == "raftcache" && options.ApiKey is { Length: > 0 } apiKey) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 var target = options.Target == "etcd" ? (ITarget)new EtcdTarget(http) : new RaftCacheTarget(http);
 var value = new string('x', options.ValueBytes);
 
@@ -132,6 +134,8 @@ internal sealed class EtcdTarget(HttpClient http) : ITarget
 
 internal sealed record Options(string Target, string[] Endpoints, int Clients, int ValueBytes, double ReadRatio, double DurationSeconds, int Keys, double WarmupSeconds)
 {
+    public string? ApiKey { get; init; }
+
     public const double MaxDurationSeconds = 600;
 
     public static Options? Parse(string[] args)
@@ -143,7 +147,10 @@ internal sealed record Options(string Target, string[] Endpoints, int Clients, i
         if (target is not ("raftcache" or "etcd")) return null;
         double D(string name, double fallback) => map.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new Options(target, endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries), (int)D("--clients", 16), (int)D("--value-bytes", 1024),
-            D("--read-ratio", 0), D("--duration-s", 10), (int)D("--keys", 10_000), D("--warmup-s", 2));
+            D("--read-ratio", 0), D("--duration-s", 10), (int)D("--keys", 10_000), D("--warmup-s", 2))
+        {
+            ApiKey = map.GetValueOrDefault("--api-key") ?? Environment.GetEnvironmentVariable("RAFTCACHE_KEY"),
+        };
         return options.Clients is < 1 or > 4096 || options.DurationSeconds is <= 0 or > MaxDurationSeconds || options.ValueBytes < 0 ? null : options;
     }
 }

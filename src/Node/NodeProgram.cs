@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using RaftCache.Node.Api;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
+using RaftCache.Node.Security;
 
 namespace RaftCache.Node;
 
@@ -16,25 +17,7 @@ public static class NodeProgram
     public const string SelfClient = "self";
 
     /// <summary>Command-line options and the configuration keys they set (RAFTCACHE__… environment variables set the same keys).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
-    {
-        ["--id"] = "RaftCache:Id",
-        ["--listen"] = "RaftCache:Listen",
-        ["--peer-listen"] = "RaftCache:PeerListen",
-        ["--data-dir"] = "RaftCache:DataDir",
-        ["--initial-cluster"] = "RaftCache:InitialCluster",
-        ["--join"] = "RaftCache:Join",
-        ["--shards"] = "RaftCache:Shards",
-        ["--replication-factor"] = "RaftCache:ReplicationFactor",
-        ["--tick-ms"] = "RaftCache:TickMs",
-        ["--election-ticks"] = "RaftCache:ElectionTicks",
-        ["--default-ttl-seconds"] = "RaftCache:DefaultTtlSeconds",
-        ["--max-value-bytes"] = "RaftCache:MaxValueBytes",
-        ["--snapshot-entries"] = "RaftCache:SnapshotEntries",
-        ["--request-timeout-ms"] = "RaftCache:RequestTimeoutMs",
-        ["--down-after-seconds"] = "RaftCache:DownAfterSeconds",
-        ["--max-moves"] = "RaftCache:MaxConcurrentMoves",
-    };
+    public static IReadOnlyDictionary<string, string> Switches => CommandLine.Switches;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -43,73 +26,116 @@ public static class NodeProgram
             Console.WriteLine(Usage);
             return 0;
         }
-        var unknown = args.Where((a, i) => i % 2 == 0 && !Switches.ContainsKey(a)).ToArray();
-        if (unknown.Length > 0 || args.Length % 2 != 0)
+        if (!CommandLine.TryParse(args, out _, out var error))
         {
-            Console.Error.WriteLine(unknown.Length > 0 ? $"raftcache: unknown option {unknown[0]}" : "raftcache: every option needs a value");
+            Console.Error.WriteLine($"raftcache: {error}");
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        var builder = CreateBuilder(args, Console.Error);
+        if (builder is null) return 2;
+        await Compose(builder).RunAsync();
+        return 0;
+    }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine(args, Switches.ToDictionary());
-        var options = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
-        var validation = new NodeOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+    /// <summary>
+    /// A web host builder configured from appsettings.json, the environment and <paramref name="args"/>, or null
+    /// after writing every configuration error (each naming its setting) to <paramref name="errors"/>. Tests add
+    /// their own server (e.g. TestServer) before <see cref="Compose"/>.
+    /// </summary>
+    public static WebApplicationBuilder? CreateBuilder(string[] args, TextWriter errors)
+    {
+        if (!CommandLine.TryParse(args, out var settings, out var error))
         {
-            foreach (var failure in validation.Failures) Console.Error.WriteLine($"raftcache: {failure}");
-            return 2;
+            errors.WriteLine($"raftcache: {error}");
+            return null;
+        }
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        var options = builder.Configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        var security = builder.Configuration.GetSection(NodeOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var failures = new List<string>();
+        if (new NodeOptionsValidator().Validate(null, options) is { Failed: true, Failures: { } nodeFailures }) failures.AddRange(nodeFailures);
+        var (securityFailures, keys) = SecurityOptionsValidator.Validate(security, options);
+        failures.AddRange(securityFailures);
+        if (failures.Count > 0)
+        {
+            foreach (var failure in failures) errors.WriteLine($"raftcache: {failure}");
+            return null;
         }
 
         builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxValueBytes + PutRequestReader.EnvelopeSlackBytes;
-            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            k.Limits.MaxConcurrentConnections = 10_000;
+            k.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeaderBytes;
+            k.Limits.MaxConcurrentConnections = options.MaxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
+            if (security.TlsCertificate is not null)
+            {
+                var certificate = TlsSetup.LoadServerCertificate(security);
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
-        ConfigureServices(builder.Services, options);
+        builder.Services.AddSingleton(new ResolvedApiKeys(keys));
+        ConfigureServices(builder.Services, options, security, keys);
+        return builder;
+    }
 
+    /// <summary>Builds the app from a configured builder: middleware and endpoints.</summary>
+    public static WebApplication Compose(WebApplicationBuilder builder)
+    {
         var app = builder.Build();
+        var security = app.Services.GetRequiredService<SecurityOptions>();
+        var keys = app.Services.GetRequiredService<ResolvedApiKeys>().Keys;
         var metrics = app.Services.GetRequiredService<RequestMetrics>();
         app.Use((context, next) => metrics.InvokeAsync(context, next));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRaftCacheSecurity(security, keys);
+        app.MapLogin(authEnabled: !security.NoAuth);
         app.MapKeys();
         app.MapHealth();
         app.MapAdmin();
-        app.MapMetrics();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        var metricsEndpoint = app.MapMetrics();
+        if (!security.AllowAnonymousMetrics) metricsEndpoint.RequireAuthorization(Roles.Policies.Read);
+        var openApi = app.MapOpenApi("/openapi/{documentName}.json");
+        if (!security.AllowAnonymousOpenApi) openApi.RequireAuthorization(Roles.Policies.Read);
         app.UseSwaggerUI(ui =>
         {
             ui.SwaggerEndpoint("/openapi/v1.json", "RaftCache v1");
             ui.RoutePrefix = "swagger";
         });
-        await app.RunAsync();
-        return 0;
+        return app;
     }
 
-    private static void ConfigureServices(IServiceCollection services, NodeOptions options)
+    /// <summary>The API keys the configuration and the keys file name, resolved once at start.</summary>
+    private sealed record ResolvedApiKeys(IReadOnlyList<ApiKeyOption> Keys);
+
+    private static void ConfigureServices(IServiceCollection services, NodeOptions options, SecurityOptions security, IReadOnlyList<ApiKeyOption> keys)
     {
+        services.AddRaftCacheSecurity(security, keys);
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CacheNode>(sp => new CacheNode(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ICacheCluster>(sp => sp.GetRequiredService<CacheNode>());
         services.AddHostedService<NodeService>();
-        services.AddSingleton(sp => new LeaderForwarder(new HttpClient(BoundHandler(options.PeerListen), disposeHandler: true)
+        services.AddSingleton(sp => new LeaderForwarder(new HttpClient(BoundHandler(options.PeerListen, security), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan, // the dispatcher's request timeout bounds every forward
         }));
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<RequestMetrics>();
-        services.AddHttpClient(SelfClient).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen));
-        services.AddHttpClient(MembersEndpoints.JoinClient, c => c.Timeout = TimeSpan.FromSeconds(5)).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen));
+        services.AddHttpClient(SelfClient).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen, security));
+        services.AddHttpClient(MembersEndpoints.JoinClient, c => c.Timeout = TimeSpan.FromSeconds(5)).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen, security));
         services.AddProblemDetails();
         services.AddOpenApi(o =>
         {
             o.AddOperationTransformer<EndpointDocTransformer>();
+            o.AddOperationTransformer<OpenApiSecurity.Requirements>();
             o.AddDocumentTransformer((document, _, _) =>
             {
+                OpenApiSecurity.AddSchemes(document);
                 document.Info.Title = "RaftCache";
                 document.Info.Description = "A distributed in-memory key-value cache whose every write is replicated through Raft. Any node answers any request.";
                 return Task.CompletedTask;
@@ -119,11 +145,13 @@ public static class NodeProgram
 
     /// <summary>
     /// Outgoing HTTP connections leave from this node's own address: on a shared loopback network (one
-    /// 127.0.0.x per node) peers and partition rules then see which node is calling.
+    /// 127.0.0.x per node) peers and partition rules then see which node is calling. Over https they trust the
+    /// configured CAs (<see cref="SecurityOptions.TlsCaFile"/>).
     /// </summary>
-    private static SocketsHttpHandler BoundHandler(string peerListen)
+    private static SocketsHttpHandler BoundHandler(string peerListen, SecurityOptions security)
     {
         var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) };
+        TlsSetup.TrustConfiguredCas(handler, security);
         if (Transport.TcpPeerTransport.ParseEndPoint(peerListen) is IPEndPoint { Address: var own } && !own.Equals(IPAddress.Any))
         {
             handler.ConnectCallback = async (context, cancellationToken) =>
@@ -146,7 +174,7 @@ public static class NodeProgram
     }
 
     public const string Usage = """
-        usage: raftcache dev [--nodes 3] [--data-dir DIR] [--fresh]      start a local cluster of node processes
+        usage: raftcache dev [--nodes 3] [--data-dir DIR] [--fresh] [--no-auth]   start a local cluster of node processes
                raftcache --id N --listen URL --peer-listen HOST:PORT --data-dir DIR --initial-cluster ID=HOST:PORT,...
                raftcache [--id N] --listen URL --peer-listen HOST:PORT --data-dir DIR --join MEMBER-URL   (then POST /admin/members on a member)
         options (also RAFTCACHE__<Key> environment variables and appsettings.json section "RaftCache"):
@@ -162,5 +190,16 @@ public static class NodeProgram
           --replication-factor N    replicas per shard (default 3)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
+        security (docs/security.md):
+          --api-key [NAME:]ROLE:SECRET   an API key (repeatable); ROLE is reader, writer or admin; at least 16 characters
+          --api-keys-file FILE      API keys, one [NAME:]ROLE:SECRET per line
+          --token-signing-key KEY   HS256 key of POST /login tokens, the same on every node (default: derived from the API keys)
+          --token-lifetime-seconds N   token lifetime (default 900)
+          --no-auth                 no authentication: only with a loopback --listen, for local development
+          --allow-anonymous-metrics true|false (default false), --allow-anonymous-openapi true|false (default true)
+          --auth-failure-limit N, --auth-failure-window-seconds N   failed attempts per address per window (10 per 60 s), then 429
+          --tls-certificate FILE    PEM or PFX certificate for an https:// --listen (--tls-key FILE, --tls-certificate-password P)
+          --tls-ca-file FILE        CAs trusted when forwarding to other nodes over https (default: the system's)
+          --max-connections N (10000), --max-request-header-bytes N (32768), --max-keys-per-page N (1000)
         """;
 }

@@ -30,7 +30,10 @@ public static class ChaosClient
         PooledConnectionLifetime = TimeSpan.Zero,
         ConnectCallback = ConnectOnceAsync,
     })
-    { Timeout = Timeout };
+    {
+        Timeout = Timeout,
+        DefaultRequestHeaders = { { "X-Api-Key", ChaosCluster.AdminKey } },
+    };
 
     /// <summary>Performs <paramref name="op"/>; <paramref name="query"/> (e.g. "?consistency=local") is appended to the key's URL.</summary>
     public static async Task<ChaosOp> RunAsync(ChaosOp op, string query = "")

@@ -12,6 +12,7 @@ public sealed partial class ChaosCluster
     private static readonly HttpClient Admin = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
     {
         Timeout = TimeSpan.FromSeconds(3),
+        DefaultRequestHeaders = { { "X-Api-Key", AdminKey } },
     };
 
     /// <summary>One replica's own view of one shard, as GET /admin/cluster on its node reports it.</summary>

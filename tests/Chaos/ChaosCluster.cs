@@ -35,6 +35,12 @@ public sealed partial class ChaosCluster : IAsyncDisposable
 
     public static Uri RestUrl(int node) => new($"http://{Address(node)}:5001");
 
+    /// <summary>
+    /// The admin API key every chaos node is started with (<c>--api-key</c>; authentication is on, as by default).
+    /// The workload and admin clients send it as <c>X-Api-Key</c>. Random per test run.
+    /// </summary>
+    public static string AdminKey { get; } = "chaos-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public string Container(int node) => $"raftcache-chaos-{_runId}-n{node}";
 
     /// <summary>Starts the containers and waits (bounded) until every node is ready.</summary>
@@ -54,7 +60,7 @@ public sealed partial class ChaosCluster : IAsyncDisposable
                     ChaosImageFixture.Image, "--id", i.ToString(CultureInfo.InvariantCulture),
                     "--listen", RestUrl(i).ToString().TrimEnd('/'), "--peer-listen", $"{Address(i)}:6001", "--data-dir", "/data",
                     "--initial-cluster", initial, "--tick-ms", "50", "--election-ticks", "10", "--shards", Shards.ToString(CultureInfo.InvariantCulture),
-                    "--snapshot-entries", "200", "--default-ttl-seconds", "0");
+                    "--snapshot-entries", "200", "--default-ttl-seconds", "0", "--api-key", $"chaos:admin:{AdminKey}");
             }
 
             await cluster.WaitReadyAsync(TimeSpan.FromSeconds(90));

@@ -19,13 +19,13 @@ internal static class AdminDocs
     public static readonly EndpointDoc Keys = new(
         "List keys page by page",
         "Keys of every shard, in shard order and a stable order within a shard, read from this node's replicas (like a " +
-        "local read: possibly stale). Pass next_cursor back as cursor for the next page; limit is 1 to 1000 (default 100). " +
+        "local read: possibly stale). Pass next_cursor back as cursor for the next page; limit defaults to 100 and a limit above MaxKeysPerPage (default 1000) is clamped to it. " +
         "shards_not_here names shards this node holds no replica of.",
         ResponseExamples: new Dictionary<int, string>
         {
             [200] = """{"keys":[{"key":"session:42","version":1017,"expiration_date":"2026-12-01T10:00:00.000Z","size":35}],"next_cursor":"3.c2Vzc2lvbjo0Mg","shards_not_here":[]}""",
         },
-        Errors: new Dictionary<int, string> { [400] = "A limit outside 1 to 1000, or a cursor this API did not return." });
+        Errors: new Dictionary<int, string> { [400] = "A limit below 1, or a cursor this API did not return." });
 
     public static readonly EndpointDoc Flush = new(
         "Flush every key",

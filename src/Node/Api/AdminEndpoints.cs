@@ -1,7 +1,10 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Text;
+using Microsoft.Extensions.Options;
+using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
+using RaftCache.Node.Security;
 using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
@@ -9,12 +12,12 @@ namespace RaftCache.Node.Api;
 /// <summary>The admin API of API.md: cluster view, members, keys, flush, snapshots, leader transfer.</summary>
 public static partial class AdminEndpoints
 {
-    public const int MaxKeysPerPage = 1000;
     public const int DefaultKeysPerPage = 100;
 
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").WithTags("Admin");
+        // Every /admin call needs the admin role: flushing or reconfiguring is never a reader's or a writer's business.
+        var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(Roles.Policies.Admin);
         admin.MapGet("/cluster", ClusterAsync).WithName("GetCluster").WithDocs(AdminDocs.Cluster);
         admin.MapGet("/keys", Keys).WithName("ListKeys").WithDocs(AdminDocs.Keys);
         admin.MapDelete("/keys", FlushAllAsync).WithName("FlushKeys").WithDocs(AdminDocs.Flush);
@@ -26,10 +29,11 @@ public static partial class AdminEndpoints
 
     private static async Task<IResult> ClusterAsync(CacheNode node) => TypedResults.Ok(ClusterView.Of(node, await node.ReplicaStatusAsync()));
 
-    private static IResult Keys(CacheNode node, string? cursor, int? limit)
+    private static IResult Keys(CacheNode node, IOptions<NodeOptions> options, string? cursor, int? limit)
     {
-        var pageSize = limit ?? DefaultKeysPerPage;
-        if (pageSize is < 1 or > MaxKeysPerPage) return Problems.BadRequest($"limit must be 1 to {MaxKeysPerPage}.");
+        // A larger limit is clamped, not refused: a client asking for "everything" gets the largest page and a cursor.
+        var pageSize = Math.Min(limit ?? DefaultKeysPerPage, options.Value.MaxKeysPerPage);
+        if (pageSize < 1) return Problems.BadRequest("limit must be at least 1.");
         if (!KeyCursor.TryParse(cursor, node.Shards.ShardCount, out var shard, out var keyCursor, out var hasCursor))
             return Problems.BadRequest("The cursor is not one this API returned.");
         var keys = new List<KeyListing>();
@@ -58,7 +62,10 @@ public static partial class AdminEndpoints
         var failed = new List<int>();
         for (var shard = 1; shard <= node.Shards.ShardCount; shard++)
         {
-            using var response = await client.DeleteAsync(new Uri(self, $"/admin/shards/{shard}/keys"), http.RequestAborted);
+            // Each per-shard call is authorised as the caller of this one: it carries the caller's credentials.
+            using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(self, $"/admin/shards/{shard}/keys"));
+            LeaderForwarder.CopyCredentials(http.Request, request);
+            using var response = await client.SendAsync(request, http.RequestAborted);
             if (!response.IsSuccessStatusCode) failed.Add(shard);
         }
         return failed.Count == 0

@@ -12,7 +12,8 @@ public static class HealthEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("/health").WithTags("Health");
+        // Open to anyone, always: orchestrators probe liveness and readiness without credentials.
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health.MapGet("/", (CacheNode node) => TypedResults.Ok(new HealthResponse("ok", node.NodeId)))
             .WithName("Health")
             .WithDocs(new EndpointDoc("Liveness", "200 whenever the process serves HTTP.",

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RaftCache.Node.Configuration;
+using RaftCache.Node.Security;
 using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
@@ -14,9 +15,9 @@ public static class KeysEndpoints
     public static void MapKeys(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/keys").WithTags("Keys");
-        keys.MapPut("/{**key}", PutAsync).WithName("PutKey").WithDocs(KeyDocs.Put);
-        keys.MapGet("/{**key}", GetAsync).WithName("GetKey").WithDocs(KeyDocs.Get);
-        keys.MapDelete("/{**key}", DeleteAsync).WithName("DeleteKey").WithDocs(KeyDocs.Delete);
+        keys.MapPut("/{**key}", PutAsync).WithName("PutKey").WithDocs(KeyDocs.Put).RequireAuthorization(Roles.Policies.Write);
+        keys.MapGet("/{**key}", GetAsync).WithName("GetKey").WithDocs(KeyDocs.Get).RequireAuthorization(Roles.Policies.Read);
+        keys.MapDelete("/{**key}", DeleteAsync).WithName("DeleteKey").WithDocs(KeyDocs.Delete).RequireAuthorization(Roles.Policies.Write);
     }
 
     internal static Task<IResult> PutAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, IOptions<NodeOptions> options, TimeProvider time)

@@ -6,7 +6,11 @@ using RaftCache.StateMachine;
 namespace RaftCache.Node.Api;
 
 /// <summary>A request as it can be sent again: method, path and query, body, and the headers that matter.</summary>
-public sealed record ForwardableRequest(string Method, string PathAndQuery, string? ContentType, byte[]? Body, string? IfMatch, string? IfNoneMatch);
+public sealed record ForwardableRequest(string Method, string PathAndQuery, string? ContentType, byte[]? Body, string? IfMatch, string? IfNoneMatch)
+{
+    /// <summary>The caller's own credentials (Authorization, X-Api-Key): the leader authorises the forward as that caller.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Credentials { get; init; } = [];
+}
 
 /// <summary>
 /// Sends a request this node cannot serve to the shard leader's REST endpoint and copies the answer back:
@@ -30,6 +34,7 @@ public sealed class LeaderForwarder(HttpClient http)
         }
         if (request.IfMatch is not null) message.Headers.TryAddWithoutValidation("If-Match", request.IfMatch);
         if (request.IfNoneMatch is not null) message.Headers.TryAddWithoutValidation("If-None-Match", request.IfNoneMatch);
+        foreach (var (name, value) in request.Credentials) message.Headers.TryAddWithoutValidation(name, value);
         message.Headers.TryAddWithoutValidation(HopsHeader, hops.ToString(CultureInfo.InvariantCulture));
         if (session is { } s) message.Headers.TryAddWithoutValidation(SessionHeader, FormatSession(s));
         try
@@ -41,12 +46,26 @@ public sealed class LeaderForwarder(HttpClient http)
                 response.Content.Headers.ContentType?.ToString(),
                 response.Headers.ETag?.ToString(),
                 response.Headers.RetryAfter?.ToString(),
-                body);
+                body)
+            {
+                WwwAuthenticate = response.Headers.WwwAuthenticate.Count > 0 ? response.Headers.WwwAuthenticate.ToString() : null,
+            };
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
+    }
+
+    /// <summary>The headers that carry a caller's credentials; a forward sends exactly these, never credentials of its own.</summary>
+    public static readonly string[] CredentialHeaders = ["Authorization", Security.ApiKeyAuthenticationHandler.Header];
+
+    public static IReadOnlyList<KeyValuePair<string, string>> CredentialsOf(HttpRequest request) =>
+        CredentialHeaders.Where(h => request.Headers.ContainsKey(h)).Select(h => KeyValuePair.Create(h, request.Headers[h].ToString())).ToArray();
+
+    public static void CopyCredentials(HttpRequest from, HttpRequestMessage to)
+    {
+        foreach (var (name, value) in CredentialsOf(from)) to.Headers.TryAddWithoutValidation(name, value);
     }
 
     public static int HopsOf(HttpRequest request) =>
@@ -76,6 +95,9 @@ public sealed class LeaderForwarder(HttpClient http)
 /// <summary>What the leader answered, ready to be copied to the client.</summary>
 public sealed record ForwardedResponse(int Status, string? ContentType, string? ETag, string? RetryAfter, byte[] Body) : IResult
 {
+    /// <summary>The leader's challenge when it refused the caller's credentials (a 401 relayed as it was sent).</summary>
+    public string? WwwAuthenticate { get; init; }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
@@ -83,6 +105,7 @@ public sealed record ForwardedResponse(int Status, string? ContentType, string? 
         if (ContentType is not null) response.ContentType = ContentType;
         if (ETag is not null) response.Headers.ETag = ETag;
         if (RetryAfter is not null) response.Headers.RetryAfter = RetryAfter;
+        if (WwwAuthenticate is not null) response.Headers.WWWAuthenticate = WwwAuthenticate;
         // 204 and 304 carry no body: writing even an empty one is an error in ASP.NET Core.
         if (Status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified || Body.Length == 0) return;
         response.ContentLength = Body.Length;

@@ -35,12 +35,12 @@ public static class MembersEndpoints
         return dispatcher.DispatchAsync(http, (int)CacheNode.MetadataGroup, isWrite: true, ReadConsistency.Linearizable, async (_, _, ct) =>
         {
             var client = clients.CreateClient(JoinClient);
-            var authorization = http.Request.Headers.Authorization.ToString();
             JoinInfoView? info;
             try
             {
                 using var ask = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "/admin/join"));
-                if (authorization.Length > 0) ask.Headers.TryAddWithoutValidation("Authorization", authorization);
+                // The new node authorises the caller itself (it is started with the cluster's keys).
+                LeaderForwarder.CopyCredentials(http.Request, ask);
                 using var answer = await client.SendAsync(ask, ct);
                 answer.EnsureSuccessStatusCode();
                 info = await answer.Content.ReadFromJsonAsync<JoinInfoView>(ct);
@@ -63,7 +63,7 @@ public static class MembersEndpoints
             try
             {
                 using var accept = new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/admin/join")) { Content = JsonContent.Create(JoinOfferView.Of(offer)) };
-                if (authorization.Length > 0) accept.Headers.TryAddWithoutValidation("Authorization", authorization);
+                LeaderForwarder.CopyCredentials(http.Request, accept);
                 using var accepted = await client.SendAsync(accept, ct);
                 if (!accepted.IsSuccessStatusCode)
                 {

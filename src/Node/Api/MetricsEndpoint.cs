@@ -15,7 +15,7 @@ namespace RaftCache.Node.Api;
 /// </summary>
 public static class MetricsEndpoint
 {
-    public static void MapMetrics(this IEndpointRouteBuilder app) =>
+    public static RouteHandlerBuilder MapMetrics(this IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", WriteAsync).WithTags("Health").WithName("Metrics").WithDocs(new EndpointDoc(
             "Prometheus metrics",
             "Requests and latencies; per Raft group: term, commit and applied index, leader, leader changes, last log index, snapshot index, keys and bytes."));

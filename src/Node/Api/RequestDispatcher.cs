@@ -78,6 +78,9 @@ public sealed class RequestDispatcher(ICacheCluster cluster, LeaderForwarder for
             request.ContentType,
             body.Length > 0 || HttpMethods.IsPut(request.Method) ? body : null,
             ifMatch.Length > 0 ? ifMatch : null,
-            ifNoneMatch.Length > 0 ? ifNoneMatch : null);
+            ifNoneMatch.Length > 0 ? ifNoneMatch : null)
+        {
+            Credentials = LeaderForwarder.CredentialsOf(request),
+        };
     }
 }

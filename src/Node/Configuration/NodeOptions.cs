@@ -81,4 +81,13 @@ public sealed class NodeOptions
     /// survives the loss of nodes; off by default and never set by the dev cluster.
     /// </summary>
     public bool UnsafeNoFsync { get; set; }
+
+    /// <summary>Open REST connections a node accepts at once (Kestrel's MaxConcurrentConnections); more wait in the accept queue.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Total size of a request's headers (Kestrel's MaxRequestHeadersTotalSize); larger requests get 431.</summary>
+    public int MaxRequestHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Largest page of GET /admin/keys: a larger ?limit= is clamped to it.</summary>
+    public int MaxKeysPerPage { get; set; } = 1000;
 }

@@ -48,6 +48,9 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         Range(errors, "SnapshotLogBytes", options.SnapshotLogBytes, 1 << 16, 1L << 34);
         Range(errors, "DownAfterSeconds", options.DownAfterSeconds, 1, 86_400);
         Range(errors, "MaxConcurrentMoves", options.MaxConcurrentMoves, 1, 1000);
+        Range(errors, "--max-connections", options.MaxConnections, 1, 1_000_000);
+        Range(errors, "--max-request-header-bytes", options.MaxRequestHeaderBytes, 1024, 1 << 20);
+        Range(errors, "--max-keys-per-page", options.MaxKeysPerPage, 1, 100_000);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -11,6 +11,10 @@ namespace RaftCache.Node.Dev;
 /// 127.0.0.1:6001…), data under one folder, each node's log in a file beside its data. Waits until every node
 /// is ready, prints the endpoints and the Swagger URL, and on Ctrl-C stops every node gracefully (each hands
 /// its leaderships over first), killing only a node that does not stop in time. Like etcd's Procfile.
+/// Authentication is on as everywhere: dev makes an admin API key and a token signing key (kept in the data folder,
+/// so a restart keeps them; <c>--fresh</c> makes new ones), hands them to the nodes through their environment
+/// (not the command line, which other local users can read) and prints the key. <c>--no-auth</c> runs without
+/// authentication, on loopback only, and says so loudly.
 /// </summary>
 public static partial class DevCluster
 {
@@ -20,7 +24,7 @@ public static partial class DevCluster
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!TryParse(args, out var nodes, out var dataDir, out var fresh, out var error))
+        if (!TryParse(args, out var nodes, out var dataDir, out var fresh, out var noAuth, out var error))
         {
             Console.Error.WriteLine($"raftcache dev: {error}");
             Console.Error.WriteLine(NodeProgram.Usage);
@@ -29,6 +33,7 @@ public static partial class DevCluster
         dataDir = Path.GetFullPath(dataDir);
         if (fresh && Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         Directory.CreateDirectory(dataDir);
+        var credentials = noAuth ? null : DevCredentials.LoadOrCreate(dataDir);
 
         var initial = string.Join(',', Enumerable.Range(1, nodes).Select(i => $"{i}={PeerAddress(i)}"));
         var children = new List<(int Id, Process Process)>();
@@ -37,14 +42,14 @@ public static partial class DevCluster
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
         try
         {
-            for (var id = 1; id <= nodes; id++) children.Add((id, StartNode(id, dataDir, initial)));
+            for (var id = 1; id <= nodes; id++) children.Add((id, StartNode(id, dataDir, initial, credentials)));
             Console.WriteLine($"raftcache dev: starting {nodes} nodes, data in {dataDir}");
             if (!await WaitReadyAsync(children, stopping.Token))
             {
                 Console.Error.WriteLine("raftcache dev: the cluster did not become ready; see the node logs above");
                 return 1;
             }
-            PrintEndpoints(nodes, dataDir);
+            PrintEndpoints(nodes, dataDir, credentials);
             var exited = Task.WhenAny(children.Select(c => c.Process.WaitForExitAsync(CancellationToken.None)));
             await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stopping.Token)).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!stopping.IsCancellationRequested)
@@ -62,7 +67,7 @@ public static partial class DevCluster
         }
     }
 
-    private static Process StartNode(int id, string dataDir, string initialCluster)
+    private static Process StartNode(int id, string dataDir, string initialCluster, DevCredentials? credentials)
     {
         var (program, prefix) = Self();
         var start = new ProcessStartInfo(program)
@@ -80,6 +85,8 @@ public static partial class DevCluster
         {
             start.ArgumentList.Add(arg);
         }
+        if (credentials is null) start.ArgumentList.Add("--no-auth");
+        else credentials.ApplyTo(start.Environment);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start node {id}");
         var log = new StreamWriter(LogPath(dataDir, id), append: true) { AutoFlush = true };
         var gate = new Lock();
@@ -157,21 +164,36 @@ public static partial class DevCluster
         }
     }
 
-    private static void PrintEndpoints(int nodes, string dataDir)
+    private static void PrintEndpoints(int nodes, string dataDir, DevCredentials? credentials)
     {
         Console.WriteLine("raftcache dev: cluster ready");
         for (var id = 1; id <= nodes; id++) Console.WriteLine($"  node {id}: {RestUrl(id)}   peers {PeerAddress(id)}   log {LogPath(dataDir, id)}");
         Console.WriteLine($"  Swagger UI: {RestUrl(1)}/swagger   OpenAPI: {RestUrl(1)}/openapi/v1.json");
-        Console.WriteLine($"  try: curl -X PUT {RestUrl(1)}/keys/hello -H 'Content-Type: application/json' -d '{{\"data\": \"world\", \"ttl_seconds\": 600}}'");
-        Console.WriteLine($"       curl {RestUrl(Math.Min(2, nodes))}/keys/hello");
-        Console.WriteLine("  The REST API has no authentication and listens on loopback only. Press Ctrl-C to stop.");
+        if (credentials is null)
+        {
+            Console.WriteLine($"  try: curl -X PUT {RestUrl(1)}/keys/hello -H 'Content-Type: application/json' -d '{{\"data\": \"world\", \"ttl_seconds\": 600}}'");
+            Console.WriteLine($"       curl {RestUrl(Math.Min(2, nodes))}/keys/hello");
+            Console.WriteLine();
+            Console.WriteLine("  !!! WARNING: AUTHENTICATION IS OFF (--no-auth). Anyone who can reach 127.0.0.1 on this machine can read,");
+            Console.WriteLine("  !!! write and flush this cluster. The nodes listen on loopback only; never use --no-auth anywhere else.");
+            Console.WriteLine();
+            Console.WriteLine("  Press Ctrl-C to stop.");
+            return;
+        }
+        Console.WriteLine($"  admin API key: {credentials.AdminKey}   (saved in {credentials.Path}; --fresh makes a new one)");
+        Console.WriteLine($"  try: export RAFTCACHE_KEY={credentials.AdminKey}");
+        Console.WriteLine($"       curl -X PUT {RestUrl(1)}/keys/hello -H \"X-Api-Key: $RAFTCACHE_KEY\" -H 'Content-Type: application/json' -d '{{\"data\": \"world\", \"ttl_seconds\": 600}}'");
+        Console.WriteLine($"       curl {RestUrl(Math.Min(2, nodes))}/keys/hello -H \"X-Api-Key: $RAFTCACHE_KEY\"");
+        Console.WriteLine($"       curl -X POST {RestUrl(1)}/login -H 'Content-Type: application/json' -d \"{{\\\"key\\\": \\\"$RAFTCACHE_KEY\\\"}}\"   # a 15-minute bearer token");
+        Console.WriteLine("  In Swagger UI, press Authorize and paste the key into ApiKey. Press Ctrl-C to stop.");
     }
 
-    private static bool TryParse(string[] args, out int nodes, out string dataDir, out bool fresh, out string error)
+    private static bool TryParse(string[] args, out int nodes, out string dataDir, out bool fresh, out bool noAuth, out string error)
     {
         nodes = 3;
         dataDir = "raftcache-dev-data";
         fresh = false;
+        noAuth = false;
         error = "";
         for (var i = 0; i < args.Length; i++)
         {
@@ -179,6 +201,9 @@ public static partial class DevCluster
             {
                 case "--fresh":
                     fresh = true;
+                    break;
+                case "--no-auth":
+                    noAuth = true;
                     break;
                 case "--nodes" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxNodes:
                     nodes = n;

@@ -69,7 +69,7 @@ public sealed partial class AvailabilityTests
         // clear error instead of writing into the first node's WAL, and the first node keeps serving.
         await using var cluster = await TestCluster.StartAsync(1);
         var node = cluster.Nodes[0];
-        using var twin = new NodeProcess(node.Id, $"{TestCluster.Net}.254.1", node.DataDir, node.InitialCluster.Replace(node.Ip, $"{TestCluster.Net}.254.1", StringComparison.Ordinal), TestCluster.FastTiming);
+        using var twin = new NodeProcess(node.Id, $"{TestCluster.Net}.254.1", node.DataDir, node.InitialCluster.Replace(node.Ip, $"{TestCluster.Net}.254.1", StringComparison.Ordinal), node.ExtraArgs);
         twin.Start();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (twin.IsRunning && DateTime.UtcNow < deadline) await Task.Delay(50);

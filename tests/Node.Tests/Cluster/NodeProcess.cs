@@ -30,7 +30,8 @@ public sealed class NodeProcess : IDisposable
     public string InitialCluster { get; }
     public IReadOnlyList<string> ExtraArgs { get; }
     public Uri? Join { get; }
-    public Uri Url => new($"http://{Ip}:5001");
+    /// <summary>The REST endpoint: https when the node is given a TLS certificate.</summary>
+    public Uri Url => new($"{(ExtraArgs.Contains("--tls-certificate") ? "https" : "http")}://{Ip}:5001");
     public string PeerAddress => $"{Ip}:6001";
     public bool IsRunning => _process is { HasExited: false };
 

@@ -10,6 +10,8 @@ namespace RaftCache.Node.Tests.Cluster;
 /// A cluster of real node processes, each on its own loopback address (127.1.C.N, fixed ports), so test
 /// classes can run side by side without port clashes. Fast timing (25 ms ticks) keeps elections short.
 /// Waits are bounded polls of the nodes' own HTTP answers, never sleeps standing in for synchronisation.
+/// Authentication is on, as by default: every node gets the admin key <see cref="AdminKey"/> (<c>--api-key</c>), and
+/// <see cref="Http"/> sends it on every request (<c>X-Api-Key</c>); a cluster started with <c>--no-auth</c> gets neither.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
@@ -19,17 +21,26 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly IReadOnlyList<string> _extraArgs;
     private readonly List<NodeProcess> _nodes;
 
-    private TestCluster(int size, IReadOnlyList<string> extraArgs)
+    private TestCluster(int size, IReadOnlyList<string> fixedArgs, Func<IReadOnlyList<string>, ClusterSetup>? setup)
     {
         var cluster = Interlocked.Increment(ref _nextCluster) + (Environment.ProcessId % 50) * 4;
         _root = Directory.CreateTempSubdirectory("raftcache-nodes-").FullName;
         _net = $"{Net}.{cluster % 250}";
-        _extraArgs = extraArgs;
         var ips = Enumerable.Range(1, size).Select(i => $"{_net}.{i}").ToArray();
         var initial = string.Join(',', ips.Select((ip, i) => $"{i + 1}={ip}:6001"));
+        var chosen = setup?.Invoke(ips) ?? new ClusterSetup([]);
+        string[] extraArgs = [.. fixedArgs, .. chosen.Args];
+        var noAuth = extraArgs.Contains("--no-auth");
+        if (!noAuth) extraArgs = [.. extraArgs, "--api-key", $"test-admin:admin:{AdminKey}"];
+        _extraArgs = extraArgs;
         _nodes = ips.Select((ip, i) => new NodeProcess(i + 1, ip, Path.Combine(_root, $"node-{i + 1}"), initial, extraArgs)).ToList();
-        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        Http = chosen.ClientHandler is { } handler ? new HttpClient(handler) : new HttpClient();
+        Http.Timeout = TimeSpan.FromSeconds(15);
+        if (!noAuth) Http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
     }
+
+    /// <summary>The admin API key every test node is started with (random per test run).</summary>
+    public static string AdminKey { get; } = "admin-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
     /// First two octets of the node addresses (default 127.1). Two checkouts testing side by side on one machine
@@ -53,9 +64,12 @@ public sealed class TestCluster : IAsyncDisposable
 
     public static readonly string[] FastTiming = ["--tick-ms", "25", "--election-ticks", "10", "--shards", "4"];
 
-    public static async Task<TestCluster> StartAsync(int size = 3, params string[] extraArgs)
+    public static Task<TestCluster> StartAsync(int size = 3, params string[] extraArgs) => StartWithAsync(size, _ => new ClusterSetup(extraArgs));
+
+    /// <summary>A cluster whose options depend on the nodes' addresses (e.g. a TLS certificate naming them).</summary>
+    public static async Task<TestCluster> StartWithAsync(int size, Func<IReadOnlyList<string>, ClusterSetup> setup)
     {
-        var cluster = new TestCluster(size, [.. FastTiming, .. extraArgs]);
+        var cluster = new TestCluster(size, FastTiming, setup);
         foreach (var node in cluster.Nodes) node.Start();
         await cluster.WaitReadyAsync(cluster.Nodes);
         return cluster;
@@ -152,3 +166,6 @@ public sealed class TestCluster : IAsyncDisposable
         await Task.CompletedTask;
     }
 }
+
+/// <summary>Extra node options and, when the nodes speak TLS, the handler the test client trusts them with.</summary>
+public sealed record ClusterSetup(string[] Args, HttpMessageHandler? ClientHandler = null);

@@ -59,6 +59,7 @@ public sealed class RegisterLoad : IAsyncDisposable
     {
         _targets = targets;
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Add("X-Api-Key", TestCluster.AdminKey);
         _clients = Enumerable.Range(1, clients).Select(c => Task.Run(() => RunClientAsync(c, keys))).ToArray();
     }
 
