@@ -32,7 +32,13 @@ public static class NodeProgram
         ["--max-value-bytes"] = "RaftCache:MaxValueBytes",
         ["--snapshot-entries"] = "RaftCache:SnapshotEntries",
         ["--request-timeout-ms"] = "RaftCache:RequestTimeoutMs",
+        ["--cluster-secret"] = "RaftCache:ClusterSecret",
+        ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
+        ["--insecure-peers"] = "RaftCache:InsecurePeers",
     };
+
+    /// <summary>Switches that may stand alone (meaning "true"); they also accept an explicit true/false value.</summary>
+    private static readonly HashSet<string> Flags = ["--insecure-peers"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -41,6 +47,7 @@ public static class NodeProgram
             Console.WriteLine(Usage);
             return 0;
         }
+        args = ExpandFlags(args);
         var unknown = args.Where((a, i) => i % 2 == 0 && !Switches.ContainsKey(a)).ToArray();
         if (unknown.Length > 0 || args.Length % 2 != 0)
         {
@@ -58,6 +65,8 @@ public static class NodeProgram
             foreach (var failure in validation.Failures) Console.Error.WriteLine($"raftcache: {failure}");
             return 2;
         }
+
+        if (options.InsecurePeers) Console.Error.WriteLine($"raftcache: WARNING: {PeerSecret.InsecureWarning}");
 
         builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
@@ -85,6 +94,18 @@ public static class NodeProgram
         });
         await app.RunAsync();
         return 0;
+    }
+
+    // "--insecure-peers" alone becomes "--insecure-peers true", so every switch is a pair again.
+    private static string[] ExpandFlags(string[] args)
+    {
+        var expanded = new List<string>(args.Length + 1);
+        for (var i = 0; i < args.Length; i++)
+        {
+            expanded.Add(args[i]);
+            if (Flags.Contains(args[i]) && (i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))) expanded.Add("true");
+        }
+        return [.. expanded];
     }
 
     private static void ConfigureServices(IServiceCollection services, NodeOptions options)
@@ -153,6 +174,9 @@ public static class NodeProgram
           --initial-cluster LIST    founding members, e.g. 1=127.0.0.1:6001,2=127.0.0.1:6002,3=127.0.0.1:6003
           --shards N                shards at bootstrap (default 16)
           --replication-factor N    replicas per shard (default 3)
+          --cluster-secret S        secret every member proves it knows (>= 16 bytes); or:
+          --cluster-secret-file F   file holding it (preferred: not visible in the process list)
+          --insecure-peers          UNSAFE: no peer authentication (local experiments only)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
         """;

@@ -67,6 +67,22 @@ public sealed class NodeOptions
     public long SnapshotLogBytes { get; set; } = 16L << 20;
 
     /// <summary>
+    /// The secret every member proves it knows before a peer accepts its Raft frames (at least 16 bytes of UTF-8;
+    /// docs/security-peers-and-storage.md). Prefer <see cref="ClusterSecretFile"/>: a command line is visible to
+    /// other local users. Required unless <see cref="InsecurePeers"/> is set.
+    /// </summary>
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>A file holding the cluster secret (trailing whitespace and newlines are ignored). Give this or <see cref="ClusterSecret"/>.</summary>
+    public string? ClusterSecretFile { get; set; }
+
+    /// <summary>
+    /// UNSAFE: run the peer protocol without a cluster secret, so anyone who reaches the peer port can join, vote
+    /// and inject entries. For throwaway local experiments only; a node without a secret refuses to start otherwise.
+    /// </summary>
+    public bool InsecurePeers { get; set; }
+
+    /// <summary>
     /// UNSAFE: acknowledge writes before they are fsync'd. Gives up the promise that an acknowledged write
     /// survives the loss of nodes; off by default and never set by the dev cluster.
     /// </summary>

@@ -73,7 +73,12 @@ public sealed partial class CacheNode : IAsyncDisposable
             throw new InvalidOperationException($"data folder {_options.DataDir} has a log but no {NodeIdentity.FileName}; it was not written by this node");
         }
 
-        _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), _loggers.CreateLogger<TcpPeerTransport>());
+        var credentials = Configuration.PeerSecret.Load(_options);
+        if (!credentials.IsSecured) LogInsecurePeers(_logger, Configuration.PeerSecret.InsecureWarning);
+        _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), credentials, _loggers.CreateLogger<TcpPeerTransport>())
+        {
+            Admission = AdmissionRule(identity),
+        };
         _host = new RaftHost(HostOptionsOf(_options), _wal, _transport, _time, _loggers.CreateLogger<RaftHost>());
         if (fresh) Bootstrap(identity);
         else _host.RecoverGroups(CreateStateMachine);
@@ -147,6 +152,9 @@ public sealed partial class CacheNode : IAsyncDisposable
         _wal?.Dispose();
         if (_lock is not null) await _lock.DisposeAsync();
     }
+
+    [LoggerMessage(EventId = 75301, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogInsecurePeers(ILogger logger, string warning);
 
     [LoggerMessage(EventId = 75300, Level = LogLevel.Information, Message = "Node {Node} started ({How}): REST {Listen}, peers {PeerListen}")]
     private static partial void LogStarted(ILogger logger, ulong node, string listen, string peerListen, string how);

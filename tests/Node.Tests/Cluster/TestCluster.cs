@@ -32,6 +32,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public static string Net { get; } = Environment.GetEnvironmentVariable("RAFTCACHE_TEST_NET") is { Length: > 0 } net ? net : "127.1";
 
+    /// <summary>The peer secret every test node gets (docs/security-peers-and-storage.md); random per test run.</summary>
+    public static string ClusterSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public IReadOnlyList<NodeProcess> Nodes { get; }
 
     public HttpClient Http { get; }
