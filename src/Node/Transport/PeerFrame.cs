@@ -72,7 +72,7 @@ public static class PeerFrame
     public static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits)
     {
         var r = new WireReader(payload);
-        var count = r.Count(limits.MaxMessagesPerFrame, "message");
+        var count = r.Count(limits.MaxMessagesPerFrame, "message", 1 + RaftMessageCodec.MinEncodedBytes);
         var messages = new List<GroupMessage>(count);
         for (var i = 0; i < count; i++)
         {
