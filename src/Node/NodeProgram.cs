@@ -35,6 +35,7 @@ public static class NodeProgram
         ["--cluster-secret"] = "RaftCache:ClusterSecret",
         ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
         ["--insecure-peers"] = "RaftCache:InsecurePeers",
+        ["--encryption-key-file"] = "RaftCache:EncryptionKeyFile",
     };
 
     /// <summary>Switches that may stand alone (meaning "true"); they also accept an explicit true/false value.</summary>
@@ -177,6 +178,7 @@ public static class NodeProgram
           --cluster-secret S        secret every member proves it knows (>= 16 bytes); or:
           --cluster-secret-file F   file holding it (preferred: not visible in the process list)
           --insecure-peers          UNSAFE: no peer authentication (local experiments only)
+          --encryption-key-file F   encrypt the WAL and snapshots at rest (AES-256-GCM key file; rotation: id:key lines)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
         """;

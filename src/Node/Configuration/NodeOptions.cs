@@ -83,6 +83,14 @@ public sealed class NodeOptions
     public bool InsecurePeers { get; set; }
 
     /// <summary>
+    /// A key file for encryption at rest of the WAL and snapshots (AES-256-GCM): one 32-byte key as base64 or hex,
+    /// or lines <c>id:key</c> where the highest id encrypts new data and the others only decrypt old data (rotation,
+    /// docs/security-peers-and-storage.md). Unset: the plain format. Once data is encrypted, the node needs the key
+    /// ids it was written with to start.
+    /// </summary>
+    public string? EncryptionKeyFile { get; set; }
+
+    /// <summary>
     /// UNSAFE: acknowledge writes before they are fsync'd. Gives up the promise that an acknowledged write
     /// survives the loss of nodes; off by default and never set by the dev cluster.
     /// </summary>

@@ -56,7 +56,11 @@ public sealed partial class CacheNode : IAsyncDisposable
         var identity = NodeIdentity.Load(_options.DataDir);
         if (identity is not null && identity.NodeId != _options.Id)
             throw new InvalidOperationException($"data folder {_options.DataDir} belongs to node {identity.NodeId}, not {_options.Id}; node ids are never reused");
-        _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions { UnsafeSkipFsync = _options.UnsafeNoFsync });
+        _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions
+        {
+            UnsafeSkipFsync = _options.UnsafeNoFsync,
+            Encryption = _options.EncryptionKeyFile is { Length: > 0 } keyFile ? StorageKeyring.Load(keyFile) : null,
+        });
         var fresh = _wal.Recovered.Count == 0;
         if (fresh && identity is null)
         {

@@ -41,6 +41,7 @@ public sealed class NodeOptionsTests
         { "--cluster-secret and --cluster-secret-file", o => o.ClusterSecretFile = "/etc/secret" },
         { "--cluster-secret-file: cannot read", o => (o.ClusterSecret, o.ClusterSecretFile) = (null, "/nonexistent/raftcache-secret") },
         { "--insecure-peers", o => o.InsecurePeers = true },
+        { "--encryption-key-file", o => o.EncryptionKeyFile = "/nonexistent/raftcache-key" },
     };
 
     [Fact]
