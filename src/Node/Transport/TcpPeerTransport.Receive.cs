@@ -51,6 +51,7 @@ public sealed partial class TcpPeerTransport
     private async Task ReceiveAsync(Socket socket, IPeerMessageSink sink)
     {
         System.Net.EndPoint? remote = null;
+        var handshaking = true;
         try
         {
             // Inside the try: the transport may be disposing (and closing this socket) as the connection arrives.
@@ -70,6 +71,7 @@ public sealed partial class TcpPeerTransport
             }
             finally
             {
+                handshaking = false;
                 Interlocked.Decrement(ref _pendingHandshakes);
             }
             while (!_stopping.IsCancellationRequested)
@@ -101,6 +103,7 @@ public sealed partial class TcpPeerTransport
         }
         finally
         {
+            if (handshaking) Interlocked.Decrement(ref _pendingHandshakes); // failed before the handshake began
             _receivers.TryRemove(socket, out _);
             socket.Dispose();
         }

@@ -211,4 +211,31 @@ public sealed class PeerAuthenticationTests
         Assert.True(await silent.ClosedByPeerAsync());
         Assert.True(await log.WaitForAsync("no handshake within"));
     }
+
+    [Fact]
+    public async Task Beyond_the_pending_handshake_limit_a_newcomer_is_closed_at_once_until_a_slot_frees()
+    {
+        // Injected: two silent connections fill MaxPendingHandshakes = 2, a third arrives. Checked: the third is
+        // closed without a challenge; once one silent connection goes away, a newcomer is challenged again.
+        var limits = new PeerLimits { MaxPendingHandshakes = 2, HelloTimeout = TimeSpan.FromSeconds(30) };
+        await using var receiver = new TcpPeerTransport(2, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, Secret, NullLogger.Instance);
+        await receiver.StartAsync(new CollectingSink(), CancellationToken.None);
+        var address = receiver.LocalEndPoint.ToString();
+        var first = await RawPeer.ConnectAsync(address);
+        await first.ReadChallengeAsync();
+        await using var second = await RawPeer.ConnectAsync(address);
+        await second.ReadChallengeAsync();
+
+        await using (var third = await RawPeer.ConnectAsync(address)) Assert.Null(await third.ReadFrameAsync());
+
+        await first.DisposeAsync();
+        var challenged = false;
+        for (var attempt = 0; attempt < 50 && !challenged; attempt++)
+        {
+            await using var next = await RawPeer.ConnectAsync(address);
+            challenged = await next.ReadFrameAsync() is { Kind: PeerFrameKind.Challenge };
+            if (!challenged) await Task.Delay(50); // the receiver notices the closed connection asynchronously
+        }
+        Assert.True(challenged);
+    }
 }
