@@ -11,7 +11,7 @@ namespace RaftCache.Storage;
 /// moved to another place in the log or to another group without failing authentication. Not thread-safe: the WAL
 /// uses it under its staging lock and during recovery only.
 /// </summary>
-internal sealed class RecordCipher(StorageKeyring keyring)
+internal sealed class RecordCipher(StorageKeyring keyring) : IDisposable
 {
     public const int KeyIdBytes = 4;
     public const int NonceBytes = 12;
@@ -51,6 +51,12 @@ internal sealed class RecordCipher(StorageKeyring keyring)
             throw new StorageCorruptionException(path, offset, $"encrypted record fails authentication with key id {id} (tampered, or written with a different key under that id)");
         }
         return plain;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cipher in _ciphers.Values) cipher.Dispose();
+        _ciphers.Clear();
     }
 
     private AesGcm Cipher(uint id, string path = "", long offset = 0)

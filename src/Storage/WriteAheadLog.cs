@@ -89,6 +89,9 @@ public sealed partial class WriteAheadLog : IWriteAheadLog
             _disposed = true;
             _active?.Dispose();
         }
+
+        // The key schedules hold native handles; staging encrypts under this lock, so none is in use when freed.
+        lock (_stageLock) _cipher?.Dispose();
     }
 
     private void ThrowIfUnusable()
