@@ -41,9 +41,12 @@ done
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export RAFTCACHE_KEY="$KEY"
 rcluster="1=127.0.0.1:16001,2=127.0.0.1:26001,3=127.0.0.1:36001"
+# Peer authentication: every node reads the same random secret from a file (not visible in the process list).
+head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 for i in 1 2 3; do
   RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://127.0.0.1:${i}5001 --peer-listen 127.0.0.1:${i}6001 --data-dir "$WORK/raftcache-$i" \
-    --initial-cluster "$rcluster" >"$WORK/raftcache-$i.log" 2>&1 &
+    --initial-cluster "$rcluster" \
+    --cluster-secret-file "$WORK/cluster-secret" >"$WORK/raftcache-$i.log" 2>&1 &
   pids+=($!)
 done
 wait_ok() { local url=$1 end=$(( $(date +%s) + 60 )); until curl -fsS -m 2 "$url" >/dev/null 2>&1; do [ "$(date +%s)" -ge $end ] && { echo "not ready: $url" >&2; exit 1; }; sleep 0.2; done; }

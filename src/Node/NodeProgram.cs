@@ -64,6 +64,8 @@ public static class NodeProgram
             return null;
         }
 
+        if (options.InsecurePeers) Console.Error.WriteLine($"raftcache: WARNING: {PeerSecret.InsecureWarning}");
+
         builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -188,6 +190,10 @@ public static class NodeProgram
           --max-moves N             shards moving replicas at the same time, cluster-wide (default 2)
           --shards N                shards at bootstrap (default 16)
           --replication-factor N    replicas per shard (default 3)
+          --cluster-secret S        secret every member proves it knows (>= 16 bytes); or:
+          --cluster-secret-file F   file holding it (preferred: not visible in the process list)
+          --insecure-peers          UNSAFE: no peer authentication (local experiments only)
+          --encryption-key-file F   encrypt the WAL and snapshots at rest (AES-256-GCM key file; rotation: id:key lines)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
         security (docs/security.md):

@@ -22,6 +22,9 @@ internal static class SnapshotFormat
     /// <summary>A restore pre-sizes its table for the header's entry count, but never beyond this many slots.</summary>
     public const int MaxPresizedEntries = 1 << 22;
 
+    /// <summary>...and, from a stream of unknown length, never beyond this many (the count is only the stream's claim).</summary>
+    public const int UnknownLengthPresizedEntries = 1 << 16;
+
     /// <summary>Kind and payload length before the payload; CRC after it.</summary>
     public const int FramePrefixBytes = 1 + 4;
 

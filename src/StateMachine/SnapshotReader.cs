@@ -15,7 +15,7 @@ internal static class SnapshotReader
         Stream stream, StateMachineOptions options)
     {
         var (appliedIndex, memoryLimit, entryCount) = ReadHeader(stream);
-        var table = new EntryTable(options.HashSeed, (int)Math.Min(entryCount, SnapshotFormat.MaxPresizedEntries));
+        var table = new EntryTable(options.HashSeed, PresizeFor(stream, entryCount));
         var sessions = new SessionTable(options);
         var lastKind = SnapshotFrameKind.Entries;
         var buffer = new byte[SnapshotFormat.FramePrefixBytes + SnapshotFormat.TargetFrameBytes + SnapshotFormat.FrameCrcBytes];
@@ -96,15 +96,7 @@ internal static class SnapshotReader
             throw new StateMachineFormatException($"Snapshot frame header is corrupted (kind {(byte)kind}, length {length}).");
         }
 
-        var total = SnapshotFormat.FramePrefixBytes + length + SnapshotFormat.FrameCrcBytes;
-        if (total > buffer.Length)
-        {
-            var grown = new byte[total];
-            buffer.AsSpan(0, SnapshotFormat.FramePrefixBytes).CopyTo(grown);
-            buffer = grown;
-        }
-
-        ReadExactly(stream, buffer.AsSpan(SnapshotFormat.FramePrefixBytes, length + SnapshotFormat.FrameCrcBytes), $"{kind} frame");
+        ReadFrameBody(stream, ref buffer, length + SnapshotFormat.FrameCrcBytes, $"{kind} frame");
         var end = SnapshotFormat.FramePrefixBytes + length;
         if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(end)) != Crc32C.Compute(buffer.AsSpan(0, end)))
         {
@@ -181,6 +173,48 @@ internal static class SnapshotReader
         {
             throw new StateMachineFormatException(
                 $"Snapshot is incomplete: {entries} entries and {sessions} sessions read, {expectedEntries} and {expectedSessions} written.");
+        }
+    }
+
+    /// <summary>
+    /// The header's entry count sizes the table up front, but it is only a claim: it is capped by what the
+    /// stream's remaining bytes can hold (or by a modest default for a stream of unknown length), so a hostile
+    /// 36-byte header cannot make the reader allocate a table for millions of entries.
+    /// </summary>
+    private static int PresizeFor(Stream stream, long entryCount)
+    {
+        var cap = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) / SnapshotFormat.EntryFixedBytes : SnapshotFormat.UnknownLengthPresizedEntries;
+        return (int)Math.Min(Math.Min(entryCount, cap), SnapshotFormat.MaxPresizedEntries);
+    }
+
+    /// <summary>
+    /// Reads a frame's payload and CRC after its prefix. A frame larger than the buffer grows it only as bytes
+    /// actually arrive (doubling), so a length field claiming 65 MiB in a short stream costs at most twice the
+    /// bytes present, never the claimed size.
+    /// </summary>
+    private static void ReadFrameBody(Stream stream, ref byte[] buffer, int count, string what)
+    {
+        var start = SnapshotFormat.FramePrefixBytes;
+        if (stream.CanSeek && count > stream.Length - stream.Position)
+        {
+            throw new StateMachineFormatException($"Snapshot is truncated: the {what} claims {count} bytes, {stream.Length - stream.Position} are left.");
+        }
+
+        var done = 0;
+        while (done < count)
+        {
+            if (start + done == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min((long)start + count, 2L * buffer.Length));
+            }
+
+            var read = stream.Read(buffer.AsSpan(start + done, Math.Min(count - done, buffer.Length - start - done)));
+            if (read <= 0)
+            {
+                throw new StateMachineFormatException($"Snapshot is truncated: the stream ended inside the {what}.");
+            }
+
+            done += read;
         }
     }
 

@@ -55,8 +55,14 @@ internal static class RecordFormat
     public const int Alignment = 8;
     public const ulong SegmentMagic = 0x3147455357414352; // "RCWASEG1" little-endian
     public const uint FormatVersion = 1;
+
+    /// <summary>Segments started by a WAL with encryption configured; their data records carry <see cref="EncryptedFlag"/>.</summary>
+    public const uint EncryptedFormatVersion = 2;
     public const int SegmentHeaderPayloadBytes = 24;
     public const byte CheckpointFlag = 1;
+
+    /// <summary>Flags bit 1: the payload is AES-GCM encrypted (<see cref="RecordCipher"/>).</summary>
+    public const byte EncryptedFlag = 2;
 
     public static int RecordBytes(int payloadLength) => HeaderBytes + Align(payloadLength);
 
@@ -66,13 +72,19 @@ internal static class RecordFormat
     public static void Seal(Span<byte> record, RecordType type, byte flags, ulong group, ulong lsn, int payloadLength)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)payloadLength);
+        WriteIdentity(record, type, flags, group, lsn);
+        record.Slice(HeaderBytes + payloadLength, Align(payloadLength) - payloadLength).Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(record, Crc32C.Compute(record[4..(HeaderBytes + payloadLength)]));
+    }
+
+    /// <summary>Bytes 8..32 of the header (type, flags, group, lsn): also the associated data of an encrypted payload.</summary>
+    public static void WriteIdentity(Span<byte> record, RecordType type, byte flags, ulong group, ulong lsn)
+    {
         record[8] = (byte)type;
         record[9] = flags;
         record[10..16].Clear();
         BinaryPrimitives.WriteUInt64LittleEndian(record[16..], group);
         BinaryPrimitives.WriteUInt64LittleEndian(record[24..], lsn);
-        record.Slice(HeaderBytes + payloadLength, Align(payloadLength) - payloadLength).Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(record, Crc32C.Compute(record[4..(HeaderBytes + payloadLength)]));
     }
 
     public static bool IsZeroHeader(ReadOnlySpan<byte> bytes) =>
@@ -89,15 +101,15 @@ internal static class RecordFormat
         var type = bytes[8];
         if (type is < (byte)RecordType.SegmentHeader or > (byte)RecordType.DropGroup) return null;
         if (length > (uint)(maxRecordBytes - HeaderBytes) || HeaderBytes + length > bytes.Length) return null;
-        if (bytes[9] > CheckpointFlag || bytes[10..16].ContainsAnyExcept((byte)0)) return null;
+        if ((bytes[9] & ~(CheckpointFlag | EncryptedFlag)) != 0 || bytes[10..16].ContainsAnyExcept((byte)0)) return null;
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
         if (crc != Crc32C.Compute(bytes[4..(HeaderBytes + (int)length)])) return null;
-        return new RecordHeader((RecordType)type, bytes[9] == CheckpointFlag, BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]), (int)length);
+        return new RecordHeader((RecordType)type, (bytes[9] & CheckpointFlag) != 0, BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]), (int)length, (bytes[9] & EncryptedFlag) != 0);
     }
 }
 
-internal readonly record struct RecordHeader(RecordType Type, bool InCheckpoint, ulong Group, ulong Lsn, int PayloadLength)
+internal readonly record struct RecordHeader(RecordType Type, bool InCheckpoint, ulong Group, ulong Lsn, int PayloadLength, bool Encrypted = false)
 {
     public int RecordBytes => RecordFormat.RecordBytes(PayloadLength);
 }

@@ -6,7 +6,7 @@ namespace RaftCache.Storage;
 /// Encoded records waiting for the next sync, back to back, with their boundaries (a sync may have to split
 /// them over two segments, and never splits a record).
 /// </summary>
-internal sealed class StagingBuffer
+internal sealed class StagingBuffer(RecordCipher? cipher = null)
 {
     private byte[] _bytes = new byte[64 * 1024];
     private readonly List<int> _recordEnds = [];
@@ -27,7 +27,7 @@ internal sealed class StagingBuffer
     {
         if (_recordStart >= 0) throw new InvalidOperationException("record already open");
         _recordStart = Length;
-        Ensure(RecordFormat.RecordBytes(maxPayloadBytes));
+        Ensure(RecordFormat.RecordBytes(maxPayloadBytes + Overhead));
         Length += RecordFormat.HeaderBytes;
     }
 
@@ -40,10 +40,21 @@ internal sealed class StagingBuffer
         return span;
     }
 
+    /// <summary>Bytes an encrypted payload adds (0 without encryption).</summary>
+    public int Overhead => cipher is null ? 0 : RecordCipher.OverheadBytes;
+
     public void EndRecord(RecordType type, ulong group, ulong lsn, byte flags = 0)
     {
         var payloadLength = Length - _recordStart - RecordFormat.HeaderBytes;
-        Ensure(RecordFormat.Alignment);
+        Ensure(RecordFormat.Alignment + Overhead);
+        if (cipher is not null)
+        {
+            flags |= RecordFormat.EncryptedFlag;
+            var record = _bytes.AsSpan(_recordStart);
+            RecordFormat.WriteIdentity(record, type, flags, group, lsn);
+            cipher.Seal(record.Slice(RecordFormat.HeaderBytes, payloadLength + RecordCipher.OverheadBytes), payloadLength, record[8..RecordFormat.HeaderBytes]);
+            payloadLength += RecordCipher.OverheadBytes;
+        }
         RecordFormat.Seal(_bytes.AsSpan(_recordStart), type, flags, group, lsn, payloadLength);
         Length = _recordStart + RecordFormat.RecordBytes(payloadLength);
         _recordEnds.Add(Length);

@@ -41,3 +41,30 @@ public sealed class StorageFailedException : Exception
 
     public StorageFailedException(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// Data on disk is encrypted with a key this node does not have (no keyring configured, or the key id is not in
+/// it). Nothing is damaged: configure the key file that holds that key id and start again.
+/// </summary>
+public sealed class StorageKeyException : Exception
+{
+    public StorageKeyException(string file, long offset, uint keyId, string detail)
+        : base($"storage encrypted with a missing key: {file} at offset {offset} needs key id {keyId}; {detail}. Refusing to start; configure --encryption-key-file with that key.")
+    {
+        File = file;
+        Offset = offset;
+        KeyId = keyId;
+    }
+
+    public StorageKeyException() { }
+
+    public StorageKeyException(string message) : base(message) { }
+
+    public StorageKeyException(string message, Exception innerException) : base(message, innerException) { }
+
+    public string File { get; } = "";
+
+    public long Offset { get; }
+
+    public uint KeyId { get; }
+}

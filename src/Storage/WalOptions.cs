@@ -42,6 +42,12 @@ public sealed record WalOptions
     /// </summary>
     public bool UnsafeSkipFsync { get; init; }
 
+    /// <summary>
+    /// Encryption at rest (AES-256-GCM) for WAL records and snapshot files, or null for the plain format. Data
+    /// already on disk stays readable either way as long as the keys that encrypted it are in the ring.
+    /// </summary>
+    public StorageKeyring? Encryption { get; init; }
+
     /// <summary>Small segments for the simulation and tests, so rolling and reclaiming happen often.</summary>
     public static WalOptions ForTests => new() { SegmentBytes = 64 * 1024, MaxRecordBytes = 16 * 1024, MaxEntriesPerRecord = 64, MaxSealedSegments = 3 };
 

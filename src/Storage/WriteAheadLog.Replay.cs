@@ -41,7 +41,7 @@ public sealed partial class WriteAheadLog
             while (offset + RecordFormat.HeaderBytes <= bytes.Length && !RecordFormat.IsZeroHeader(bytes.AsSpan((int)offset)))
             {
                 var record = RecordFormat.TryRead(bytes.AsSpan((int)offset), bytes.Length);
-                if (record is not { } r || r.Lsn != NextLsn || r.Type == RecordType.SegmentHeader || !TryApply(r, bytes.AsSpan((int)offset + RecordFormat.HeaderBytes, r.PayloadLength)))
+                if (record is not { } r || r.Lsn != NextLsn || r.Type == RecordType.SegmentHeader || !TryApply(r, Plaintext(r, bytes, path, offset)))
                 {
                     damaged = true;
                     break;
@@ -57,6 +57,19 @@ public sealed partial class WriteAheadLog
             if (later >= 0) throw new StorageCorruptionException(path, offset, $"damaged record followed by a valid record at offset {later}: not a torn tail");
             CutTail(path, bytes, offset);
             return new SegmentReplay(firstLsn, lastLsn, offset, Sealed: false);
+        }
+
+        /// <summary>
+        /// The record's payload, decrypted when it is encrypted. Its checksum already passed, so this is not a torn
+        /// write: a failed authentication or a missing key throws, even in the last segment, never cuts the log.
+        /// </summary>
+        private ReadOnlySpan<byte> Plaintext(RecordHeader record, byte[] bytes, string path, long offset)
+        {
+            var payload = bytes.AsSpan((int)offset + RecordFormat.HeaderBytes, record.PayloadLength);
+            if (!record.Encrypted) return payload;
+            if (wal._cipher is null)
+                throw new StorageKeyException(path, offset, payload.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(payload) : 0, "no encryption key is configured");
+            return wal._cipher.Open(payload, bytes.AsSpan((int)offset + 8, RecordFormat.HeaderBytes - 8), path, offset);
         }
 
         /// <summary>True when the file holds no valid record anywhere (not even its header).</summary>
@@ -82,7 +95,7 @@ public sealed partial class WriteAheadLog
             var payload = bytes.AsSpan(RecordFormat.HeaderBytes, header.PayloadLength);
             return header.PayloadLength == RecordFormat.SegmentHeaderPayloadBytes
                 && BinaryPrimitives.ReadUInt64LittleEndian(payload) == RecordFormat.SegmentMagic
-                && BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]) == RecordFormat.FormatVersion
+                && BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]) is RecordFormat.FormatVersion or RecordFormat.EncryptedFormatVersion
                 && BinaryPrimitives.ReadUInt64LittleEndian(payload[16..]) == number;
         }
 

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Security.Cryptography;
 using RaftCache.Raft;
 
 namespace RaftCache.Storage;
@@ -21,9 +22,12 @@ public sealed partial class WriteAheadLog
             if (_disk.Exists(temp)) _disk.Delete(temp);
             using (var file = _disk.Create(temp, 0))
             {
-                var header = SnapshotFile.EncodeHeader(groupId, metadata);
+                var keyring = _options.Encryption;
+                var prefix = keyring is null ? null : RandomNumberGenerator.GetBytes(SnapshotCipher.NoncePrefixBytes);
+                var header = SnapshotFile.EncodeHeader(groupId, metadata, keyring is null ? null : (keyring.ActiveKeyId, prefix!));
                 file.Write(0, header);
-                var (length, crc) = CopyData(data, file, header.Length);
+                using var cipher = keyring is null ? null : new SnapshotCipher(keyring.ActiveKey, prefix!, groupId, metadata.Index);
+                var (length, crc) = cipher is null ? CopyData(data, file, header.Length) : CopyEncrypted(data, file, header.Length, cipher);
                 file.Write(header.Length + length, SnapshotFile.EncodeTrailer(length, Crc32C.Finish(crc)));
                 file.Sync();
             }
@@ -61,6 +65,28 @@ public sealed partial class WriteAheadLog
         return (length, crc);
     }
 
+    /// <summary>Encrypts the data in full chunks (the last one short), then the empty final chunk; returns the bytes written and their CRC.</summary>
+    private (long Length, uint Crc) CopyEncrypted(Stream data, IStorageFile file, long offset, SnapshotCipher cipher)
+    {
+        var plain = new byte[SnapshotFile.ChunkBytes];
+        var sealedChunk = new byte[SnapshotFile.ChunkBytes + SnapshotCipher.ChunkHeaderBytes + SnapshotCipher.TagBytes];
+        var crc = Crc32C.Start;
+        long length = 0, plainTotal = 0;
+        while (true)
+        {
+            var filled = 0;
+            int read;
+            while (filled < plain.Length && (read = data.Read(plain.AsSpan(filled))) > 0) filled += read;
+            plainTotal += filled;
+            if (plainTotal > _options.MaxSnapshotBytes) throw new InvalidOperationException($"snapshot larger than {_options.MaxSnapshotBytes} bytes (WalOptions.MaxSnapshotBytes)");
+            var n = filled > 0 ? cipher.Seal(plain.AsSpan(0, filled), final: false, sealedChunk) : cipher.Seal([], final: true, sealedChunk);
+            file.Write(offset + length, sealedChunk.AsSpan(0, n));
+            crc = Crc32C.Append(crc, sealedChunk.AsSpan(0, n));
+            length += n;
+            if (filled == 0) return (length, crc);
+        }
+    }
+
     public Stream OpenSnapshot(ulong groupId, ulong index)
     {
         var path = SnapshotPath(groupId, index);
@@ -69,7 +95,16 @@ public sealed partial class WriteAheadLog
         {
             var frame = SnapshotFile.ReadFrame(file, path);
             if (frame.Group != groupId || frame.Metadata.Index != index) throw new StorageCorruptionException(path, 16, "snapshot header names another group or index");
-            return new SnapshotReadStream(file, path, frame.DataStart, frame.DataLength, frame.DataCrc);
+            var data = new SnapshotReadStream(file, path, frame.DataStart, frame.DataLength, frame.DataCrc);
+            if (frame.Encryption is not { } encryption) return data;
+            if (_options.Encryption is null || !_options.Encryption.TryGetKey(encryption.KeyId, out var key))
+            {
+                data.Dispose();
+                throw new StorageKeyException(path, 24, encryption.KeyId, _options.Encryption is null
+                    ? "no encryption key is configured"
+                    : $"the keyring holds key ids {string.Join(", ", _options.Encryption.KeyIds.Order())}");
+            }
+            return new DecryptingSnapshotStream(data, new SnapshotCipher(key, encryption.NoncePrefix, groupId, index), path, frame.DataStart);
         }
         catch
         {

@@ -82,7 +82,7 @@ public sealed partial class WriteAheadLog
         while (start < entries.Count)
         {
             var count = 0;
-            long bytes = RecordFormat.HeaderBytes + RecordPayloads.EntriesHeaderBytes;
+            long bytes = RecordFormat.HeaderBytes + _staging.Overhead + RecordPayloads.EntriesHeaderBytes;
             while (start + count < entries.Count && count < _options.MaxEntriesPerRecord
                 && bytes + RecordPayloads.EntryHeaderBytes + entries[start + count].Data.Length <= _options.MaxRecordBytes)
             {
@@ -93,7 +93,7 @@ public sealed partial class WriteAheadLog
             if (count == 0) throw new ArgumentException($"entry {entries[start].Index} does not fit in a record (MaxRecordBytes {_options.MaxRecordBytes})");
             EnsureStagingRoom(bytes);
             var lsn = _nextLsn++;
-            _staging.BeginRecord((int)bytes - RecordFormat.HeaderBytes);
+            _staging.BeginRecord((int)bytes - RecordFormat.HeaderBytes - _staging.Overhead);
             RecordPayloads.WriteEntries(_staging, entries, start, count);
             _staging.EndRecord(RecordType.Entries, group.GroupId, lsn, flags);
             group.ApplyEntries(Slice(entries, start, count), lsn);
@@ -111,7 +111,7 @@ public sealed partial class WriteAheadLog
 
     private ulong StageFixed(RecordType type, ulong groupId, int payloadBytes, Action<StagingBuffer> write, byte flags)
     {
-        EnsureStagingRoom(RecordFormat.RecordBytes(payloadBytes));
+        EnsureStagingRoom(RecordFormat.RecordBytes(payloadBytes + _staging.Overhead));
         var lsn = _nextLsn++;
         _staging.BeginRecord(payloadBytes);
         write(_staging);

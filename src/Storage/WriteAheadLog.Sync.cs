@@ -114,7 +114,7 @@ public sealed partial class WriteAheadLog
         _active = _disk.Create(SegmentPath(number), _options.SegmentBytes);
         var header = new byte[RecordFormat.RecordBytes(RecordFormat.SegmentHeaderPayloadBytes)];
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(RecordFormat.HeaderBytes), RecordFormat.SegmentMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(RecordFormat.HeaderBytes + 8), RecordFormat.FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(RecordFormat.HeaderBytes + 8), _cipher is null ? RecordFormat.FormatVersion : RecordFormat.EncryptedFormatVersion);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(RecordFormat.HeaderBytes + 16), number);
         RecordFormat.Seal(header, RecordType.SegmentHeader, 0, 0, nextLsn, RecordFormat.SegmentHeaderPayloadBytes);
         _active.Write(0, header);

@@ -20,8 +20,9 @@ public sealed partial class WriteAheadLog : IWriteAheadLog
     private readonly List<Segment> _segments = [];
 
     // Double buffering: stagers fill _staging while a sync writes _writing.
-    private StagingBuffer _staging = new();
-    private StagingBuffer _writing = new();
+    private readonly RecordCipher? _cipher;
+    private StagingBuffer _staging;
+    private StagingBuffer _writing;
     private List<StagedSnapshot> _stagedSnapshots = [];
     private ulong _nextLsn = 1;
     private ulong _bufferSequence = 1;
@@ -37,6 +38,9 @@ public sealed partial class WriteAheadLog : IWriteAheadLog
         options.Validate();
         _disk = disk;
         _options = options;
+        _cipher = options.Encryption is { } keyring ? new RecordCipher(keyring) : null;
+        _staging = new StagingBuffer(_cipher);
+        _writing = new StagingBuffer(_cipher);
     }
 
     /// <summary>Opens (creating if needed) the log on <paramref name="disk"/> and recovers it; throws <see cref="StorageCorruptionException"/> on damage.</summary>
@@ -70,7 +74,7 @@ public sealed partial class WriteAheadLog : IWriteAheadLog
     }
 
     /// <summary>Largest payload of one entry: what fits in a record on its own.</summary>
-    public int MaxEntryDataBytes => _options.MaxRecordBytes - RecordFormat.HeaderBytes - RecordPayloads.EntriesHeaderBytes - RecordPayloads.EntryHeaderBytes;
+    public int MaxEntryDataBytes => _options.MaxRecordBytes - RecordFormat.HeaderBytes - _staging.Overhead - RecordPayloads.EntriesHeaderBytes - RecordPayloads.EntryHeaderBytes;
 
     public GroupState? GetGroup(ulong groupId)
     {
@@ -85,6 +89,9 @@ public sealed partial class WriteAheadLog : IWriteAheadLog
             _disposed = true;
             _active?.Dispose();
         }
+
+        // The key schedules hold native handles; staging encrypts under this lock, so none is in use when freed.
+        lock (_stageLock) _cipher?.Dispose();
     }
 
     private void ThrowIfUnusable()

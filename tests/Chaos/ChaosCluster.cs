@@ -43,6 +43,9 @@ public sealed partial class ChaosCluster : IAsyncDisposable
 
     public string Container(int node) => $"raftcache-chaos-{_runId}-n{node}";
 
+    /// <summary>The peer secret of every chaos node; random per test process.</summary>
+    private static readonly string ClusterSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>Starts the containers and waits (bounded) until every node is ready.</summary>
     public static async Task<ChaosCluster> StartAsync(int nodes, string runId)
     {
@@ -57,6 +60,7 @@ public sealed partial class ChaosCluster : IAsyncDisposable
                 Directory.CreateDirectory(data);
                 await Shell.DockerAsync("run", "-d", "--name", cluster.Container(i), "--label", $"{LabelKey}={runId}",
                     "--network", "host", "-v", $"{data}:/data", "-e", "RaftCache__RequestTimeoutMs=2000",
+                    "-e", $"RaftCache__ClusterSecret={ClusterSecret}",
                     ChaosImageFixture.Image, "--id", i.ToString(CultureInfo.InvariantCulture),
                     "--listen", RestUrl(i).ToString().TrimEnd('/'), "--peer-listen", $"{Address(i)}:6001", "--data-dir", "/data",
                     "--initial-cluster", initial, "--tick-ms", "50", "--election-ticks", "10", "--shards", Shards.ToString(CultureInfo.InvariantCulture),

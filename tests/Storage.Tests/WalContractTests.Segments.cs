@@ -156,3 +156,18 @@ public sealed class FileWalContractTests : WalContractTests
 
     protected override int CycleCount => 15;
 }
+
+/// <summary>The whole contract again with encryption at rest on: the format changes, the promises must not.</summary>
+public sealed class EncryptedMemoryWalContractTests : WalContractTests
+{
+    protected override WalHarness CreateHarness(WalOptions options) => new MemoryHarness(options with { Encryption = EncryptionTests.KeyOne });
+
+    protected override int CycleCount => 30;
+}
+
+public sealed class EncryptedFileWalContractTests : WalContractTests
+{
+    protected override WalHarness CreateHarness(WalOptions options) => new FileHarness(options with { Encryption = EncryptionTests.KeyOne });
+
+    protected override int CycleCount => 5;
+}

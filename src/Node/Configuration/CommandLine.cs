@@ -44,12 +44,16 @@ public static class CommandLine
         ["--tls-key"] = "RaftCache:TlsKey",
         ["--tls-certificate-password"] = "RaftCache:TlsCertificatePassword",
         ["--tls-ca-file"] = "RaftCache:TlsCaFile",
+        ["--cluster-secret"] = "RaftCache:ClusterSecret",
+        ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
+        ["--encryption-key-file"] = "RaftCache:EncryptionKeyFile",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>
     public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>
     {
         ["--no-auth"] = "RaftCache:NoAuth",
+        ["--insecure-peers"] = "RaftCache:InsecurePeers",
     };
 
     public const string ApiKeySwitch = "--api-key";

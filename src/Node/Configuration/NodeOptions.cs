@@ -77,6 +77,30 @@ public sealed class NodeOptions
     public int MaxConcurrentMoves { get; set; } = 2;
 
     /// <summary>
+    /// The secret every member proves it knows before a peer accepts its Raft frames (at least 16 bytes of UTF-8;
+    /// docs/security.md). Prefer <see cref="ClusterSecretFile"/>: a command line is visible to
+    /// other local users. Required unless <see cref="InsecurePeers"/> is set.
+    /// </summary>
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>A file holding the cluster secret (trailing whitespace and newlines are ignored). Give this or <see cref="ClusterSecret"/>.</summary>
+    public string? ClusterSecretFile { get; set; }
+
+    /// <summary>
+    /// UNSAFE: run the peer protocol without a cluster secret, so anyone who reaches the peer port can join, vote
+    /// and inject entries. For throwaway local experiments only; a node without a secret refuses to start otherwise.
+    /// </summary>
+    public bool InsecurePeers { get; set; }
+
+    /// <summary>
+    /// A key file for encryption at rest of the WAL and snapshots (AES-256-GCM): one 32-byte key as base64 or hex,
+    /// or lines <c>id:key</c> where the highest id encrypts new data and the others only decrypt old data (rotation,
+    /// docs/security.md). Unset: the plain format. Once data is encrypted, the node needs the key
+    /// ids it was written with to start.
+    /// </summary>
+    public string? EncryptionKeyFile { get; set; }
+
+    /// <summary>
     /// UNSAFE: acknowledge writes before they are fsync'd. Gives up the promise that an acknowledged write
     /// survives the loss of nodes; off by default and never set by the dev cluster.
     /// </summary>

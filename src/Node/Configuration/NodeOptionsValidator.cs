@@ -34,6 +34,18 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
         if (options.Join is { } join && !Uri.TryCreate(join, UriKind.Absolute, out _))
             errors.Add($"--join: '{join}' is not a member's REST URL such as http://127.0.0.1:5001");
+        PeerSecret.Validate(options, errors);
+        if (options.EncryptionKeyFile is { Length: > 0 } keyFile)
+        {
+            try
+            {
+                Storage.StorageKeyring.Load(keyFile);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"--encryption-key-file: '{keyFile}': {e.Message}");
+            }
+        }
         Range(errors, "Shards", options.Shards, 1, Sharding.ShardMap.MaxShards);
         Range(errors, "ReplicationFactor", options.ReplicationFactor, 1, 7);
         Range(errors, "TickMs", options.TickMs, 1, 10_000);

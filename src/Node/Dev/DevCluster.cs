@@ -36,13 +36,16 @@ public static partial class DevCluster
         var credentials = noAuth ? null : DevCredentials.LoadOrCreate(dataDir);
 
         var initial = string.Join(',', Enumerable.Range(1, nodes).Select(i => $"{i}={PeerAddress(i)}"));
+
+        // A fresh random cluster secret per run: the peer handshake needs one, and nothing on disk depends on it.
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var children = new List<(int Id, Process Process)>();
         using var stopping = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopping.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
         try
         {
-            for (var id = 1; id <= nodes; id++) children.Add((id, StartNode(id, dataDir, initial, credentials)));
+            for (var id = 1; id <= nodes; id++) children.Add((id, StartNode(id, dataDir, initial, credentials, secret)));
             Console.WriteLine($"raftcache dev: starting {nodes} nodes, data in {dataDir}");
             if (!await WaitReadyAsync(children, stopping.Token))
             {
@@ -67,7 +70,7 @@ public static partial class DevCluster
         }
     }
 
-    private static Process StartNode(int id, string dataDir, string initialCluster, DevCredentials? credentials)
+    private static Process StartNode(int id, string dataDir, string initialCluster, DevCredentials? credentials, string clusterSecret)
     {
         var (program, prefix) = Self();
         var start = new ProcessStartInfo(program)
@@ -77,6 +80,7 @@ public static partial class DevCluster
             UseShellExecute = false,
         };
         foreach (var arg in prefix) start.ArgumentList.Add(arg);
+        start.Environment["RaftCache__ClusterSecret"] = clusterSecret; // not on the command line: others could read it there
         foreach (var arg in new[]
         {
             "--id", id.ToString(CultureInfo.InvariantCulture), "--listen", RestUrl(id), "--peer-listen", PeerAddress(id),

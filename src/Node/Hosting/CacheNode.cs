@@ -60,7 +60,11 @@ public sealed partial class CacheNode : IAsyncDisposable
         var identity = NodeIdentity.Load(_options.DataDir);
         if (identity is not null && _options.Id != 0 && identity.NodeId != _options.Id)
             throw new InvalidOperationException($"data folder {_options.DataDir} belongs to node {identity.NodeId}, not {_options.Id}; node ids are never reused");
-        _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions { UnsafeSkipFsync = _options.UnsafeNoFsync });
+        _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions
+        {
+            UnsafeSkipFsync = _options.UnsafeNoFsync,
+            Encryption = _options.EncryptionKeyFile is { Length: > 0 } keyFile ? StorageKeyring.Load(keyFile) : null,
+        });
         var fresh = _wal.Recovered.Count == 0;
         if (identity is null)
         {
@@ -81,7 +85,12 @@ public sealed partial class CacheNode : IAsyncDisposable
     {
         _options.Id = identity.NodeId;
         _clusterId = identity.ClusterId;
-        _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), _loggers.CreateLogger<TcpPeerTransport>());
+        var credentials = Configuration.PeerSecret.Load(_options);
+        if (!credentials.IsSecured) LogInsecurePeers(_logger, Configuration.PeerSecret.InsecureWarning);
+        _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), credentials, _loggers.CreateLogger<TcpPeerTransport>())
+        {
+            Admission = AdmissionRule(identity),
+        };
         var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand };
         _host = host;
         if (bootstrap) Bootstrap(identity);
@@ -159,6 +168,9 @@ public sealed partial class CacheNode : IAsyncDisposable
 
     [LoggerMessage(EventId = 75301, Level = LogLevel.Warning, Message = "Empty node waiting to be added: on any member, POST /admin/members {{\"address\": \"{Listen}\"}} (e.g. via {Join})")]
     private static partial void LogAwaitingAdmission(ILogger logger, string listen, string join);
+
+    [LoggerMessage(EventId = 75302, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogInsecurePeers(ILogger logger, string warning);
 
     [LoggerMessage(EventId = 75300, Level = LogLevel.Information, Message = "Node {Node} started ({How}): REST {Listen}, peers {PeerListen}")]
     private static partial void LogStarted(ILogger logger, ulong node, string listen, string peerListen, string how);

@@ -27,8 +27,20 @@ public abstract record MetadataCommand
 
     public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
 
-    public static MetadataCommand Decode(ReadOnlySpan<byte> data) =>
-        JsonSerializer.Deserialize<MetadataCommand>(data, Options) ?? throw new JsonException("empty metadata command");
+    /// <exception cref="JsonException">The bytes are not one whole, valid metadata command (every decoding failure is reported as this type).</exception>
+    public static MetadataCommand Decode(ReadOnlySpan<byte> data)
+    {
+        var command = MetadataJson.Deserialize<MetadataCommand>(data, Options, "metadata command");
+        switch (command)
+        {
+            case BootstrapCommand bootstrap:
+                MetadataJson.Check(bootstrap.Record, "bootstrap command");
+                break;
+            case PublishMemberCommand publish when publish.RestUrl is null:
+                throw new JsonException("metadata publish command without a rest_url");
+        }
+        return command;
+    }
 
     public static JsonSerializerOptions JsonOptions => Options;
 }

@@ -41,8 +41,8 @@ public sealed class MetadataStateMachine
 
     public void Restore(ReadOnlySpan<byte> data)
     {
-        var snapshot = JsonSerializer.Deserialize<MetadataSnapshot>(data, MetadataCommand.JsonOptions)
-            ?? throw new JsonException("empty metadata snapshot");
+        var snapshot = MetadataJson.Deserialize<MetadataSnapshot>(data, MetadataCommand.JsonOptions, "metadata snapshot");
+        MetadataJson.Check(snapshot.Record, "metadata snapshot");
         AppliedIndex = snapshot.AppliedIndex;
         Volatile.Write(ref _current, snapshot.Record);
         Changed?.Invoke(snapshot.Record);

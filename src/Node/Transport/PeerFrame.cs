@@ -9,7 +9,7 @@ namespace RaftCache.Node.Transport;
 /// <summary>Kinds of peer frames. On the wire: values are explicit and only ever appended.</summary>
 public enum PeerFrameKind : byte
 {
-    /// <summary>First frame on a connection: protocol version, cluster id, and the sender's node id.</summary>
+    /// <summary>The dialer's answer to a <see cref="Challenge"/>: its node id, its nonce and its proof (docs/peer-protocol.md).</summary>
     Hello = 1,
 
     /// <summary>Raft messages for any number of groups, each tagged with its group id.</summary>
@@ -17,6 +17,12 @@ public enum PeerFrameKind : byte
 
     /// <summary>A batch holding one snapshot message: sent on the separate, rate-limited snapshot connection.</summary>
     SnapshotBatch = 3,
+
+    /// <summary>First frame on a connection, sent by the receiver: protocol version, cluster id, its node id and a fresh nonce.</summary>
+    Challenge = 4,
+
+    /// <summary>The receiver's verdict on a hello: accepted with its own proof, or refused with a reason.</summary>
+    Welcome = 5,
 }
 
 /// <summary>A Raft message and the group it belongs to.</summary>
@@ -29,40 +35,25 @@ public readonly record struct GroupMessage(ulong GroupId, Message Message);
 public static class PeerFrame
 {
     public const int HeaderBytes = 5;
-    public const byte ProtocolVersion = 1;
+    public const byte ProtocolVersion = 2;
+
+    /// <summary>Largest handshake frame (challenge, hello, welcome): they are small, so a peer cannot make the handshake allocate.</summary>
+    public const int MaxHandshakeFrameBytes = 1024;
 
     /// <summary>Reads a header; returns the payload length or throws on a length beyond the limit.</summary>
     public static (PeerFrameKind Kind, int Length) ReadHeader(ReadOnlySpan<byte> header, PeerLimits limits)
     {
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
         var kind = (PeerFrameKind)header[4];
-        if (kind is not (PeerFrameKind.Hello or PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch))
-            PeerProtocolException.Throw($"frame kind {(byte)kind} is unknown");
-        var limit = kind == PeerFrameKind.SnapshotBatch ? limits.MaxSnapshotFrameBytes : limits.MaxFrameBytes;
+        var limit = kind switch
+        {
+            PeerFrameKind.Batch => limits.MaxFrameBytes,
+            PeerFrameKind.SnapshotBatch => limits.MaxSnapshotFrameBytes,
+            PeerFrameKind.Hello or PeerFrameKind.Challenge or PeerFrameKind.Welcome => MaxHandshakeFrameBytes,
+            _ => Unknown(kind),
+        };
         if (length > (uint)limit) PeerProtocolException.Throw($"{kind} frame of {length} bytes exceeds the limit of {limit}");
         return (kind, (int)length);
-    }
-
-    public static byte[] EncodeHello(ulong clusterId, ulong nodeId)
-    {
-        var buffer = new ArrayBufferWriter<byte>(32);
-        var w = new WireWriter(buffer);
-        w.Byte(ProtocolVersion);
-        w.VarUInt(clusterId);
-        w.VarUInt(nodeId);
-        return Frame(PeerFrameKind.Hello, buffer.WrittenSpan);
-    }
-
-    public static (ulong ClusterId, ulong NodeId) DecodeHello(ReadOnlySpan<byte> payload)
-    {
-        var r = new WireReader(payload);
-        var version = r.Byte();
-        if (version != ProtocolVersion) PeerProtocolException.Throw($"peer speaks protocol version {version}, this node {ProtocolVersion}");
-        var cluster = r.VarUInt();
-        var node = r.VarUInt();
-        r.ExpectEnd("hello");
-        if (node == 0) PeerProtocolException.Throw("hello from node id 0");
-        return (cluster, node);
     }
 
     public static byte[] EncodeBatch(IReadOnlyList<GroupMessage> messages, PeerFrameKind kind = PeerFrameKind.Batch)
@@ -81,7 +72,7 @@ public static class PeerFrame
     public static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits)
     {
         var r = new WireReader(payload);
-        var count = r.Count(limits.MaxMessagesPerFrame, "message");
+        var count = r.Count(limits.MaxMessagesPerFrame, "message", 1 + RaftMessageCodec.MinEncodedBytes);
         var messages = new List<GroupMessage>(count);
         for (var i = 0; i < count; i++)
         {
@@ -92,7 +83,13 @@ public static class PeerFrame
         return messages;
     }
 
-    private static byte[] Frame(PeerFrameKind kind, ReadOnlySpan<byte> payload)
+    private static int Unknown(PeerFrameKind kind)
+    {
+        PeerProtocolException.Throw($"frame kind {(byte)kind} is unknown");
+        return 0;
+    }
+
+    internal static byte[] Frame(PeerFrameKind kind, ReadOnlySpan<byte> payload)
     {
         var frame = new byte[HeaderBytes + payload.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);

@@ -37,6 +37,9 @@ public sealed record PeerLimits
     /// <summary>A connect that takes longer fails (kept below half an election timeout, pitfall 18).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Time a new connection has to introduce itself before it is closed.</summary>
+    /// <summary>Time the whole handshake (challenge, hello, welcome) may take before the connection is closed, on either side.</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Incoming connections still in their handshake; beyond it a newcomer is closed at once.</summary>
+    public int MaxPendingHandshakes { get; init; } = 64;
 }

@@ -16,3 +16,13 @@ public sealed class PeerProtocolException : Exception
     [DoesNotReturn]
     public static void Throw(string message) => throw new PeerProtocolException(message);
 }
+
+/// <summary>The peer completed the protocol but refused this node (wrong secret, not a member, removed); the message is its reason.</summary>
+public sealed class PeerRefusedException : Exception
+{
+    public PeerRefusedException(string message) : base(message) { }
+
+    public PeerRefusedException(string message, Exception inner) : base(message, inner) { }
+
+    public PeerRefusedException() { }
+}

@@ -14,6 +14,12 @@ namespace RaftCache.Node.Transport;
 /// </summary>
 public static class RaftMessageCodec
 {
+    /// <summary>Smallest encoded message: type, ten one-byte varints, reject flag, entry count 0, no snapshot.</summary>
+    public const int MinEncodedBytes = 1 + 6 + 1 + 3 + 1 + 1;
+
+    /// <summary>Smallest encoded entry: index, term, type, empty data.</summary>
+    private const int MinEntryBytes = 4;
+
     public static void Encode(Message message, IBufferWriter<byte> output)
     {
         var w = new WireWriter(output);
@@ -83,7 +89,7 @@ public static class RaftMessageCodec
 
     private static Entry[] DecodeEntries(ref WireReader r, PeerLimits limits)
     {
-        var count = r.Count(limits.MaxEntriesPerMessage, "entry");
+        var count = r.Count(limits.MaxEntriesPerMessage, "entry", MinEntryBytes);
         if (count == 0) return [];
         var entries = new Entry[count];
         for (var i = 0; i < count; i++)

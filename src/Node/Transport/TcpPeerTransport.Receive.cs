@@ -21,14 +21,37 @@ public sealed partial class TcpPeerTransport
                 return;
             }
             socket.NoDelay = true;
+
+            // Unauthenticated connections are bounded: beyond the limit a newcomer is closed at once, so a flood of
+            // idle connections cannot hold a thread or a buffer each for the whole handshake timeout.
+            if (Interlocked.Increment(ref _pendingHandshakes) > _limits.MaxPendingHandshakes)
+            {
+                Interlocked.Decrement(ref _pendingHandshakes);
+                LogRefusedPeer(_logger, SafeRemote(socket), $"more than {_limits.MaxPendingHandshakes} handshakes pending (PeerLimits.MaxPendingHandshakes)");
+                socket.Dispose();
+                continue;
+            }
             _receivers[socket] = Task.Run(() => ReceiveAsync(socket, sink), CancellationToken.None);
         }
     }
 
-    // One accepted connection: a hello, then batch frames until the peer closes or breaks the protocol.
+    private static System.Net.EndPoint? SafeRemote(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    // One accepted connection: the handshake, then batch frames until the peer closes or breaks the protocol.
     private async Task ReceiveAsync(Socket socket, IPeerMessageSink sink)
     {
         System.Net.EndPoint? remote = null;
+        var handshaking = true;
         try
         {
             // Inside the try: the transport may be disposing (and closing this socket) as the connection arrives.
@@ -36,16 +59,26 @@ public sealed partial class TcpPeerTransport
             await using var stream = new NetworkStream(socket, ownsSocket: true);
             var header = new byte[PeerFrame.HeaderBytes];
             ulong from;
-            using (var helloDeadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+            try
             {
-                helloDeadline.CancelAfter(_limits.HelloTimeout);
-                from = await ReadHelloAsync(stream, header, helloDeadline.Token);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                deadline.CancelAfter(_limits.HelloTimeout);
+                from = await AcceptHandshakeAsync(stream, header, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                throw new PeerProtocolException($"no handshake within {_limits.HelloTimeout.TotalSeconds:0.#} s (PeerLimits.HelloTimeout)");
+            }
+            finally
+            {
+                handshaking = false;
+                Interlocked.Decrement(ref _pendingHandshakes);
             }
             while (!_stopping.IsCancellationRequested)
             {
                 if (!await ReadFrameHeaderAsync(stream, header, _stopping.Token)) return;
                 var (kind, length) = PeerFrame.ReadHeader(header, _limits);
-                if (kind == PeerFrameKind.Hello) PeerProtocolException.Throw("a second hello on one connection");
+                if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch)) PeerProtocolException.Throw($"a {kind} frame after the handshake");
                 var payload = ArrayPool<byte>.Shared.Rent(length);
                 try
                 {
@@ -70,25 +103,14 @@ public sealed partial class TcpPeerTransport
         }
         finally
         {
+            if (handshaking) Interlocked.Decrement(ref _pendingHandshakes); // failed before the handshake began
             _receivers.TryRemove(socket, out _);
             socket.Dispose();
         }
     }
 
-    private async Task<ulong> ReadHelloAsync(NetworkStream stream, byte[] header, CancellationToken cancellationToken)
-    {
-        if (!await ReadFrameHeaderAsync(stream, header, cancellationToken)) PeerProtocolException.Throw("closed before hello");
-        var (kind, length) = PeerFrame.ReadHeader(header, _limits);
-        if (kind != PeerFrameKind.Hello || length > 64) PeerProtocolException.Throw("the first frame must be a hello");
-        var payload = new byte[length];
-        await stream.ReadExactlyAsync(payload, cancellationToken);
-        var (cluster, node) = PeerFrame.DecodeHello(payload);
-        if (cluster != _clusterId) PeerProtocolException.Throw($"peer {node} belongs to cluster {cluster:x}, this node to {_clusterId:x}");
-        return node;
-    }
-
     // False on a clean end of stream between frames; a stream cut inside a header is a broken frame.
-    private static async Task<bool> ReadFrameHeaderAsync(NetworkStream stream, byte[] header, CancellationToken cancellationToken)
+    internal static async Task<bool> ReadFrameHeaderAsync(NetworkStream stream, byte[] header, CancellationToken cancellationToken)
     {
         var read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
         if (read == 0) return false;

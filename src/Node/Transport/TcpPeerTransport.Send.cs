@@ -112,7 +112,7 @@ public sealed partial class TcpPeerTransport
                 {
                     using var socket = await ConnectAsync();
                     await using var stream = new NetworkStream(socket, ownsSocket: false);
-                    await stream.WriteAsync(PeerFrame.EncodeHello(_owner._clusterId, _owner.NodeId), _stop.Token);
+                    await HandshakeAsync(stream);
                     _connected = true;
                     MarkReachable();
                     backoff = _owner._limits.ReconnectBackoffMin;
@@ -120,7 +120,19 @@ public sealed partial class TcpPeerTransport
                     await PumpAsync(stream);
                     return; // the queue was completed: this peer was removed or the node is stopping
                 }
-                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException)
+                catch (PeerRefusedException e)
+                {
+                    _connected = false;
+                    if (_stop.IsCancellationRequested) return;
+                    LogRefusedByPeer(_owner._logger, _peer, Endpoint, e.Message);
+                }
+                catch (PeerProtocolException e)
+                {
+                    _connected = false;
+                    if (_stop.IsCancellationRequested) return;
+                    LogDialHandshakeFailed(_owner._logger, _peer, Endpoint, e.Message);
+                }
+                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or EndOfStreamException)
                 {
                     _connected = false;
                     if (_stop.IsCancellationRequested) return;
@@ -136,6 +148,20 @@ public sealed partial class TcpPeerTransport
                     return;
                 }
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _owner._limits.ReconnectBackoffMax.Ticks));
+            }
+        }
+
+        private async Task HandshakeAsync(NetworkStream stream)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            deadline.CancelAfter(_owner._limits.HelloTimeout);
+            try
+            {
+                await _owner.DialHandshakeAsync(stream, _peer, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                throw new PeerProtocolException($"no handshake within {_owner._limits.HelloTimeout.TotalSeconds:0.#} s (an older protocol version, or not a RaftCache peer?)");
             }
         }
 

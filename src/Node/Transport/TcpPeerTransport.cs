@@ -10,14 +10,19 @@ namespace RaftCache.Node.Transport;
 /// Peer transport over TCP. Each node keeps one persistent outgoing connection to every peer and accepts
 /// the peers' connections to it, so each direction of a node pair has its own ordered stream (as etcd's
 /// peer streams do). Outgoing sockets are bound to this node's own address, so peers and iptables rules see
-/// the true source among several nodes on one loopback network. A frame that breaks the protocol closes
-/// that one connection; the node and its other connections carry on.
+/// the true source among several nodes on one loopback network. Every connection starts with a mutual
+/// challenge/response handshake over the cluster secret (<see cref="PeerCredentials"/>), then the
+/// <see cref="Admission"/> rule decides whether the proven node id may send frames. A frame that breaks the
+/// protocol, or a peer that fails the handshake, closes that one connection; the node and its other connections carry on.
 /// </summary>
 public sealed partial class TcpPeerTransport : IPeerTransport
 {
     private readonly IPEndPoint _listen;
     private readonly ulong _clusterId;
     private readonly PeerLimits _limits;
+    private readonly PeerCredentials _credentials;
+    private volatile Func<ulong, PeerAdmission>? _admission;
+    private int _pendingHandshakes;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ulong, PeerSender> _senders = new();
 
@@ -28,8 +33,10 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public TcpPeerTransport(ulong nodeId, ulong clusterId, IPEndPoint listen, PeerLimits limits, ILogger logger)
+    public TcpPeerTransport(ulong nodeId, ulong clusterId, IPEndPoint listen, PeerLimits limits, PeerCredentials credentials, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(credentials);
+        _credentials = credentials;
         if (nodeId == 0) throw new ArgumentOutOfRangeException(nameof(nodeId), "node id 0 is reserved");
         NodeId = nodeId;
         _clusterId = clusterId;
@@ -39,6 +46,20 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     }
 
     public ulong NodeId { get; }
+
+    /// <summary>
+    /// Decides, for a peer that completed the handshake (it knows the cluster secret), whether its node id may send
+    /// frames to this node. Consulted once per incoming connection, on a transport thread: it must be thread-safe,
+    /// fast and must not block (read an immutable membership snapshot). Null (the default) admits every proven peer.
+    /// A refusal's <see cref="PeerAdmission.Reason"/> is sent to the peer before the connection closes. Changing the
+    /// rule does not close connections already admitted; a removed member's connections end when it is removed
+    /// with <see cref="RemovePeer"/> or reconnects.
+    /// </summary>
+    public Func<ulong, PeerAdmission>? Admission
+    {
+        get => _admission;
+        set => _admission = value;
+    }
 
     /// <summary>The bound endpoint (with the actual port when <c>listen</c> asked for port 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? _listen;
@@ -139,6 +160,15 @@ public sealed partial class TcpPeerTransport : IPeerTransport
 
     [LoggerMessage(EventId = 75101, Level = LogLevel.Information, Message = "Connected to peer {Peer} at {Endpoint} ({Lane})")]
     private static partial void LogConnected(ILogger logger, ulong peer, EndPoint endpoint, string lane);
+
+    [LoggerMessage(EventId = 75103, Level = LogLevel.Warning, Message = "Peer {Peer} at {Endpoint} refused this node: {Reason}")]
+    private static partial void LogRefusedByPeer(ILogger logger, ulong peer, EndPoint endpoint, string reason);
+
+    [LoggerMessage(EventId = 75104, Level = LogLevel.Warning, Message = "Handshake with peer {Peer} at {Endpoint} failed: {Reason}")]
+    private static partial void LogDialHandshakeFailed(ILogger logger, ulong peer, EndPoint endpoint, string reason);
+
+    [LoggerMessage(EventId = 75105, Level = LogLevel.Warning, Message = "Refused a peer connection from {Remote}: {Reason}")]
+    private static partial void LogRefusedPeer(ILogger logger, EndPoint? remote, string reason);
 
     [LoggerMessage(EventId = 75102, Level = LogLevel.Debug, Message = "Connection to peer {Peer} at {Endpoint} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, ulong peer, EndPoint endpoint, string reason);

@@ -35,11 +35,16 @@ public ref struct WireReader
         return 0;
     }
 
-    /// <summary>A count that must not exceed <paramref name="max"/> (so the caller can allocate for it safely).</summary>
-    public int Count(int max, string what)
+    /// <summary>
+    /// A count that must not exceed <paramref name="max"/>, nor what the bytes left can hold at
+    /// <paramref name="minBytesEach"/> bytes per item: the caller allocates for it, so a 3-byte input claiming
+    /// 65,536 entries must fail here rather than allocate for them.
+    /// </summary>
+    public int Count(int max, string what, int minBytesEach = 1)
     {
         var value = VarUInt();
         if (value > (ulong)max) PeerProtocolException.Throw($"{what} count {value} exceeds the limit of {max}");
+        if (value > (ulong)(Remaining / minBytesEach)) PeerProtocolException.Throw($"{what} count {value} needs more than the {Remaining} bytes left");
         return (int)value;
     }
 

@@ -58,6 +58,7 @@ public sealed class NodeProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["RaftCache__ClusterSecret"] = TestCluster.ClusterSecret; // a --cluster-secret in ExtraArgs overrides it
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start node {Id}");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

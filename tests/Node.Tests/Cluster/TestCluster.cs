@@ -48,6 +48,10 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public static string Net { get; } = Environment.GetEnvironmentVariable("RAFTCACHE_TEST_NET") is { Length: > 0 } net ? net : "127.1";
 
+    /// <summary>The peer secret every test node gets (docs/security.md); random per test run.</summary>
+    public static string ClusterSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     /// <summary>Starts an empty node with --join (the next address of this cluster); it waits until a member adds it.</summary>

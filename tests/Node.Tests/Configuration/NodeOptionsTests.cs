@@ -14,6 +14,7 @@ public sealed class NodeOptionsTests
         PeerListen = "127.0.0.1:6001",
         DataDir = "/tmp/x",
         InitialCluster = "1=127.0.0.1:6001,2=127.0.0.1:6002,3=127.0.0.1:6003",
+        ClusterSecret = "a cluster secret of enough bytes",
     };
 
     [Fact]
@@ -35,7 +36,58 @@ public sealed class NodeOptionsTests
         { "ElectionTicks", o => o.ElectionTicks = 2 },
         { "Shards", o => o.Shards = 0 },
         { "MaxValueBytes", o => o.MaxValueBytes = 0 },
+        { "--cluster-secret-file (or --cluster-secret", o => o.ClusterSecret = null },
+        { "--cluster-secret:", o => o.ClusterSecret = "short" },
+        { "--cluster-secret and --cluster-secret-file", o => o.ClusterSecretFile = "/etc/secret" },
+        { "--cluster-secret-file: cannot read", o => (o.ClusterSecret, o.ClusterSecretFile) = (null, "/nonexistent/raftcache-secret") },
+        { "--insecure-peers", o => o.InsecurePeers = true },
+        { "--encryption-key-file", o => o.EncryptionKeyFile = "/nonexistent/raftcache-key" },
     };
+
+    [Fact]
+    public void Insecure_peers_without_a_secret_is_valid_and_yields_unsecured_credentials()
+    {
+        var options = Valid();
+        (options.ClusterSecret, options.InsecurePeers) = (null, true);
+
+        Assert.True(new NodeOptionsValidator().Validate(null, options).Succeeded);
+        Assert.False(PeerSecret.Load(options).IsSecured);
+    }
+
+    [Fact]
+    public void A_secret_file_is_read_without_its_trailing_newline()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "a cluster secret of enough bytes\n");
+            var fromFile = Valid();
+            (fromFile.ClusterSecret, fromFile.ClusterSecretFile) = (null, path);
+
+            // Same secret both ways: a proof made with one verifies with the other.
+            var nonce = new byte[32];
+            Assert.Equal(PeerSecret.Load(Valid()).ProveHello(1, 2, 3, nonce, nonce), PeerSecret.Load(fromFile).ProveHello(1, 2, 3, nonce, nonce));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task The_node_program_refuses_to_start_without_a_cluster_secret_and_names_the_setting()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(typeof(NodeProgram).Assembly.Location);
+        foreach (var arg in new[] { "--id", "1", "--data-dir", "/tmp/raftcache-never-created", "--initial-cluster", "1=127.0.0.1:6001" }) start.ArgumentList.Add(arg);
+        start.Environment.Remove("RaftCache__ClusterSecret");
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("--cluster-secret-file (or --cluster-secret", await errors, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Broken))]

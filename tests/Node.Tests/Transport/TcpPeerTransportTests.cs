@@ -12,12 +12,15 @@ namespace RaftCache.Node.Tests.Transport;
 
 public sealed class TcpPeerTransportTests : PeerTransportContract
 {
-    private const ulong ClusterId = 0xC0FFEE;
+    internal const ulong ClusterId = 0xC0FFEE;
+
+    /// <summary>The secret of the test cluster; every honest transport in these tests holds it.</summary>
+    internal static readonly PeerCredentials Secret = PeerCredentials.FromSecret("transport tests cluster secret");
 
     protected override async Task<(IPeerTransport Transport, string Address)> StartAsync(ulong nodeId, IPeerMessageSink sink, string? address = null)
     {
         var endpoint = address is null ? new IPEndPoint(IPAddress.Loopback, 0) : IPEndPoint.Parse(address);
-        var transport = new TcpPeerTransport(nodeId, ClusterId, endpoint, new PeerLimits(), NullLogger.Instance);
+        var transport = new TcpPeerTransport(nodeId, ClusterId, endpoint, new PeerLimits(), Secret, NullLogger.Instance);
         await transport.StartAsync(sink, CancellationToken.None);
         return (transport, transport.LocalEndPoint.ToString());
     }
@@ -31,7 +34,7 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         peer.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.24"), 0));
         peer.Listen(1);
-        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Parse("127.0.0.23"), 0), new PeerLimits(), NullLogger.Instance);
+        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Parse("127.0.0.23"), 0), new PeerLimits(), Secret, NullLogger.Instance);
         await sender.StartAsync(new CollectingSink(), CancellationToken.None);
         sender.SetPeer(2, peer.LocalEndPoint!.ToString()!);
 
@@ -47,9 +50,9 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
         // arrives first (snapshots have their own connection), and the snapshot arrives intact afterwards.
         var limits = new PeerLimits { SnapshotBytesPerSecond = 1 << 20 };
         var sink = new CollectingSink();
-        await using var receiver = new TcpPeerTransport(2, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, NullLogger.Instance);
+        await using var receiver = new TcpPeerTransport(2, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, Secret, NullLogger.Instance);
         await receiver.StartAsync(sink, CancellationToken.None);
-        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, NullLogger.Instance);
+        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, Secret, NullLogger.Instance);
         await sender.StartAsync(new CollectingSink(), CancellationToken.None);
         sender.SetPeer(2, receiver.LocalEndPoint.ToString());
         var data = Enumerable.Range(0, 3 << 20).Select(i => (byte)i).ToArray();
@@ -71,12 +74,14 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
 
     public static TheoryData<string> HostileStreams => new()
     {
+        "batch before the handshake",
+        "garbage instead of a hello",
+        "oversized handshake frame",
         "oversized frame length",
-        "batch before hello",
-        "hello from another cluster",
         "message claiming another sender",
         "local Hup message",
         "garbage payload",
+        "a second hello after the handshake",
     };
 
     [Theory]
@@ -89,20 +94,22 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
         await using (node)
         await using (honest)
         {
-            using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await attacker.ConnectAsync(IPEndPoint.Parse(address));
+            // Injected: the attack's bytes on a raw connection; the last four come after an honest handshake by
+            // a member holding the secret (a compromised or buggy member), the first three before any handshake.
+            await using var attacker = await RawPeer.ConnectAsync(address);
+            if (attack is "batch before the handshake" or "garbage instead of a hello" or "oversized handshake frame")
+            {
+                await attacker.ReadChallengeAsync();
+            }
+            else
+            {
+                var welcome = await attacker.HandshakeAsync(Secret, 1, 2, ClusterId);
+                Assert.True(welcome?.Accepted);
+            }
             await attacker.SendAsync(HostileBytes(attack));
 
-            // Checked: the node closes the attacker's connection (read returns 0 or the socket is reset)...
-            var buffer = new byte[16];
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                Assert.Equal(0, await attacker.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
-            }
-            catch (SocketException)
-            {
-            }
+            // Checked: the node closes the attacker's connection...
+            Assert.True(await attacker.ClosedByPeerAsync());
 
             // ...delivered nothing from it, and still serves an honest peer.
             honest.SetPeer(2, address);
@@ -118,17 +125,19 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
         var heartbeat = new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 1 };
         return attack switch
         {
-            "oversized frame length" => Concat(PeerFrame.EncodeHello(ClusterId, 1), Header(uint.MaxValue, PeerFrameKind.Batch)),
-            "batch before hello" => PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat)]),
-            "hello from another cluster" => PeerFrame.EncodeHello(ClusterId + 1, 1),
-            "message claiming another sender" => Concat(PeerFrame.EncodeHello(ClusterId, 3), PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat)])),
-            "local Hup message" => Concat(PeerFrame.EncodeHello(ClusterId, 1), PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat with { Type = MessageType.Hup })])),
-            "garbage payload" => Concat(PeerFrame.EncodeHello(ClusterId, 1), Header(3, PeerFrameKind.Batch), [0xFF, 0xFF, 0xFF]),
+            "batch before the handshake" => PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat)]),
+            "garbage instead of a hello" => Concat(Header(3, PeerFrameKind.Hello), [0xFF, 0xFF, 0xFF]),
+            "oversized handshake frame" => Header(PeerFrame.MaxHandshakeFrameBytes + 1, PeerFrameKind.Hello),
+            "oversized frame length" => Header(uint.MaxValue, PeerFrameKind.Batch),
+            "message claiming another sender" => PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat with { From = 3 })]),
+            "local Hup message" => PeerFrame.EncodeBatch([new GroupMessage(1, heartbeat with { Type = MessageType.Hup })]),
+            "garbage payload" => Concat(Header(3, PeerFrameKind.Batch), [0xFF, 0xFF, 0xFF]),
+            "a second hello after the handshake" => Concat(Header(3, PeerFrameKind.Hello), [2, 0, 0]),
             _ => throw new ArgumentOutOfRangeException(nameof(attack)),
         };
     }
 
-    private static byte[] Header(uint length, PeerFrameKind kind)
+    internal static byte[] Header(uint length, PeerFrameKind kind)
     {
         var header = new byte[PeerFrame.HeaderBytes];
         BinaryPrimitives.WriteUInt32LittleEndian(header, length);
@@ -136,7 +145,7 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
         return header;
     }
 
-    private static byte[] Concat(params byte[][] parts)
+    internal static byte[] Concat(params byte[][] parts)
     {
         var buffer = new ArrayBufferWriter<byte>();
         foreach (var part in parts) buffer.Write(part);

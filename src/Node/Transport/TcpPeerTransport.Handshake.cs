@@ -1,0 +1,97 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Net.Sockets;
+
+namespace RaftCache.Node.Transport;
+
+public sealed partial class TcpPeerTransport
+{
+    /// <summary>
+    /// Receiver side: challenge with a fresh nonce, check the hello's proof (constant time), ask the admission
+    /// rule, answer with this node's own proof. Any refusal is sent back with its reason before the connection
+    /// closes, and thrown so the caller logs it. Returns the proven node id of the dialer.
+    /// </summary>
+    private async Task<ulong> AcceptHandshakeAsync(NetworkStream stream, byte[] header, CancellationToken cancellationToken)
+    {
+        var challengeNonce = PeerCredentials.NewNonce();
+        await stream.WriteAsync(PeerHandshake.EncodeChallenge(new PeerChallenge(_credentials.IsSecured, _clusterId, NodeId, challengeNonce)), cancellationToken);
+        var hello = PeerHandshake.DecodeHello(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Hello, cancellationToken));
+        var refusal = CheckHello(hello, challengeNonce);
+        if (refusal is not null)
+        {
+            await TrySendAsync(stream, PeerHandshake.EncodeWelcome(new PeerWelcome(false, [], refusal)), cancellationToken);
+            PeerProtocolException.Throw(refusal);
+        }
+        var proof = _credentials.ProveWelcome(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce);
+        await stream.WriteAsync(PeerHandshake.EncodeWelcome(new PeerWelcome(true, proof, "")), cancellationToken);
+        return hello.From;
+    }
+
+    // The checks in an order that tells an honest but misconfigured peer the most useful reason first; the
+    // membership is consulted only after the proof, so an outsider learns nothing about who is a member.
+    private string? CheckHello(PeerHello hello, byte[] challengeNonce)
+    {
+        if (hello.ClusterId != _clusterId) return $"node {hello.From} belongs to cluster {hello.ClusterId:x}, this node to {_clusterId:x}";
+        if (hello.To != NodeId) return $"node {hello.From} meant to reach node {hello.To}, but this is node {NodeId}: check its peer addresses";
+        if (hello.Secured != _credentials.IsSecured)
+        {
+            return _credentials.IsSecured
+                ? $"node {hello.From} runs without a cluster secret (--insecure-peers) and this node requires one"
+                : $"node {hello.From} uses a cluster secret and this node runs with --insecure-peers";
+        }
+        var expected = _credentials.ProveHello(_clusterId, hello.From, NodeId, challengeNonce, hello.Nonce);
+        if (!PeerCredentials.ProofsMatch(expected, hello.Proof)) return $"node {hello.From} failed authentication: its proof does not match this node's cluster secret";
+        var admission = _admission?.Invoke(hello.From) ?? PeerAdmission.Admit;
+        return admission.IsAdmitted ? null : admission.Reason;
+    }
+
+    /// <summary>
+    /// Dialer side: answer the receiver's challenge with a proof, then check the receiver's proof, so this node
+    /// also knows it reached a real member and not an impostor at that address. Throws
+    /// <see cref="PeerRefusedException"/> when the receiver refused, <see cref="PeerProtocolException"/> on anything else wrong.
+    /// </summary>
+    private async Task DialHandshakeAsync(NetworkStream stream, ulong peer, CancellationToken cancellationToken)
+    {
+        var header = new byte[PeerFrame.HeaderBytes];
+        var challenge = PeerHandshake.DecodeChallenge(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Challenge, cancellationToken));
+        if (challenge.ClusterId != _clusterId) PeerProtocolException.Throw($"it belongs to cluster {challenge.ClusterId:x}, this node to {_clusterId:x}");
+        if (challenge.NodeId != peer) PeerProtocolException.Throw($"the node at that address is node {challenge.NodeId}, not {peer}: check the peer addresses");
+        // A secured/insecure mismatch is still answered with a hello, so the receiver refuses it and logs the
+        // reason too (its operator needs to see it as much as this one); the refusal then ends this attempt.
+        var helloNonce = PeerCredentials.NewNonce();
+        var proof = _credentials.ProveHello(_clusterId, NodeId, peer, challenge.Nonce, helloNonce);
+        await stream.WriteAsync(PeerHandshake.EncodeHello(new PeerHello(_credentials.IsSecured, _clusterId, NodeId, peer, helloNonce, proof)), cancellationToken);
+        var welcome = PeerHandshake.DecodeWelcome(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Welcome, cancellationToken));
+        if (!welcome.Accepted) throw new PeerRefusedException(welcome.Reason);
+        if (challenge.Secured != _credentials.IsSecured)
+        {
+            PeerProtocolException.Throw(_credentials.IsSecured
+                ? "it runs without a cluster secret (--insecure-peers) and this node requires one"
+                : "it uses a cluster secret and this node runs with --insecure-peers");
+        }
+        var expected = _credentials.ProveWelcome(_clusterId, NodeId, peer, helloNonce, challenge.Nonce);
+        if (!PeerCredentials.ProofsMatch(expected, welcome.Proof)) PeerProtocolException.Throw("its proof does not match this node's cluster secret: not a member");
+    }
+
+    private async Task<byte[]> ReadHandshakeFrameAsync(NetworkStream stream, byte[] header, PeerFrameKind expected, CancellationToken cancellationToken)
+    {
+        if (!await ReadFrameHeaderAsync(stream, header, cancellationToken)) PeerProtocolException.Throw($"closed before the {expected.ToString().ToLowerInvariant()}");
+        var (kind, length) = PeerFrame.ReadHeader(header, _limits);
+        if (kind != expected) PeerProtocolException.Throw($"expected a {expected} frame, got {kind}");
+        var payload = new byte[length]; // at most PeerFrame.MaxHandshakeFrameBytes, checked by ReadHeader
+        await stream.ReadExactlyAsync(payload, cancellationToken);
+        return payload;
+    }
+
+    // The refusal is a courtesy to the peer's operator: if the peer is already gone, closing is all that matters.
+    private static async Task TrySendAsync(NetworkStream stream, byte[] frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stream.WriteAsync(frame, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,52 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+namespace RaftCache.Node.Tests.Cluster;
+
+/// <summary>Peer authentication with real node processes: an impostor without the cluster secret changes nothing.</summary>
+public sealed class PeerAuthenticationClusterTests
+{
+    [Fact]
+    public async Task An_impostor_with_a_wrong_secret_at_a_members_address_cannot_change_any_term_or_commit()
+    {
+        // Injected: node 3 is stopped, and a process claiming to be node 3 (same id, same address, same founders,
+        // a fresh data folder) starts with a wrong cluster secret. Fresh, it campaigns for every shard at once.
+        // Checked: nodes 1 and 2 log its failed authentication, it logs their refusals, and afterwards every
+        // shard's term, leader and commit index on nodes 1 and 2 are exactly what they were before it started.
+        await using var cluster = await TestCluster.StartAsync(3);
+        var (one, two, three) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        three.Terminate();
+        await cluster.WaitAsync(async () => (await ShardsAsync(cluster, one)).All(s => s.Leader is 1 or 2), TimeSpan.FromSeconds(30));
+        var before = new[] { await ShardsAsync(cluster, one), await ShardsAsync(cluster, two) };
+
+        using var impostor = new NodeProcess(3, three.Ip, three.DataDir + "-impostor", three.InitialCluster,
+            [.. TestCluster.FastTiming, "--cluster-secret", "not the cluster's secret at all"]);
+        impostor.Start();
+        await cluster.WaitAsync(() => Task.FromResult(
+            Count(one.Log, "node 3 failed authentication") >= 3 && Count(two.Log, "node 3 failed authentication") >= 3
+            && Count(impostor.Log, "refused this node: node 3 failed authentication") >= 2), TimeSpan.FromSeconds(60));
+
+        Assert.True(impostor.IsRunning, impostor.Log);
+        Assert.Contains("Peer 1 at", impostor.Log, StringComparison.Ordinal);
+        var after = new[] { await ShardsAsync(cluster, one), await ShardsAsync(cluster, two) };
+        Assert.Equal(before[0], after[0]);
+        Assert.Equal(before[1], after[1]);
+    }
+
+    private static int Count(string text, string what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    private sealed record ShardState(int Id, ulong Term, ulong Leader, ulong Commit);
+
+    private static async Task<IReadOnlyList<ShardState>> ShardsAsync(TestCluster cluster, NodeProcess node)
+    {
+        var view = await cluster.ClusterViewAsync(node);
+        return view.GetProperty("shards").EnumerateArray().Select(s => new ShardState(
+            s.GetProperty("id").GetInt32(), s.GetProperty("term").GetUInt64(), s.GetProperty("leader").GetUInt64(),
+            s.GetProperty("replicas").EnumerateArray().First(r => r.GetProperty("id").GetInt32() == node.Id).GetProperty("commit_index").GetUInt64()))
+            .ToArray();
+    }
+}
