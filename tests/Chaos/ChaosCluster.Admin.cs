@@ -15,14 +15,14 @@ public sealed partial class ChaosCluster
         DefaultRequestHeaders = { { "X-Api-Key", AdminKey } },
     };
 
-    /// <summary>One replica's own view of one shard, as GET /admin/cluster on its node reports it.</summary>
+    /// <summary>One replica's own view of one shard, as GET /admin/cluster on its node reports it (Node: slot; Leader: member id).</summary>
     public sealed record ReplicaState(int Node, int Shard, ulong Leader, ulong Applied, string? Hash);
 
-    /// <summary>Polls /health/ready on every running node until all answer 200 (bounded).</summary>
+    /// <summary>Polls /health/ready on every running member until all answer 200 (bounded); a joiner not admitted yet is never ready.</summary>
     public async Task WaitReadyAsync(TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
-        var pending = new HashSet<int>(Nodes.Where(n => !IsDown(n) && !IsPaused(n)));
+        var pending = new HashSet<int>(Members.Where(n => !IsDown(n) && !IsPaused(n)));
         while (pending.Count > 0)
         {
             foreach (var node in pending.ToArray())
@@ -41,11 +41,12 @@ public sealed partial class ChaosCluster
     public async Task<IReadOnlyList<ReplicaState>?> ReplicasAsync(int node)
     {
         if (await TryGetAsync(node, "/admin/cluster") is not { } view) return null;
+        var id = IdOf(node);
         var result = new List<ReplicaState>();
         foreach (var shard in view.GetProperty("shards").EnumerateArray())
         {
             var own = shard.GetProperty("replicas").EnumerateArray()
-                .FirstOrDefault(r => r.GetProperty("id").GetUInt64() == (ulong)node);
+                .FirstOrDefault(r => r.GetProperty("id").GetUInt64() == id);
             if (own.ValueKind != JsonValueKind.Object || shard.GetProperty("state_hash").ValueKind != JsonValueKind.String) continue;
             result.Add(new ReplicaState(node, shard.GetProperty("id").GetInt32(), shard.GetProperty("leader").GetUInt64(),
                 own.GetProperty("applied_index").GetUInt64(), shard.GetProperty("state_hash").GetString()));
@@ -54,17 +55,39 @@ public sealed partial class ChaosCluster
         return result;
     }
 
-    /// <summary>The node that <paramref name="asking"/> believes leads <paramref name="shard"/> (0 when unknown).</summary>
+    /// <summary>The node (slot) that <paramref name="asking"/> believes leads <paramref name="shard"/> (0 when unknown).</summary>
     public async Task<int> LeaderOfAsync(int shard, int asking)
     {
         var replicas = await ReplicasAsync(asking);
-        return (int)(replicas?.FirstOrDefault(r => r.Shard == shard)?.Leader ?? 0);
+        return NodeOf(replicas?.FirstOrDefault(r => r.Shard == shard)?.Leader ?? 0);
     }
+
+    /// <summary>GET /admin/cluster on <paramref name="node"/>; null when it does not answer.</summary>
+    public Task<JsonElement?> ViewAsync(int node) => TryGetAsync(node, "/admin/cluster");
+
+    /// <summary>The member ids holding <paramref name="shard"/> as <paramref name="asking"/> sees it (its configuration, or the placement when it holds none).</summary>
+    public async Task<IReadOnlyList<ulong>> HoldersAsync(int shard, int asking) =>
+        await ViewAsync(asking) is { } view
+            ? [.. view.GetProperty("shards").EnumerateArray().First(s => s.GetProperty("id").GetInt32() == shard)
+                .GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("id").GetUInt64())]
+            : [];
 
     public async Task<bool> SnapshotAsync(int node) => await PostAsync(node, "/admin/snapshot", new { });
 
-    public async Task<bool> TransferLeaderAsync(int via, int shard, int to) =>
-        await PostAsync(via, $"/admin/shards/{shard}/transfer-leader", new { to = to.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    /// <summary>POST /admin/shards/{shard}/transfer-leader to member <paramref name="to"/>, sent to <paramref name="via"/>.</summary>
+    public async Task<AdminAnswer> TransferLeaderAsync(int via, int shard, ulong to)
+    {
+        try
+        {
+            using var response = await Admin.PostAsJsonAsync(new Uri(RestUrl(via), $"/admin/shards/{shard}/transfer-leader"),
+                new { to = to.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            return new AdminAnswer((int)response.StatusCode, response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new AdminAnswer(0, e.GetType().Name);
+        }
+    }
 
     private static async Task<JsonElement?> TryGetAsync(int node, string path)
     {

@@ -27,10 +27,18 @@ public sealed partial class ChaosCluster
         lock (_lock) _down.Remove(node);
     }
 
-    public async Task PauseAsync(int node)
+    /// <summary>
+    /// Freezes the node's processes; null when done, else docker's error. The cgroup freezer can give up on a
+    /// heavily loaded host ("unable to freeze"): the container is then thawed again and keeps running.
+    /// </summary>
+    public async Task<string?> PauseAsync(int node)
     {
         lock (_lock) _paused.Add(node);
-        await Shell.DockerAsync("pause", Container(node));
+        var paused = await Shell.DockerTryAsync("pause", Container(node));
+        if (paused.ExitCode == 0) return null;
+        await Shell.DockerTryAsync("unpause", Container(node));
+        lock (_lock) _paused.Remove(node);
+        return paused.Error;
     }
 
     public async Task UnpauseAsync(int node)
@@ -39,7 +47,7 @@ public sealed partial class ChaosCluster
         lock (_lock) _paused.Remove(node);
     }
 
-    /// <summary>Ends every fault: partitions healed, paused nodes resumed, killed nodes started; then waits until all are ready.</summary>
+    /// <summary>Ends every fault: partitions healed, paused nodes resumed, killed nodes started; then waits until all members are ready.</summary>
     public async Task HealAsync(TimeSpan readyWithin)
     {
         await Partitions.HealAsync();

@@ -6,8 +6,10 @@ namespace RaftCache.Chaos;
 
 /// <summary>
 /// N RaftCache nodes in containers on the host network, node i listening on 127.0.0.(10+i) (REST :5001,
-/// peers :6001), each with its data folder on a host temp dir. Every container carries the label
-/// raftcache-chaos=&lt;run id&gt;; disposal removes them, the data and the partition chain, also after a failure.
+/// peers :6001), each with its data folder on a host temp dir. "Node" everywhere in the chaos tests means this
+/// address slot (1 to <see cref="MaxSlots"/>); the founders' member ids equal their slots, a joiner's id is the one
+/// the cluster gives it (ChaosCluster.Members.cs). Every container carries the label raftcache-chaos=&lt;run id&gt;;
+/// disposal removes them, the data and the partition chain, also after a failure.
 /// </summary>
 public sealed partial class ChaosCluster : IAsyncDisposable
 {
@@ -25,11 +27,15 @@ public sealed partial class ChaosCluster : IAsyncDisposable
         NodeCount = nodes;
         _runId = runId;
         _dataRoot = Directory.CreateTempSubdirectory($"raftcache-chaos-{runId}-").FullName;
+        foreach (var i in Enumerable.Range(1, nodes))
+        {
+            _containers[i] = $"n{i}";
+            _ids[i] = (ulong)i;
+        }
     }
 
+    /// <summary>How many founders the cluster started with.</summary>
     public int NodeCount { get; }
-
-    public IEnumerable<int> Nodes => Enumerable.Range(1, NodeCount);
 
     public static string Address(int node) => $"127.0.0.{10 + node}";
 
@@ -41,7 +47,10 @@ public sealed partial class ChaosCluster : IAsyncDisposable
     /// </summary>
     public static string AdminKey { get; } = "chaos-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
-    public string Container(int node) => $"raftcache-chaos-{_runId}-n{node}";
+    public string Container(int node)
+    {
+        lock (_lock) return $"raftcache-chaos-{_runId}-{_containers[node]}";
+    }
 
     /// <summary>The peer secret of every chaos node; random per test process.</summary>
     private static readonly string ClusterSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -55,17 +64,7 @@ public sealed partial class ChaosCluster : IAsyncDisposable
             await Partitions.InstallAsync();
             var initial = string.Join(',', cluster.Nodes.Select(i => $"{i}={Address(i)}:6001"));
             foreach (var i in cluster.Nodes)
-            {
-                var data = Path.Combine(cluster._dataRoot, $"n{i}");
-                Directory.CreateDirectory(data);
-                await Shell.DockerAsync("run", "-d", "--name", cluster.Container(i), "--label", $"{LabelKey}={runId}",
-                    "--network", "host", "-v", $"{data}:/data", "-e", "RaftCache__RequestTimeoutMs=2000",
-                    "-e", $"RaftCache__ClusterSecret={ClusterSecret}",
-                    ChaosImageFixture.Image, "--id", i.ToString(CultureInfo.InvariantCulture),
-                    "--listen", RestUrl(i).ToString().TrimEnd('/'), "--peer-listen", $"{Address(i)}:6001", "--data-dir", "/data",
-                    "--initial-cluster", initial, "--tick-ms", "50", "--election-ticks", "10", "--shards", Shards.ToString(CultureInfo.InvariantCulture),
-                    "--snapshot-entries", "200", "--default-ttl-seconds", "0", "--api-key", $"chaos:admin:{AdminKey}");
-            }
+                await cluster.RunContainerAsync(i, ["--id", i.ToString(CultureInfo.InvariantCulture), "--initial-cluster", initial]);
 
             await cluster.WaitReadyAsync(TimeSpan.FromSeconds(90));
             return cluster;
@@ -75,6 +74,22 @@ public sealed partial class ChaosCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Starts the container of <paramref name="node"/>; <paramref name="membership"/> is how it finds its cluster (--id and --initial-cluster, or --join).</summary>
+    private async Task RunContainerAsync(int node, string[] membership)
+    {
+        string name;
+        lock (_lock) _started.Add(name = _containers[node]);
+        var data = Path.Combine(_dataRoot, name);
+        Directory.CreateDirectory(data);
+        await Shell.DockerAsync(["run", "-d", "--name", Container(node), "--label", $"{LabelKey}={_runId}",
+            "--network", "host", "-v", $"{data}:/data", "-e", "RaftCache__RequestTimeoutMs=2000",
+            "-e", $"RaftCache__ClusterSecret={ClusterSecret}",
+            ChaosImageFixture.Image, .. membership,
+            "--listen", RestUrl(node).ToString().TrimEnd('/'), "--peer-listen", $"{Address(node)}:6001", "--data-dir", "/data",
+            "--tick-ms", "50", "--election-ticks", "10", "--shards", Shards.ToString(CultureInfo.InvariantCulture),
+            "--snapshot-entries", "200", "--default-ttl-seconds", "0", "--api-key", $"chaos:admin:{AdminKey}"]);
     }
 
     /// <summary>Removes every container of any chaos run (by label) and the partition chain.</summary>
@@ -108,10 +123,12 @@ public sealed partial class ChaosCluster : IAsyncDisposable
     /// <summary>Saves `docker logs` of every node into <paramref name="folder"/>.</summary>
     public async Task SaveLogsAsync(string folder)
     {
-        foreach (var i in Nodes)
+        string[] containers;
+        lock (_lock) containers = [.. _started];
+        foreach (var name in containers)
         {
-            var logs = await Shell.RunAsync("docker", ["logs", "--timestamps", Container(i)], TimeSpan.FromSeconds(60), check: false);
-            await File.WriteAllTextAsync(Path.Combine(folder, $"node{i}.log"), logs.Output + "\n--- stderr ---\n" + logs.Error);
+            var logs = await Shell.RunAsync("docker", ["logs", "--timestamps", $"raftcache-chaos-{_runId}-{name}"], TimeSpan.FromSeconds(60), check: false);
+            await File.WriteAllTextAsync(Path.Combine(folder, $"{name}.log"), logs.Output + "\n--- stderr ---\n" + logs.Error);
         }
     }
 }

@@ -7,8 +7,9 @@ namespace RaftCache.Chaos;
 /// <summary>
 /// The Docker chaos battery: each scenario starts a fresh cluster in containers, runs ten recording clients
 /// while its nemesis kills, pauses or partitions nodes, heals, and then requires: per-key linearizability, no
-/// lost acknowledged write, no duplicate, equal applied index and state hash on every replica, and service after
-/// healing. RAFTCACHE_CHAOS_SECONDS / _NODES / _REPEAT / _SEED make the same tests a long battle.
+/// lost acknowledged write, no duplicate, equal applied index and state hash on every replica, a settled placement
+/// (replication factor of voters per shard on live members, no move in progress), and service after healing.
+/// RAFTCACHE_CHAOS_SECONDS / _NODES / _REPEAT / _SEED make the same tests a long battle.
 /// </summary>
 [Collection(ChaosCollection.Name)]
 public sealed class ChaosScenarioTests(ChaosImageFixture image, ITestOutputHelper output)
@@ -30,6 +31,9 @@ public sealed class ChaosScenarioTests(ChaosImageFixture image, ITestOutputHelpe
 
     [Fact]
     public Task M_a_mix_of_every_fault_on_five_nodes_with_snapshots_and_leader_transfers_stays_linearizable() => RunAsync(Scenario.M, 5);
+
+    [Fact]
+    public Task R_adding_and_removing_members_during_faults_keeps_every_key_and_settles_the_placement() => RunAsync(Scenario.R, 3);
 
     private async Task RunAsync(Scenario scenario, int defaultNodes)
     {

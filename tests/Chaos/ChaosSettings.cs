@@ -8,13 +8,22 @@ namespace RaftCache.Chaos;
 
 /// <summary>
 /// Knobs of a chaos run, read from the environment so long battles need no code change:
-/// RAFTCACHE_CHAOS_SECONDS (fault phase per scenario), RAFTCACHE_CHAOS_NODES (3 or 5; overrides each
+/// RAFTCACHE_CHAOS_SECONDS (fault phase per scenario; unset: each scenario's CI default), RAFTCACHE_CHAOS_NODES (3 to 5; overrides each
 /// scenario's default), RAFTCACHE_CHAOS_REPEAT (runs per scenario, each with a new seed),
 /// RAFTCACHE_CHAOS_SEED (replays one seed), RAFTCACHE_CHAOS_RESULTS (where failed runs are kept).
 /// </summary>
 public static class ChaosSettings
 {
-    public static int FaultSeconds => Int("RAFTCACHE_CHAOS_SECONDS", 40, 5, 3600);
+    /// <summary>
+    /// Seconds of faults for <paramref name="scenario"/>: RAFTCACHE_CHAOS_SECONDS when set, else the CI default,
+    /// sized so the whole battery stays within about 7 minutes on 2 cores (R needs the most: joins and drains take
+    /// several fault rounds each).
+    /// </summary>
+    public static int FaultSecondsOf(Scenario scenario) => Int("RAFTCACHE_CHAOS_SECONDS", scenario switch
+    {
+        Scenario.R => 40,
+        _ => 32,
+    }, 5, 3600);
 
     public static int? Nodes => Environment.GetEnvironmentVariable("RAFTCACHE_CHAOS_NODES") is { Length: > 0 }
         ? Int("RAFTCACHE_CHAOS_NODES", 3, 3, 5)

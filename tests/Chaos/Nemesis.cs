@@ -23,8 +23,14 @@ public enum Scenario
     /// <summary>iptables partitions: isolated leader, majority/minority, one-way; healed after 4-8 s.</summary>
     N,
 
-    /// <summary>A random mix of all of the above plus forced snapshots and leader transfers.</summary>
+    /// <summary>A random mix of all of the above plus forced snapshots, leader transfers and membership changes.</summary>
     M,
+
+    /// <summary>
+    /// Reconfiguration under faults: members added (--join + POST /admin/members) and removed (DELETE, founders
+    /// and joiners alike) between 3 and 5, interleaved with kills, pauses, partitions and leader transfers.
+    /// </summary>
+    R,
 }
 
 /// <summary>
@@ -43,7 +49,7 @@ public sealed partial class Nemesis(ChaosCluster cluster, Scenario scenario, int
     /// <summary>Injects faults until <paramref name="until"/> (on the run's clock); the last fault is undone after it.</summary>
     public async Task RunAsync(TimeSpan until)
     {
-        Note($"nemesis {scenario} seed {seed}, {cluster.NodeCount} nodes, faults until {until.TotalSeconds:F0} s");
+        Note($"nemesis {scenario} seed {seed}, {cluster.Nodes.Count} nodes, faults until {until.TotalSeconds:F0} s");
         while (clock.Elapsed < until)
         {
             await Hold(1.0, 2.0); // quiet time so the cluster serves between faults
@@ -54,6 +60,7 @@ public sealed partial class Nemesis(ChaosCluster cluster, Scenario scenario, int
                 case Scenario.K3: await KillAllAsync(); break;
                 case Scenario.P: await PauseLeaderAsync(); break;
                 case Scenario.N: await PartitionAsync(); break;
+                case Scenario.R: await ReconfigureAsync(); break;
                 default: await MixAsync(); break;
             }
         }
@@ -61,8 +68,9 @@ public sealed partial class Nemesis(ChaosCluster cluster, Scenario scenario, int
         Note($"nemesis done: {Faults} faults");
     }
 
-    private Task MixAsync() => _random.Next(8) switch
+    private Task MixAsync() => _random.Next(9) switch
     {
+        8 => MembershipStepAsync(),
         0 => KillOneAsync(leader: false),
         1 => KillOneAsync(leader: true),
         2 => KillMajorityAsync(),
@@ -84,15 +92,23 @@ public sealed partial class Nemesis(ChaosCluster cluster, Scenario scenario, int
     private Task Hold(double minSeconds, double maxSeconds) =>
         Task.Delay(TimeSpan.FromSeconds(minSeconds + (_random.NextDouble() * (maxSeconds - minSeconds))));
 
-    private int RandomNode() => 1 + _random.Next(cluster.NodeCount);
+    private int RandomNode()
+    {
+        var nodes = cluster.Nodes;
+        return nodes[_random.Next(nodes.Count)];
+    }
 
     private int RandomShard() => 1 + _random.Next(ChaosCluster.Shards);
+
+    /// <summary>A member that is neither killed nor paused, or 0 when there is none.</summary>
+    private int LiveMember(int avoid = 0) =>
+        cluster.Members.Where(n => n != avoid && !cluster.IsDown(n) && !cluster.IsPaused(n)).OrderBy(_ => _random.Next()).FirstOrDefault();
 
     /// <summary>The current leader of a random shard, asked of a node that is up; a random node if nobody knows.</summary>
     private async Task<(int Node, int Shard)> LeaderAsync()
     {
         var shard = RandomShard();
-        foreach (var asking in cluster.Nodes.Where(n => !cluster.IsDown(n) && !cluster.IsPaused(n)))
+        foreach (var asking in cluster.Members.Where(n => !cluster.IsDown(n) && !cluster.IsPaused(n)))
         {
             var leader = await cluster.LeaderOfAsync(shard, asking);
             if (leader > 0) return (leader, shard);

@@ -12,12 +12,13 @@ namespace RaftCache.Chaos;
 /// </summary>
 public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<string> output)
 {
-    public sealed record Figures(int Operations, int Ok, int Failed, int Indeterminate, int Faults, int KeysChecked, TimeSpan CheckTime);
+    public sealed record Figures(int Operations, int Ok, int Failed, int Indeterminate, int Faults, int Reconfigurations, int KeysChecked, TimeSpan CheckTime);
 
     public async Task<Figures> RunAsync()
     {
         var runId = $"{scenario.ToString().ToLowerInvariant()}-{seed}";
-        output($"chaos {scenario}: seed {seed} (replay: RAFTCACHE_CHAOS_SEED={seed}), {nodes} nodes, {ChaosSettings.FaultSeconds} s of faults");
+        var faultSeconds = ChaosSettings.FaultSecondsOf(scenario);
+        output($"chaos {scenario}: seed {seed} (replay: RAFTCACHE_CHAOS_SEED={seed}), {nodes} nodes, {faultSeconds} s of faults");
         var clock = Stopwatch.StartNew();
         var cluster = await ChaosCluster.StartAsync(nodes, runId);
         var nemesis = new Nemesis(cluster, scenario, seed, clock);
@@ -26,14 +27,18 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
         var problems = new List<string>();
         var history = (IReadOnlyList<ChaosOp>)[];
         var finals = (IReadOnlyList<ChaosOp>)[];
+
+        // The clients must stop on every path: left running after a failed run they would write into the next
+        // scenario's cluster (same addresses), whose checker would then see values nobody in its history wrote.
+        using var stop = new CancellationTokenSource();
+        var clients = workload.RunAsync(stop.Token);
         try
         {
-            using var stop = new CancellationTokenSource();
-            var clients = workload.RunAsync(stop.Token);
             try
             {
-                await nemesis.RunAsync(clock.Elapsed + TimeSpan.FromSeconds(ChaosSettings.FaultSeconds));
+                await nemesis.RunAsync(clock.Elapsed + TimeSpan.FromSeconds(faultSeconds));
                 await cluster.HealAsync(TimeSpan.FromSeconds(60));
+                problems.AddRange(await nemesis.FinishAsync(TimeSpan.FromSeconds(60)));
             }
             finally
             {
@@ -46,8 +51,8 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
             await clients;
             history = workload.History();
 
-            // Replicas first (they must agree once nothing writes), then one linearizable read of every key, then the
-            // same keys read in local mode on every node, which must match it exactly.
+            // Placement and replicas first (settled, and agreeing once nothing writes), then one linearizable read of
+            // every key, then the same keys read in local mode on every member, which must match it exactly.
             var converged = await Convergence.CheckAsync(cluster, TimeSpan.FromSeconds(60));
             problems.AddRange(converged);
             var (reads, unreadable) = await workload.FinalReadsAsync(TimeSpan.FromSeconds(60));
@@ -64,9 +69,9 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
             if (!verdict.Ok) problems.Add(verdict.ToString());
             var figures = new Figures(history.Count + finals.Count, history.Count(o => o.Outcome == OpOutcome.Ok) + finals.Count,
                 history.Count(o => o.Outcome == OpOutcome.Fail), history.Count(o => o.Outcome == OpOutcome.Indeterminate),
-                nemesis.Faults, verdict.Keys, checkClock.Elapsed);
+                nemesis.Faults, nemesis.Reconfigurations, verdict.Keys, checkClock.Elapsed);
             var summary = $"chaos {scenario} seed {seed} nodes {nodes}: {figures.Operations} ops ({figures.Ok} ok, {figures.Failed} fail, " +
-                $"{figures.Indeterminate} indeterminate), {figures.Faults} faults, {figures.KeysChecked} keys checked in " +
+                $"{figures.Indeterminate} indeterminate), {figures.Faults} faults, {figures.Reconfigurations} membership changes, {figures.KeysChecked} keys checked in " +
                 $"{figures.CheckTime.TotalSeconds:F1} s, {problems.Count} anomalies, {clock.Elapsed.TotalSeconds:F0} s total";
             output(summary);
             await AppendSummaryAsync(summary);
@@ -88,6 +93,8 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
         }
         finally
         {
+            await stop.CancelAsync();
+            await clients;
             await cluster.DisposeAsync();
         }
     }

@@ -33,7 +33,8 @@ public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int 
         {
             var started = Stopwatch.GetTimestamp();
             var key = keys.Take(random.Next(keys.Slots));
-            var node = 1 + random.Next(cluster.NodeCount);
+            var nodes = cluster.Nodes; // changes as members join and leave
+            var node = nodes[random.Next(nodes.Count)];
             var roll = random.Next(100);
             var op = new ChaosOp { Client = id, Key = key, Node = node, Kind = OpKind.Get, Call = 0 };
             if (roll < 35) op = op with { Kind = OpKind.Put, Value = $"c{id}-{++sequence}" };
@@ -83,7 +84,8 @@ public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int 
             ChaosOp? ok = null;
             while (ok is null && clock.Elapsed < within)
             {
-                var node = 1 + (attempt++ % cluster.NodeCount);
+                var members = cluster.Members;
+                var node = members[attempt++ % members.Count];
                 var read = await ChaosClient.RunAsync(new ChaosOp { Client = -1, Key = key, Node = node, Kind = OpKind.Get, Call = 0 });
                 if (read.Outcome == OpOutcome.Ok) ok = read;
             }

@@ -47,7 +47,8 @@ public sealed class MembershipTests
     {
         // Injected: DELETE /admin/members of two of five members while clients load the cluster. Checked: each is
         // drained (its replicas move away, its leaderships are handed over) and removed; the three left hold every
-        // shard; a third removal is refused with 409; a removed member's id is reported as removed.
+        // shard; a third removal is refused with 409; a removed member's id is reported as removed, and the removed
+        // node, restarted on its old folder, is refused by its former peers with "wipe its data folder and add it again".
         await using var cluster = await TestCluster.StartAsync(5);
         var members = cluster.Nodes.ToList();
         await using var load = new RegisterLoad(() => members.ToArray());
@@ -63,6 +64,12 @@ public sealed class MembershipTests
         Assert.Contains("replication factor", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var removed = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[1].Url, "/admin/members/5"));
         Assert.Equal("removed", removed.GetProperty("state").GetString());
+
+        // A removed node restarted on its old data folder is refused by its former peers, with the way out.
+        var ghost = cluster.Nodes[4];
+        ghost.Kill();
+        ghost.Start();
+        await cluster.WaitAsync(() => Task.FromResult(ghost.Log.Contains("wipe its data folder and add it again", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
 
         await load.StopAndCheckAsync(members);
     }
