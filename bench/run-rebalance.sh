@@ -100,6 +100,7 @@ for moves in $MAX_MOVES_LIST; do
   watch=$($WATCH watch --members "$members" --new-id "$new_id" --timeout-s "$REBALANCE_TIMEOUT_S")
   watch_rc=$?
   set -e
+  [ -n "$watch" ] || watch='{"detail": "watcher gave no result"}'
   touch "$stop_file"
   cpu1=$(cpu_s "${founder_pids[@]}")
   new_cpu=$(cpu_s "${pids[-1]}")
@@ -108,6 +109,7 @@ for moves in $MAX_MOVES_LIST; do
   # The same load once more on the settled cluster (4 members), against the same three endpoints.
   after=$(loadgen_steady --duration-s "$MEASURE_S")
   verify=$($WATCH verify --members "$members" || true)
+  [ -n "$verify" ] || verify='{"ok": false}'
   snapshots_installed=$(grep -c "installed snapshot" "$run/node-4.log" || true)
   wal_mb=$(du -sm "$run/node-4" | cut -f1)
   echo "{\"phase\":\"rebalance\",\"max_moves\":$moves,\"watch\":$watch,\"during\":$during,\"after\":$after,\"verify\":$verify,\"founders_cpu_s\":$(echo "$cpu1 - $cpu0" | bc),\"new_node_cpu_s\":$new_cpu,\"new_node_snapshots_installed\":$snapshots_installed,\"new_node_data_dir_mb\":$wal_mb}" >>"$OUT"
@@ -118,6 +120,7 @@ moves, before, during, after, watch, load = sys.argv[1], *map(json.loads, sys.ar
 t = watch.get("balanced_s") or "not balanced"
 mb = (watch.get("new_bytes") or 0) / 1e6
 rate = f"{mb / watch['moves_done_s']:.1f}" if watch.get("moves_done_s") else "-"
+t = t if watch.get("moves_done_s") else "not moved"
 print(f"| {moves} | {watch.get('new_replicas', '-')} | {mb:.0f} | {watch.get('first_replica_s')} | {watch.get('moves_done_s')} | {t} | {rate} "
       f"| {before['ops_per_s']:,.0f} | {before['p50_ms']} | {before['p99_ms']} | {during['ops_per_s']:,.0f} | {during['p50_ms']} | {during['p99_ms']} | {during['errors']} "
       f"| {after['ops_per_s']:,.0f} | {after['p50_ms']} | {after['p99_ms']} | {load} |")
