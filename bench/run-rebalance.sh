@@ -76,7 +76,11 @@ for moves in $MAX_MOVES_LIST; do
     --keys "$KEYS" --key-prefix v --ttl-seconds 86400 --duration-s "$FILL_TIMEOUT_S")
   echo "{\"phase\":\"fill\",\"max_moves\":$moves,\"result\":$fill}" >>"$OUT"
   echo "  fill: $fill" >&2
-  [ "$(field "$fill" missing)" = 0 ] || { echo "fill incomplete: $fill" >&2; exit 1; }
+  # A few keys may stay unwritten after 5 attempts each (503s during elections on a loaded machine); more than
+  # 0.1 % would change the data set, so the run stops.
+  missing=$(field "$fill" missing)
+  [ "$missing" = 0 ] || echo "  warning: $missing key(s) not written after 5 attempts each" >&2
+  [ $(( missing * 1000 )) -le "$KEYS" ] || { echo "fill incomplete: $fill" >&2; exit 1; }
 
   echo "max-moves $moves: steady load before, ${MEASURE_S} s ..." >&2
   before=$(loadgen_steady --duration-s "$MEASURE_S")
