@@ -24,7 +24,7 @@ public static class MetricsEndpoint
     {
         var text = new StringBuilder();
         requests.WriteTo(text);
-        var replicas = await node.ReplicaStatusAsync();
+        var replicas = await node.ReplicaStatusAsync(withStateHash: false);
         Gauge(text, "raftcache_raft_term", "Current Raft term.", replicas, r => r.Raft.HardState.Term);
         Gauge(text, "raftcache_raft_commit_index", "Highest index known committed.", replicas, r => r.Raft.HardState.Commit);
         Gauge(text, "raftcache_raft_applied_index", "Highest index applied to the state machine.", replicas, r => r.Raft.Applied);

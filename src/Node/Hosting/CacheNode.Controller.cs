@@ -18,6 +18,7 @@ public sealed partial class CacheNode
     private ulong _plannedRevision = ulong.MaxValue;
     private DateTimeOffset _plannedAt;
     private DateTimeOffset _downProposedAt;
+    private readonly Dictionary<ulong, DateTimeOffset> _memberSeenSince = [];
 
     private void RunController(ClusterRecord record, GroupReplica metadata)
     {
@@ -80,7 +81,8 @@ public sealed partial class CacheNode
 
     /// <summary>
     /// Members this leader has not heard from for longer than the configured time. Silence is counted from the
-    /// later of the last frame and the start of this leadership, so a new leader never acts on what it did not see.
+    /// latest of the last frame, the start of this leadership and the moment this node first saw the member in the
+    /// record, so neither a new leader nor a new member is judged on what could not have been heard yet.
     /// </summary>
     internal HashSet<ulong> DownMembers(ClusterRecord record, DateTimeOffset now)
     {
@@ -90,7 +92,10 @@ public sealed partial class CacheNode
         foreach (var id in record.Members.Keys)
         {
             if (id == _options.Id) continue;
-            var heard = Host.LastHeard.TryGetValue(id, out var at) && at > since ? at : since;
+            // A member just added has had no chance to be heard yet: its silence counts from when this leader saw it.
+            if (!_memberSeenSince.TryGetValue(id, out var seen)) _memberSeenSince[id] = seen = now;
+            var from = seen > since ? seen : since;
+            var heard = Host.LastHeard.TryGetValue(id, out var at) && at > from ? at : from;
             if (now - heard > limit) down.Add(id);
         }
         return down;

@@ -93,12 +93,13 @@ public sealed partial class CacheNode : IAsyncDisposable
         };
         var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand };
         _host = host;
+        foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
+        // Subscribed before recovery: the restored metadata snapshot names members that joined after the founders,
+        // and a settled cluster may write no further metadata entry that would tell this node their addresses.
+        _metadata.Changed += OnClusterChanged;
         if (bootstrap) Bootstrap(identity);
         else host.RecoverGroups(CreateStateMachine);
         identity.Save(_options.DataDir);
-
-        foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
-        _metadata.Changed += OnClusterChanged;
         host.Ticked += Housekeeping;
         await host.StartAsync(cancellationToken);
         LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, bootstrap ? "bootstrapped" : identity.Joined ? "joined" : "recovered");

@@ -67,7 +67,11 @@ public sealed partial class TcpPeerTransport
             lock (_enqueueLock)
             {
                 if (_unreachable) return false;
-                if (Interlocked.Add(ref _queuedBytes, frame.Length) > _owner._limits.MaxQueuedBytesPerPeer || !_queue.Writer.TryWrite(frame))
+                // A frame larger than the byte limit is still taken when nothing else waits: one shard snapshot can
+                // exceed MaxQueuedBytesPerPeer (64 MiB) while staying below MaxSnapshotFrameBytes, and refusing it every
+                // time meant such a shard could never reach a new replica. At most one frame beyond the limit ever waits.
+                var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+                if ((queued > _owner._limits.MaxQueuedBytesPerPeer && queued != frame.Length) || !_queue.Writer.TryWrite(frame))
                 {
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
                     return false;

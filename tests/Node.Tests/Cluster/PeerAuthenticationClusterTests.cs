@@ -19,11 +19,12 @@ public sealed class PeerAuthenticationClusterTests
         var before = new[] { await ShardsAsync(cluster, one), await ShardsAsync(cluster, two) };
 
         using var impostor = new NodeProcess(3, three.Ip, three.DataDir + "-impostor", three.InitialCluster,
-            [.. TestCluster.FastTiming, "--cluster-secret", "not the cluster's secret at all"]);
+            [.. three.ExtraArgs, "--cluster-secret", "not the cluster's secret at all"]);
         impostor.Start();
         await cluster.WaitAsync(() => Task.FromResult(
             Count(one.Log, "node 3 failed authentication") >= 3 && Count(two.Log, "node 3 failed authentication") >= 3
-            && Count(impostor.Log, "refused this node: node 3 failed authentication") >= 2), TimeSpan.FromSeconds(60));
+            && Count(impostor.Log, "refused this node: node 3 failed authentication") >= 2), TimeSpan.FromSeconds(60),
+            () => $"node 1:\n{Tail(one.Log)}\nimpostor:\n{Tail(impostor.Log)}");
 
         Assert.True(impostor.IsRunning, impostor.Log);
         Assert.Contains("Peer 1 at", impostor.Log, StringComparison.Ordinal);
@@ -31,6 +32,8 @@ public sealed class PeerAuthenticationClusterTests
         Assert.Equal(before[0], after[0]);
         Assert.Equal(before[1], after[1]);
     }
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(25));
 
     private static int Count(string text, string what)
     {

@@ -123,12 +123,12 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> (bounded) until it holds.</summary>
-    public async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    public async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? explain = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time" + (explain is null ? "" : ": " + explain()));
             await Task.Delay(50);
         }
     }

@@ -101,17 +101,20 @@ public sealed class MembershipTests
     [Fact]
     public async Task An_operators_leader_transfer_is_kept_by_leader_balancing()
     {
-        // Injected: POST /admin/shards/{id}/transfer-leader from the member leading most shards to one leading
-        // fewest. Checked: the target is recorded as the shard's preferred leader, the cluster settles balanced,
-        // and the shard is still led by the target afterwards (balancing did not move it back).
+        // Injected: POST /admin/shards/{id}/transfer-leader of a shard preferred on the member preferred for most
+        // shards, to the member preferred for fewest. Checked: the target becomes the shard's preferred leader, the
+        // cluster settles balanced, and the shard is still led by the target afterwards (balancing kept it there).
         await using var cluster = await TestCluster.StartAsync(3);
         await cluster.WaitBalancedAsync(cluster.Nodes, replicationFactor: 3, Settle);
-        var view = await cluster.ClusterViewAsync(cluster.Nodes[0]);
-        var leaders = view.GetProperty("shards").EnumerateArray().Select(s => (Shard: s.GetProperty("id").GetInt32(), Leader: s.GetProperty("leader").GetUInt64())).ToArray();
-        var counts = cluster.Nodes.ToDictionary(n => (ulong)n.Id, n => leaders.Count(l => l.Leader == (ulong)n.Id));
-        var busiest = counts.MaxBy(c => c.Value).Key;
-        var idlest = counts.MinBy(c => c.Value).Key;
-        var shard = leaders.First(l => l.Leader == busiest).Shard;
+        var preferred = new Dictionary<ulong, int[]>();
+        foreach (var node in cluster.Nodes)
+        {
+            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[0].Url, $"/admin/members/{node.Id}"));
+            preferred[(ulong)node.Id] = member.GetProperty("preferred_leader_of").EnumerateArray().Select(s => s.GetInt32()).ToArray();
+        }
+        var busiest = preferred.MaxBy(p => p.Value.Length).Key;
+        var idlest = preferred.MinBy(p => p.Value.Length).Key;
+        var shard = preferred[busiest][0];
 
         using var transfer = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, $"/admin/shards/{shard}/transfer-leader"), new { to = idlest.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);

@@ -45,7 +45,8 @@ public sealed class InProcessNode : IAsyncDisposable
         string[] all =
         [
             "--id", "1", "--listen", $"http://{ip}:5001", "--peer-listen", $"{ip}:6001", "--data-dir", dataDir,
-            "--initial-cluster", $"1={ip}:6001", "--replication-factor", "1", "--shards", "2", "--tick-ms", "25", .. security,
+            "--initial-cluster", $"1={ip}:6001", "--replication-factor", "1", "--shards", "2", "--tick-ms", "25",
+            "--cluster-secret", TestCluster.ClusterSecret, .. security,
         ];
         var errors = new StringWriter();
         var builder = NodeProgram.CreateBuilder(all, errors) ?? throw new InvalidOperationException("configuration refused: " + errors);

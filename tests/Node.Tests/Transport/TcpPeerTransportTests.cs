@@ -72,6 +72,44 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
         Assert.Equal(data, second.Message.Message.Snapshot!.Data.ToArray());
     }
 
+    [Fact]
+    public async Task A_snapshot_larger_than_the_queue_limit_is_sent_when_nothing_else_waits()
+    {
+        // Injected: a 3 MiB snapshot message on a transport whose per-peer queue limit is 1 MiB (the shape of a
+        // 68 MB shard snapshot against the default 64 MiB limit, which bench/run-rebalance.sh hit: the snapshot was
+        // refused on every retry and the move never finished). Checked: Send accepts it and it arrives intact; to
+        // a peer that never answers the handshake (so nothing is dequeued) a second one behind the first is refused,
+        // so a queue still holds at most one frame beyond its limit.
+        var limits = new PeerLimits { MaxQueuedBytesPerPeer = 1 << 20, SnapshotBytesPerSecond = 1 << 20 };
+        var sink = new CollectingSink();
+        await using var receiver = new TcpPeerTransport(2, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, Secret, NullLogger.Instance);
+        await receiver.StartAsync(sink, CancellationToken.None);
+        await using var sender = new TcpPeerTransport(1, ClusterId, new IPEndPoint(IPAddress.Loopback, 0), limits, Secret, NullLogger.Instance);
+        await sender.StartAsync(new CollectingSink(), CancellationToken.None);
+        sender.SetPeer(2, receiver.LocalEndPoint.ToString());
+        var data = Enumerable.Range(0, 3 << 20).Select(i => (byte)(i * 7)).ToArray();
+        var snapshot = new Message
+        {
+            Type = MessageType.Snapshot, From = 1, To = 2, Term = 4,
+            Snapshot = new Snapshot(new SnapshotMetadata(100, 4, new ConfState { Voters = [1, 2, 3] }), data),
+        };
+
+        // Listening but never accepting: the connection is made, the handshake never finishes, nothing is dequeued.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(1);
+        sender.SetPeer(3, silent.LocalEndPoint!.ToString()!);
+
+        Assert.True(sender.Send(2, [new GroupMessage(5, snapshot)]));
+        Assert.True(sender.Send(3, [new GroupMessage(5, snapshot)]));
+        Assert.False(sender.Send(3, [new GroupMessage(6, snapshot)]));
+
+        var received = await sink.NextAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(MessageType.Snapshot, received.Message.Message.Type);
+        Assert.Equal(5UL, received.Message.GroupId);
+        Assert.Equal(data, received.Message.Message.Snapshot!.Data.ToArray());
+    }
+
     public static TheoryData<string> HostileStreams => new()
     {
         "batch before the handshake",
