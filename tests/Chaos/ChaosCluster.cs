@@ -45,7 +45,11 @@ public sealed partial class ChaosCluster : IAsyncDisposable
     /// The admin API key every chaos node is started with (<c>--api-key</c>; authentication is on, as by default).
     /// The workload and admin clients send it as <c>X-Api-Key</c>. Random per test run.
     /// </summary>
-    public static string AdminKey { get; } = "chaos-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    /// <remarks>
+    /// Kept in <see cref="ChaosCredentials"/>, not in a static field of this partial class: static initializers of
+    /// the HTTP clients in the other parts of this class run in file order, and one that ran first sent a null key.
+    /// </remarks>
+    public static string AdminKey => ChaosCredentials.AdminKey;
 
     public string Container(int node)
     {
@@ -53,7 +57,7 @@ public sealed partial class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>The peer secret of every chaos node; random per test process.</summary>
-    private static readonly string ClusterSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private static string ClusterSecret => ChaosCredentials.ClusterSecret;
 
     /// <summary>Starts the containers and waits (bounded) until every node is ready.</summary>
     public static async Task<ChaosCluster> StartAsync(int nodes, string runId)
