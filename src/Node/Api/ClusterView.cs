@@ -38,7 +38,7 @@ public sealed record ClusterView(
                 ? ShardView.Of(id, first, last, status)
                 : new ShardView(id, [first, last], 0, 0, placement.IsDefault ? [] : placement.Select(r => new ReplicaView(r, "unknown", 0, 0, null, null)).ToArray(), null, null, null, null);
         }).ToArray();
-        return new ClusterView(node.NodeId, record.ClusterId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+        return new ClusterView(node.NodeId, Metadata.ClusterRecord.FormatId(record.ClusterId),
             byGroup.TryGetValue(CacheNode.MetadataGroup, out var metadata) ? metadata.Raft.SoftState.Leader : 0, members, shards,
             record.Targets.Select(t => new MoveView(t.Key, record.Placement.GetValueOrDefault(t.Key, []), t.Value)).ToArray(),
             node.LearnersLedHere(),

@@ -51,7 +51,7 @@ public static class MembersEndpoints
             }
             if (info is null) return Problems.Problem(502, "New node unreachable", "join-unreachable", $"{address} did not describe itself.");
             var record = node.Cluster;
-            if (info.State == "member" && (info.ClusterId != ClusterIdText(record) || !record.Members.ContainsKey(info.NodeId)))
+            if (info.State == "member" && (info.ClusterId != ClusterRecord.FormatId(record.ClusterId) || !record.Members.ContainsKey(info.NodeId)))
                 return Problems.Problem(409, "Already a member elsewhere", "already-member", $"{address} is member {info.NodeId} of cluster {info.ClusterId}; wipe its data folder to add it here.");
 
             var outcome = await node.ProposeMetadataAsync(new AddMemberCommand(info.PeerAddress, address.ToString().TrimEnd('/'), request.Id ?? info.NodeId), ct);
@@ -110,7 +110,7 @@ public static class MembersEndpoints
 
     private static async Task<IResult> AcceptAsync(JoinOfferView offer, CacheNode node, CancellationToken cancellationToken)
     {
-        if (offer.Members is null || !ulong.TryParse(offer.ClusterId, System.Globalization.NumberStyles.HexNumber, null, out var clusterId))
+        if (offer.Members is null || !ClusterRecord.TryParseId(offer.ClusterId, out var clusterId))
             return Problems.BadRequest("The offer needs cluster_id (hex), node_id and members.");
         var (accepted, error) = await node.AcceptJoinAsync(new JoinOffer(clusterId, offer.NodeId, offer.Members.Select(m => new Configuration.InitialMember(m.Id, m.PeerAddress)).ToArray()), cancellationToken);
         return accepted ? TypedResults.Ok(JoinInfoView.Of(node.DescribeForJoin())) : Problems.Problem(409, "Not accepted", "join-refused", error!);
@@ -138,8 +138,6 @@ public static class MembersEndpoints
     internal static string StateOf(CacheNode node, MemberInfo member) =>
         node.SeemsDown(member.Id) ? "down" : member.State.ToString().ToLowerInvariant();
 
-    private static string ClusterIdText(ClusterRecord record) => record.ClusterId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-
     private static IResult NoSuchMember(ulong member) => Problems.Problem(404, "No such member", "no-such-member", $"There is no member {member}.");
 
     private static IResult NotAMember() => Problems.Problem(409, "Not a member", "not-a-member", "This node is waiting to be added to a cluster; send membership changes to a member.");
@@ -154,7 +152,7 @@ public sealed record JoinInfoView(
     [property: System.Text.Json.Serialization.JsonPropertyName("address")] string RestUrl)
 {
     public static JoinInfoView Of(JoinInfo info) =>
-        new(info.State, info.NodeId, info.ClusterId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), info.PeerAddress, info.RestUrl);
+        new(info.State, info.NodeId, ClusterRecord.FormatId(info.ClusterId), info.PeerAddress, info.RestUrl);
 }
 
 /// <summary>JSON shape of <see cref="JoinOffer"/>.</summary>
@@ -164,7 +162,7 @@ public sealed record JoinOfferView(
     [property: System.Text.Json.Serialization.JsonPropertyName("members")] IReadOnlyList<JoinPeerView>? Members)
 {
     public static JoinOfferView Of(JoinOffer offer) => new(
-        offer.ClusterId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+        ClusterRecord.FormatId(offer.ClusterId),
         offer.NodeId,
         offer.Members.Select(m => new JoinPeerView(m.Id, m.PeerAddress)).ToArray());
 }

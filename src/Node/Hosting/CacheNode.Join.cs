@@ -17,7 +17,7 @@ public sealed partial class CacheNode
 
     public JoinInfo DescribeForJoin() => _host is null
         ? new JoinInfo("waiting", _options.Id, 0, _options.PeerListen, _options.Listen)
-        : new JoinInfo("member", _options.Id, _metadata.Current.ClusterId != 0 ? _metadata.Current.ClusterId : _clusterId, _options.PeerListen, _options.Listen);
+        : new JoinInfo("member", _options.Id, _clusterId, _options.PeerListen, _options.Listen);
 
     /// <summary>
     /// Takes this waiting node into the cluster that added it: records its identity, then starts its host with no

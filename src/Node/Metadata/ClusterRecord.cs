@@ -40,6 +40,12 @@ public sealed record ClusterRecord(
     [JsonIgnore]
     public bool IsBootstrapped => ClusterId != 0;
 
+    /// <summary>How a cluster id is written wherever users see it (admin views, the join exchange): 16 hex digits.</summary>
+    public static string FormatId(ulong clusterId) => clusterId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static bool TryParseId(string? text, out ulong clusterId) =>
+        ulong.TryParse(text, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out clusterId);
+
     /// <summary>Bumped by every applied change; a plan names the revision it was computed from and is dropped if stale.</summary>
     public ulong Revision { get; init; }
 

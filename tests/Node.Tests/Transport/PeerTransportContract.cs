@@ -25,6 +25,23 @@ public abstract class PeerTransportContract
         return (receiver, sender, sink);
     }
 
+    /// <summary>
+    /// Sends heartbeats with rising commit indexes from node 1 to node 2 every 20 ms until one arrives at
+    /// <paramref name="sink"/> (bounded: 15 s); returns the first that arrived.
+    /// </summary>
+    private static async Task<(ulong From, GroupMessage Message)> SendUntilOneArrivesAsync(IPeerTransport sender, CollectingSink sink, ulong firstCommit)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var commit = firstCommit;
+        var arrived = Task.Run(() => sink.NextAsync(TimeSpan.FromSeconds(15)));
+        while (!arrived.IsCompleted && !deadline.IsCancellationRequested)
+        {
+            sender.Send(2, [new GroupMessage(1, Heartbeat(1, 2, commit++))]);
+            await Task.WhenAny(arrived, Task.Delay(20, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+        return await arrived;
+    }
+
     private static Message Heartbeat(ulong from, ulong to, ulong commit) =>
         new() { Type = MessageType.Heartbeat, From = from, To = to, Term = 3, Commit = commit };
 
@@ -96,15 +113,7 @@ public abstract class PeerTransportContract
             {
                 // Frames sent while the peer was down may be lost (Raft retransmits), so keep sending
                 // until one arrives: the property under test is that the sender reconnects by itself.
-                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                ulong commit = 100;
-                var arrived = Task.Run(() => second.NextAsync(TimeSpan.FromSeconds(15)));
-                while (!arrived.IsCompleted && !deadline.IsCancellationRequested)
-                {
-                    sender.Send(2, [new GroupMessage(1, Heartbeat(1, 2, commit++))]);
-                    await Task.WhenAny(arrived, Task.Delay(20, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default));
-                }
-                var (from, message) = await arrived;
+                var (from, message) = await SendUntilOneArrivesAsync(sender, second, firstCommit: 100);
                 Assert.Equal(1UL, from);
                 Assert.True(message.Message.Commit >= 100);
                 Assert.True(sender.IsConnected(2));
@@ -146,15 +155,7 @@ public abstract class PeerTransportContract
             var (restarted, _) = await StartAsync(2, second, address);
             await using (restarted)
             {
-                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                ulong commit = 1000;
-                var arrived = Task.Run(() => second.NextAsync(TimeSpan.FromSeconds(15)));
-                while (!arrived.IsCompleted && !deadline.IsCancellationRequested)
-                {
-                    sender.Send(2, [new GroupMessage(1, Heartbeat(1, 2, commit++))]);
-                    await Task.WhenAny(arrived, Task.Delay(20, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default));
-                }
-                var (_, message) = await arrived;
+                var (_, message) = await SendUntilOneArrivesAsync(sender, second, firstCommit: 1000);
                 Assert.True(message.Message.Commit >= 1000, $"the returned peer first received a stale frame (commit {message.Message.Commit})");
             }
         }
