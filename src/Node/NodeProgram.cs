@@ -30,12 +30,23 @@ public static class NodeProgram
         {
             Console.Error.WriteLine($"raftcache: {error}");
             Console.Error.WriteLine(Usage);
-            return 2;
+            return ExitCodes.BadConfiguration;
         }
         var builder = CreateBuilder(args, Console.Error);
-        if (builder is null) return 2;
-        await Compose(builder).RunAsync();
-        return 0;
+        if (builder is null) return ExitCodes.BadConfiguration;
+        await using var app = Compose(builder);
+        await app.StartAsync();
+        var shutdown = app.WaitForShutdownAsync();
+        var node = app.Services.GetRequiredService<CacheNode>();
+        var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        if (await Task.WhenAny(shutdown, node.Removed) == node.Removed && !options.StayUpWhenRemoved)
+        {
+            // The node already logged why (one line); a graceful stop closes its listeners and its log.
+            await app.StopAsync();
+            return options.RemovedExitCode;
+        }
+        await shutdown;
+        return ExitCodes.Stopped;
     }
 
     /// <summary>
@@ -194,6 +205,8 @@ public static class NodeProgram
           --cluster-secret-file F   file holding it (preferred: not visible in the process list)
           --insecure-peers          UNSAFE: no peer authentication (local experiments only)
           --encryption-key-file F   encrypt the WAL and snapshots at rest (AES-256-GCM key file; rotation: id:key lines)
+          --stay-up-when-removed    once removed from the cluster, keep running (not ready, serving no keys) instead of exiting
+          --removed-exit-code N     exit code of a removed node (default 3; 0 for restart policies like Docker's on-failure)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
         security (docs/security.md):

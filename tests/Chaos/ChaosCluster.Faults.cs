@@ -15,10 +15,25 @@ public sealed partial class ChaosCluster
         lock (_lock) return _paused.Contains(node);
     }
 
+    /// <summary>
+    /// SIGKILL. A container that is no longer running counts as killed: a member being removed may already have
+    /// learned so and exited by itself (exit code 3), which is its documented behaviour, not a harness failure.
+    /// </summary>
     public async Task KillAsync(int node)
     {
         lock (_lock) _down.Add(node);
-        await Shell.DockerAsync("kill", Container(node));
+        var killed = await Shell.DockerTryAsync("kill", Container(node));
+        if (killed.ExitCode == 0) return;
+        var running = await Shell.DockerAsync("inspect", "-f", "{{.State.Running}}", Container(node));
+        if (running.Output.Trim() != "false") throw new InvalidOperationException($"docker kill {Container(node)} failed: {killed.Error}");
+    }
+
+    /// <summary>The exit code of <paramref name="node"/>'s container once it stopped, or null while it runs.</summary>
+    public async Task<int?> ExitCodeAsync(int node)
+    {
+        var state = await Shell.DockerAsync("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", Container(node));
+        var parts = state.Output.Trim().Split(' ');
+        return parts[0] == "true" ? null : int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task RestartAsync(int node)
@@ -47,8 +62,12 @@ public sealed partial class ChaosCluster
         lock (_lock) _paused.Remove(node);
     }
 
-    /// <summary>Ends every fault: partitions healed, paused nodes resumed, killed nodes started; then waits until all members are ready.</summary>
-    public async Task HealAsync(TimeSpan readyWithin)
+    /// <summary>
+    /// Ends every fault: partitions healed, paused nodes resumed, killed nodes started. Readiness is waited for
+    /// separately (<see cref="WaitReadyAsync"/>), once the membership change in progress has settled: a member removed
+    /// during the faults is retired then, and is never waited for.
+    /// </summary>
+    public async Task HealAsync()
     {
         await Partitions.HealAsync();
         int[] paused, down;
@@ -60,6 +79,5 @@ public sealed partial class ChaosCluster
 
         foreach (var node in paused) await UnpauseAsync(node);
         foreach (var node in down) await RestartAsync(node);
-        await WaitReadyAsync(readyWithin);
     }
 }

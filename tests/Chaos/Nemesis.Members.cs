@@ -15,6 +15,12 @@ namespace RaftCache.Chaos;
 public sealed partial class Nemesis
 {
     private const int MinMembers = 3;
+
+    /// <summary>The node program's exit code for "removed from the cluster" (docs/operations.md).</summary>
+    private const int RemovedExitCode = 3;
+
+    private static readonly TimeSpan RemovedExitWithin = TimeSpan.FromSeconds(30);
+    private bool _healed;
     private readonly List<string> _problems = [];
     private Change? _change;
     private bool _shrinking;
@@ -93,6 +99,7 @@ public sealed partial class Nemesis
         }
         else if (await cluster.IsRemovedAsync(change.Id, via) == true)
         {
+            if (_healed) await ExpectExitedAsRemovedAsync(change);
             await cluster.RetireAsync(change.Node);
             Done(change, $"member {change.Id} removed (seen by n{via}); n{change.Node} stopped, slot free");
         }
@@ -104,6 +111,7 @@ public sealed partial class Nemesis
     /// </summary>
     public async Task<IReadOnlyList<string>> FinishAsync(TimeSpan within)
     {
+        _healed = true;
         var finish = Stopwatch.StartNew();
         while (_change is { } change && finish.Elapsed < within)
         {
@@ -118,6 +126,21 @@ public sealed partial class Nemesis
         }
 
         return _problems;
+    }
+
+    /// <summary>
+    /// On the healed cluster a removed member learns it was removed (from its own metadata, or from a peer's
+    /// refusal) and exits by itself with the documented exit code 3: checked (bounded) before it is retired.
+    /// </summary>
+    private async Task ExpectExitedAsRemovedAsync(Change change)
+    {
+        var clock = Stopwatch.StartNew();
+        int? code;
+        while ((code = await cluster.ExitCodeAsync(change.Node)) is null && clock.Elapsed < RemovedExitWithin)
+            await Task.Delay(250); // polling interval of a bounded wait
+        Note($"membership: removed n{change.Node} (member {change.Id}) {(code is null ? "still running" : $"exited with code {code}")} after {clock.Elapsed.TotalSeconds:F1} s");
+        if (code != RemovedExitCode)
+            _problems.Add($"removed member {change.Id} (n{change.Node}) did not exit with code {RemovedExitCode} within {RemovedExitWithin.TotalSeconds:F0} s of healing: {(code is null ? "still running" : $"exit code {code}")}");
     }
 
     private void Done(Change change, string what)

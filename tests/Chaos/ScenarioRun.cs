@@ -37,8 +37,11 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
             try
             {
                 await nemesis.RunAsync(clock.Elapsed + TimeSpan.FromSeconds(faultSeconds));
-                await cluster.HealAsync(TimeSpan.FromSeconds(60));
+                // Heal, then settle the membership change in progress (admitted, or removed and retired), and only
+                // then wait for readiness: a member removed during the faults can never become ready again.
+                await cluster.HealAsync();
                 problems.AddRange(await nemesis.FinishAsync(TimeSpan.FromSeconds(60)));
+                await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
             }
             finally
             {

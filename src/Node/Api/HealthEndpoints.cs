@@ -20,6 +20,7 @@ public static class HealthEndpoints
                 ResponseExamples: new Dictionary<int, string> { [200] = """{"status": "ok", "node_id": 1}""" }));
         health.MapGet("/ready", (CacheNode node) =>
             {
+                if (node.RemovedReason is { } removed) return Problems.Problem(503, "Removed from the cluster", "removed", removed);
                 var (ready, reasons) = node.Readiness();
                 return ready
                     ? TypedResults.Ok(new HealthResponse("ready", node.NodeId))
@@ -28,7 +29,7 @@ public static class HealthEndpoints
             .WithName("Ready")
             .WithDocs(new EndpointDoc("Readiness", "200 when this node is a member and every shard it serves has a known leader, else 503 naming what is missing.",
                 ResponseExamples: new Dictionary<int, string> { [200] = """{"status": "ready", "node_id": 1}""" },
-                Errors: new Dictionary<int, string> { [503] = "Not a member yet, or a shard on this node has no leader." }));
+                Errors: new Dictionary<int, string> { [503] = "Not a member yet, a shard on this node has no leader, or (type \"removed\") this node was removed from its cluster." }));
     }
 }
 

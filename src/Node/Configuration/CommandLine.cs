@@ -47,6 +47,7 @@ public static class CommandLine
         ["--cluster-secret"] = "RaftCache:ClusterSecret",
         ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
         ["--encryption-key-file"] = "RaftCache:EncryptionKeyFile",
+        ["--removed-exit-code"] = "RaftCache:RemovedExitCode",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>
@@ -54,6 +55,7 @@ public static class CommandLine
     {
         ["--no-auth"] = "RaftCache:NoAuth",
         ["--insecure-peers"] = "RaftCache:InsecurePeers",
+        ["--stay-up-when-removed"] = "RaftCache:StayUpWhenRemoved",
     };
 
     public const string ApiKeySwitch = "--api-key";

@@ -106,6 +106,19 @@ public sealed class NodeOptions
     /// </summary>
     public bool UnsafeNoFsync { get; set; }
 
+    /// <summary>
+    /// A node that learns it was removed from its cluster keeps its process running (answering <c>/health/ready</c>
+    /// with 503 "removed" and serving no keys) instead of exiting with <see cref="ExitCodes.Removed"/>: for
+    /// inspection, and under orchestrators that restart every exited process.
+    /// </summary>
+    public bool StayUpWhenRemoved { get; set; }
+
+    /// <summary>
+    /// The exit code of a removed node (default <see cref="ExitCodes.Removed"/>). A container runtime whose restart
+    /// policy can only tell success from failure (Docker's <c>on-failure</c>) sets 0, so a removed node stays stopped.
+    /// </summary>
+    public int RemovedExitCode { get; set; } = ExitCodes.Removed;
+
     /// <summary>Open REST connections a node accepts at once (Kestrel's MaxConcurrentConnections); more wait in the accept queue.</summary>
     public int MaxConnections { get; set; } = 10_000;
 

@@ -42,9 +42,9 @@ public sealed partial class CacheNode
     {
         var reasons = new List<string>();
         if (_host is null) return (false, [$"waiting to be added to a cluster: on any member, POST /admin/members {{\"address\": \"{_options.Listen}\"}}"]);
+        if (RemovedReason is { } removed) return (false, [$"removed: {removed}"]);
         var record = _metadata.Current;
-        if (record.RemovedIds.Contains(_options.Id)) reasons.Add($"node {_options.Id} was removed from the cluster: wipe its data folder and add it again");
-        else if (!record.Members.ContainsKey(_options.Id)) reasons.Add("not (yet) a member in the cluster record");
+        if (!record.Members.ContainsKey(_options.Id)) reasons.Add("not (yet) a member in the cluster record");
         foreach (var replica in Host.Replicas)
         {
             if (replica.Leader == 0) reasons.Add(replica.GroupId == MetadataGroup ? "metadata group has no leader" : $"shard {replica.GroupId} has no leader");

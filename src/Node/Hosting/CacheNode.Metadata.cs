@@ -53,5 +53,6 @@ public sealed partial class CacheNode
         foreach (var member in record.Members.Values.Where(m => m.Id != _options.Id)) _transport?.SetPeer(member.Id, member.PeerAddress);
         // A removed member's address may be taken over by a new member: stop sending to the old id there.
         foreach (var removed in record.RemovedIds) _transport?.RemovePeer(removed);
+        MaybeMarkRemoved(record);
     }
 }

@@ -19,6 +19,7 @@ public sealed partial class CacheNode : ICacheCluster
     public ShardRoute RouteOf(int shard, bool isWrite, ReadConsistency consistency)
     {
         if (_host is null) return ShardRoute.Unavailable("this node is waiting to be added to a cluster");
+        if (RemovedReason is { } removed) return ShardRoute.Unavailable($"this node was removed from its cluster ({removed})");
         var replica = Host.TryGetReplica((ulong)shard);
         if (!isWrite && consistency == ReadConsistency.Local && replica is not null) return ShardRoute.Local;
         if (replica is { Role: RaftRole.Leader }) return ShardRoute.Local;

@@ -90,6 +90,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), credentials, _loggers.CreateLogger<TcpPeerTransport>())
         {
             Admission = AdmissionRule(identity),
+            RemovedFromCluster = OnRefusedAsRemoved,
         };
         var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand };
         _host = host;
@@ -101,6 +102,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         else host.RecoverGroups(CreateStateMachine);
         identity.Save(_options.DataDir);
         host.Ticked += Housekeeping;
+        host.Ticked += CheckOwnRemoval;
         await host.StartAsync(cancellationToken);
         LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, bootstrap ? "bootstrapped" : identity.Joined ? "joined" : "recovered");
     }

@@ -22,15 +22,18 @@ public sealed class PeerCredentials
 
     private static readonly byte[] HelloLabel = "raftcache/peer/v2/hello"u8.ToArray();
     private static readonly byte[] WelcomeLabel = "raftcache/peer/v2/welcome"u8.ToArray();
+    private static readonly byte[] RemovedLabel = "raftcache/peer/v2/removed"u8.ToArray();
 
     private readonly byte[] _helloKey;
     private readonly byte[] _welcomeKey;
+    private readonly byte[] _removedKey;
 
     private PeerCredentials(ReadOnlySpan<byte> secret, bool secured)
     {
         IsSecured = secured;
         _helloKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: HelloLabel);
         _welcomeKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: WelcomeLabel);
+        _removedKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: RemovedLabel);
     }
 
     /// <summary>False for <see cref="Insecure"/>: the node runs without a cluster secret.</summary>
@@ -59,6 +62,13 @@ public sealed class PeerCredentials
     /// <summary>The receiver's answering proof: over the dialer's nonce first, so the dialer knows it reached a member.</summary>
     public byte[] ProveWelcome(ulong clusterId, ulong from, ulong to, ReadOnlySpan<byte> helloNonce, ReadOnlySpan<byte> challengeNonce) =>
         Proof(_welcomeKey, clusterId, from, to, helloNonce, challengeNonce);
+
+    /// <summary>
+    /// The receiver's proof that it refuses the dialer because the dialer was removed: like the welcome's, over the
+    /// dialer's nonce first, with a key of its own so neither proof can stand in for the other.
+    /// </summary>
+    public byte[] ProveRemoved(ulong clusterId, ulong from, ulong to, ReadOnlySpan<byte> helloNonce, ReadOnlySpan<byte> challengeNonce) =>
+        Proof(_removedKey, clusterId, from, to, helloNonce, challengeNonce);
 
     /// <summary>Compares in constant time, so the time to refuse says nothing about how much of a forged proof was right.</summary>
     public static bool ProofsMatch(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual) => CryptographicOperations.FixedTimeEquals(expected, actual);

@@ -11,8 +11,17 @@ public sealed record PeerChallenge(bool Secured, ulong ClusterId, ulong NodeId, 
 /// <summary>The dialer's introduction: who it is, whom it meant to reach, its own nonce and its proof.</summary>
 public sealed record PeerHello(bool Secured, ulong ClusterId, ulong From, ulong To, byte[] Nonce, byte[] Proof);
 
-/// <summary>The receiver's verdict: accepted with the receiver's proof, or refused with a reason for the dialer's log.</summary>
-public sealed record PeerWelcome(bool Accepted, byte[] Proof, string Reason);
+/// <summary>
+/// The receiver's verdict: accepted with the receiver's proof, or refused with a reason for the dialer's log. A
+/// refusal because the dialer was removed from the cluster carries <see cref="RemovedProof"/> (the receiver proves
+/// it holds the cluster secret), so only a real member can tell a node it was removed: an impostor at a member's
+/// address could otherwise make any node stop.
+/// </summary>
+public sealed record PeerWelcome(bool Accepted, byte[] Proof, string Reason)
+{
+    /// <summary>Refused because the dialer was removed: the receiver's proof of that verdict; null on any other refusal.</summary>
+    public byte[]? RemovedProof { get; init; }
+}
 
 /// <summary>
 /// Encoding of the three handshake frames (docs/peer-protocol.md, "Handshake"). Decoding checks the protocol
@@ -24,6 +33,9 @@ public static class PeerHandshake
     public const int MaxReasonBytes = 512;
 
     private const byte SecuredFlag = 1;
+
+    /// <summary>Refusal verdict: the dialer was removed from the cluster (followed by the receiver's proof).</summary>
+    private const byte RemovedVerdict = 2;
 
     public static byte[] EncodeChallenge(PeerChallenge challenge)
     {
@@ -84,6 +96,11 @@ public static class PeerHandshake
         {
             var reason = Encoding.UTF8.GetBytes(welcome.Reason);
             w.Bytes(reason.AsSpan(0, Math.Min(reason.Length, MaxReasonBytes)));
+            if (welcome.RemovedProof is { } removed)
+            {
+                w.Byte(RemovedVerdict);
+                w.Bytes(removed);
+            }
         }
         return PeerFrame.Frame(PeerFrameKind.Welcome, buffer.WrittenSpan);
     }
@@ -102,6 +119,13 @@ public static class PeerHandshake
             var reason = r.Bytes();
             if (reason.Length > MaxReasonBytes) PeerProtocolException.Throw($"refusal reason of {reason.Length} bytes exceeds {MaxReasonBytes}");
             welcome = new PeerWelcome(false, [], Encoding.UTF8.GetString(reason));
+            // The verdict is optional and trails the reason, so a refusal without one reads as before.
+            if (r.Remaining > 0)
+            {
+                var verdict = r.Byte();
+                if (verdict != RemovedVerdict) PeerProtocolException.Throw($"refusal verdict {verdict} is unknown");
+                welcome = welcome with { RemovedProof = Fixed(ref r, PeerCredentials.ProofBytes, "removal proof") };
+            }
         }
         r.ExpectEnd("the welcome");
         return welcome;

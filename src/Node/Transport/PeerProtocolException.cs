@@ -25,4 +25,7 @@ public sealed class PeerRefusedException : Exception
     public PeerRefusedException(string message, Exception inner) : base(message, inner) { }
 
     public PeerRefusedException() { }
+
+    /// <summary>The peer proved it is a member and refused this node because it was removed from the cluster.</summary>
+    public bool RemovedFromCluster { get; init; }
 }

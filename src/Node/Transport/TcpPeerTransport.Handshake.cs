@@ -16,10 +16,14 @@ public sealed partial class TcpPeerTransport
         var challengeNonce = PeerCredentials.NewNonce();
         await stream.WriteAsync(PeerHandshake.EncodeChallenge(new PeerChallenge(_credentials.IsSecured, _clusterId, NodeId, challengeNonce)), cancellationToken);
         var hello = PeerHandshake.DecodeHello(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Hello, cancellationToken));
-        var refusal = CheckHello(hello, challengeNonce);
+        var (refusal, removed) = CheckHello(hello, challengeNonce);
         if (refusal is not null)
         {
-            await TrySendAsync(stream, PeerHandshake.EncodeWelcome(new PeerWelcome(false, [], refusal)), cancellationToken);
+            var welcome = new PeerWelcome(false, [], refusal)
+            {
+                RemovedProof = removed ? _credentials.ProveRemoved(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce) : null,
+            };
+            await TrySendAsync(stream, PeerHandshake.EncodeWelcome(welcome), cancellationToken);
             PeerProtocolException.Throw(refusal);
         }
         var proof = _credentials.ProveWelcome(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce);
@@ -29,20 +33,21 @@ public sealed partial class TcpPeerTransport
 
     // The checks in an order that tells an honest but misconfigured peer the most useful reason first; the
     // membership is consulted only after the proof, so an outsider learns nothing about who is a member.
-    private string? CheckHello(PeerHello hello, byte[] challengeNonce)
+    // Returns the refusal's reason (null: admitted) and whether it is "removed", which the dialer may act on.
+    private (string? Reason, bool Removed) CheckHello(PeerHello hello, byte[] challengeNonce)
     {
-        if (hello.ClusterId != _clusterId) return $"node {hello.From} belongs to cluster {hello.ClusterId:x}, this node to {_clusterId:x}";
-        if (hello.To != NodeId) return $"node {hello.From} meant to reach node {hello.To}, but this is node {NodeId}: check its peer addresses";
+        if (hello.ClusterId != _clusterId) return ($"node {hello.From} belongs to cluster {hello.ClusterId:x}, this node to {_clusterId:x}", false);
+        if (hello.To != NodeId) return ($"node {hello.From} meant to reach node {hello.To}, but this is node {NodeId}: check its peer addresses", false);
         if (hello.Secured != _credentials.IsSecured)
         {
-            return _credentials.IsSecured
+            return (_credentials.IsSecured
                 ? $"node {hello.From} runs without a cluster secret (--insecure-peers) and this node requires one"
-                : $"node {hello.From} uses a cluster secret and this node runs with --insecure-peers";
+                : $"node {hello.From} uses a cluster secret and this node runs with --insecure-peers", false);
         }
         var expected = _credentials.ProveHello(_clusterId, hello.From, NodeId, challengeNonce, hello.Nonce);
-        if (!PeerCredentials.ProofsMatch(expected, hello.Proof)) return $"node {hello.From} failed authentication: its proof does not match this node's cluster secret";
+        if (!PeerCredentials.ProofsMatch(expected, hello.Proof)) return ($"node {hello.From} failed authentication: its proof does not match this node's cluster secret", false);
         var admission = _admission?.Invoke(hello.From) ?? PeerAdmission.Admit;
-        return admission.IsAdmitted ? null : admission.Reason;
+        return admission.IsAdmitted ? (null, false) : (admission.Reason, admission.Kind == PeerAdmissionKind.Removed);
     }
 
     /// <summary>
@@ -62,7 +67,13 @@ public sealed partial class TcpPeerTransport
         var proof = _credentials.ProveHello(_clusterId, NodeId, peer, challenge.Nonce, helloNonce);
         await stream.WriteAsync(PeerHandshake.EncodeHello(new PeerHello(_credentials.IsSecured, _clusterId, NodeId, peer, helloNonce, proof)), cancellationToken);
         var welcome = PeerHandshake.DecodeWelcome(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Welcome, cancellationToken));
-        if (!welcome.Accepted) throw new PeerRefusedException(welcome.Reason);
+        if (!welcome.Accepted)
+        {
+            // Believed only with the receiver's proof: without it, anyone at a member's address could say "removed".
+            var removed = welcome.RemovedProof is { } removal && challenge.Secured == _credentials.IsSecured
+                && PeerCredentials.ProofsMatch(_credentials.ProveRemoved(_clusterId, NodeId, peer, helloNonce, challenge.Nonce), removal);
+            throw new PeerRefusedException(welcome.Reason) { RemovedFromCluster = removed };
+        }
         if (challenge.Secured != _credentials.IsSecured)
         {
             PeerProtocolException.Throw(_credentials.IsSecured

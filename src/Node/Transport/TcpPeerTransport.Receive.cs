@@ -85,6 +85,9 @@ public sealed partial class TcpPeerTransport
                     await stream.ReadExactlyAsync(payload.AsMemory(0, length), _stopping.Token);
                     var batch = PeerFrame.DecodeBatch(payload.AsSpan(0, length), _limits);
                     CheckAddressing(batch, from);
+                    // A member removed after its connection was admitted is cut off here, so its next dial is refused
+                    // as removed and it learns why (it may never apply its own removal).
+                    if (_admission?.Invoke(from) is { Kind: PeerAdmissionKind.Removed } verdict) PeerProtocolException.Throw(verdict.Reason);
                     sink.Deliver(from, batch);
                 }
                 finally

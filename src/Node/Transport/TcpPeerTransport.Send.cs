@@ -128,6 +128,7 @@ public sealed partial class TcpPeerTransport
                 {
                     _connected = false;
                     if (_stop.IsCancellationRequested) return;
+                    if (e.RemovedFromCluster) _owner.RemovedFromCluster?.Invoke(_peer, e.Message);
                     LogRefusedByPeer(_owner._logger, _peer, Endpoint, e.Message);
                 }
                 catch (PeerProtocolException e)

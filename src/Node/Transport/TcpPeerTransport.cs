@@ -52,14 +52,21 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     /// frames to this node. Consulted once per incoming connection, on a transport thread: it must be thread-safe,
     /// fast and must not block (read an immutable membership snapshot). Null (the default) admits every proven peer.
     /// A refusal's <see cref="PeerAdmission.Reason"/> is sent to the peer before the connection closes. Changing the
-    /// rule does not close connections already admitted; a removed member's connections end when it is removed
-    /// with <see cref="RemovePeer"/> or reconnects.
+    /// rule does not close connections already admitted, except that an admitted connection whose sender the rule
+    /// now calls removed is closed at its next frame (so the removed node redials, is refused, and learns why).
     /// </summary>
     public Func<ulong, PeerAdmission>? Admission
     {
         get => _admission;
         set => _admission = value;
     }
+
+    /// <summary>
+    /// Called (on a transport thread) when a peer that proved its membership refused this node because it was
+    /// removed from the cluster: with the peer's id and its reason. The node can only learn this way when the
+    /// removal committed while it was down or cut off, since a removed node no longer receives the metadata log.
+    /// </summary>
+    public Action<ulong, string>? RemovedFromCluster { get; set; }
 
     /// <summary>The bound endpoint (with the actual port when <c>listen</c> asked for port 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? _listen;

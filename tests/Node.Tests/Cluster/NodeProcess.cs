@@ -35,6 +35,26 @@ public sealed class NodeProcess : IDisposable
     public string PeerAddress => $"{Ip}:6001";
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The exit code once the process has exited by itself or been stopped; null while it runs.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>Waits (bounded) until the process exits by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        var process = _process ?? throw new InvalidOperationException($"node {Id} was never started");
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"node {Id} did not exit within {within.TotalSeconds:F0} s; log tail:\n{string.Join('\n', Log.Split('\n').TakeLast(30))}");
+        }
+        process.WaitForExit(); // drains the redirected output, so Log holds the last lines
+        return process.ExitCode;
+    }
+
     public string Log
     {
         get
@@ -43,7 +63,8 @@ public sealed class NodeProcess : IDisposable
         }
     }
 
-    public void Start()
+    /// <summary>Starts the process with its arguments, plus <paramref name="moreArgs"/> for this start only.</summary>
+    public void Start(params string[] moreArgs)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(NodeProgram).Assembly.Location);
@@ -53,7 +74,7 @@ public sealed class NodeProcess : IDisposable
         foreach (var arg in new[]
         {
             "--listen", Url.ToString().TrimEnd('/'), "--peer-listen", PeerAddress, "--data-dir", DataDir,
-        }.Concat(membership).Concat(ExtraArgs))
+        }.Concat(membership).Concat(ExtraArgs).Concat(moreArgs))
         {
             start.ArgumentList.Add(arg);
         }

@@ -47,8 +47,9 @@ public sealed class MembershipTests
     {
         // Injected: DELETE /admin/members of two of five members while clients load the cluster. Checked: each is
         // drained (its replicas move away, its leaderships are handed over) and removed; the three left hold every
-        // shard; a third removal is refused with 409; a removed member's id is reported as removed, and the removed
-        // node, restarted on its old folder, is refused by its former peers with "wipe its data folder and add it again".
+        // shard; a third removal is refused with 409; a removed member's id is reported as removed; each removed node
+        // exits by itself with ExitCodes.Removed, and restarted on its old folder is refused by its former peers with
+        // "wipe its data folder and add it again" and exits again (or, told to stay up, reports readiness 503 "removed").
         await using var cluster = await TestCluster.StartAsync(5);
         var members = cluster.Nodes.ToList();
         await using var load = new RegisterLoad(() => members.ToArray());
@@ -65,11 +66,34 @@ public sealed class MembershipTests
         var removed = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[1].Url, "/admin/members/5"));
         Assert.Equal("removed", removed.GetProperty("state").GetString());
 
-        // A removed node restarted on its old data folder is refused by its former peers, with the way out.
+        // Each removed node learns it was removed and exits by itself with the documented code, saying why.
+        foreach (var gone in new[] { cluster.Nodes[4], cluster.Nodes[3] })
+        {
+            Assert.Equal(ExitCodes.Removed, await gone.WaitForExitAsync(Settle));
+            Assert.Contains("was removed from its cluster and stops serving", gone.Log, StringComparison.Ordinal);
+        }
+
+        // Restarted on its old data folder, a removed node is refused by its former peers with the way out and
+        // exits again; kept up for inspection, it answers readiness with 503 "removed".
         var ghost = cluster.Nodes[4];
-        ghost.Kill();
         ghost.Start();
-        await cluster.WaitAsync(() => Task.FromResult(ghost.Log.Contains("wipe its data folder and add it again", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        Assert.Equal(ExitCodes.Removed, await ghost.WaitForExitAsync(Settle));
+        Assert.Contains("wipe its data folder and add it again", ghost.Log, StringComparison.Ordinal);
+        ghost.Start("--stay-up-when-removed");
+        await cluster.WaitAsync(async () =>
+        {
+            try
+            {
+                using var ready = await cluster.Http.GetAsync(new Uri(ghost.Url, "/health/ready"));
+                return ready.StatusCode == HttpStatusCode.ServiceUnavailable && (await ready.Content.ReadAsStringAsync()).Contains("/removed\"", StringComparison.Ordinal);
+            }
+            catch (HttpRequestException)
+            {
+                return false; // still starting
+            }
+        }, Settle);
+        Assert.True(ghost.IsRunning);
+        ghost.Terminate();
 
         await load.StopAndCheckAsync(members);
     }
