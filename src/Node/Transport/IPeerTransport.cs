@@ -23,6 +23,7 @@ public interface IPeerTransport : IAsyncDisposable
     /// <summary>Sets (or changes) where a peer listens, e.g. "127.0.0.12:7000".</summary>
     void SetPeer(ulong nodeId, string address);
 
+    /// <summary>Stops sending to a peer (its queued frames are dropped) and closes the connections it opened to this node.</summary>
     void RemovePeer(ulong nodeId);
 
     /// <summary>Queues one batch for <paramref name="toNode"/>. Never blocks; false when it was dropped (unknown peer, full queue).</summary>

@@ -23,10 +23,12 @@ public sealed class PeerCredentials
     private static readonly byte[] HelloLabel = "raftcache/peer/v2/hello"u8.ToArray();
     private static readonly byte[] WelcomeLabel = "raftcache/peer/v2/welcome"u8.ToArray();
     private static readonly byte[] RemovedLabel = "raftcache/peer/v2/removed"u8.ToArray();
+    private static readonly byte[] ChannelLabel = "raftcache/peer/v3/channel"u8.ToArray();
 
     private readonly byte[] _helloKey;
     private readonly byte[] _welcomeKey;
     private readonly byte[] _removedKey;
+    private readonly byte[] _channelKey;
 
     private PeerCredentials(ReadOnlySpan<byte> secret, bool secured)
     {
@@ -34,6 +36,7 @@ public sealed class PeerCredentials
         _helloKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: HelloLabel);
         _welcomeKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: WelcomeLabel);
         _removedKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: RemovedLabel);
+        _channelKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: ChannelLabel);
     }
 
     /// <summary>False for <see cref="Insecure"/>: the node runs without a cluster secret.</summary>
@@ -69,6 +72,23 @@ public sealed class PeerCredentials
     /// </summary>
     public byte[] ProveRemoved(ulong clusterId, ulong from, ulong to, ReadOnlySpan<byte> helloNonce, ReadOnlySpan<byte> challengeNonce) =>
         Proof(_removedKey, clusterId, from, to, helloNonce, challengeNonce);
+
+    /// <summary>
+    /// The key that protects one connection's frames (dialer to receiver): derived from the channel key with both
+    /// handshake nonces as salt, so every connection has a key of its own (a frame recorded on one connection is
+    /// useless on another), and with the connection's cluster and node ids bound in.
+    /// </summary>
+    public byte[] ChannelKey(ulong clusterId, ulong from, ulong to, ReadOnlySpan<byte> helloNonce, ReadOnlySpan<byte> challengeNonce)
+    {
+        var salt = new byte[2 * NonceBytes];
+        helloNonce.CopyTo(salt);
+        challengeNonce.CopyTo(salt.AsSpan(NonceBytes));
+        var info = new byte[24];
+        BinaryPrimitives.WriteUInt64LittleEndian(info, clusterId);
+        BinaryPrimitives.WriteUInt64LittleEndian(info.AsSpan(8), from);
+        BinaryPrimitives.WriteUInt64LittleEndian(info.AsSpan(16), to);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, _channelKey, 32, salt, info);
+    }
 
     /// <summary>Compares in constant time, so the time to refuse says nothing about how much of a forged proof was right.</summary>
     public static bool ProofsMatch(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual) => CryptographicOperations.FixedTimeEquals(expected, actual);

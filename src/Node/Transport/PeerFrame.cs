@@ -35,13 +35,17 @@ public readonly record struct GroupMessage(ulong GroupId, Message Message);
 public static class PeerFrame
 {
     public const int HeaderBytes = 5;
-    public const byte ProtocolVersion = 2;
+    /// <summary>Version 3: frames after the handshake are sealed (<see cref="PeerChannel"/>) between secured peers.</summary>
+    public const byte ProtocolVersion = 3;
 
     /// <summary>Largest handshake frame (challenge, hello, welcome): they are small, so a peer cannot make the handshake allocate.</summary>
     public const int MaxHandshakeFrameBytes = 1024;
 
-    /// <summary>Reads a header; returns the payload length or throws on a length beyond the limit.</summary>
-    public static (PeerFrameKind Kind, int Length) ReadHeader(ReadOnlySpan<byte> header, PeerLimits limits)
+    /// <summary>
+    /// Reads a header; returns the payload length or throws on a length beyond the limit. A sealed frame's payload
+    /// carries <paramref name="sealedOverhead"/> more bytes (<see cref="PeerChannel.TagBytes"/>) than its limit.
+    /// </summary>
+    public static (PeerFrameKind Kind, int Length) ReadHeader(ReadOnlySpan<byte> header, PeerLimits limits, int sealedOverhead = 0)
     {
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
         var kind = (PeerFrameKind)header[4];
@@ -52,7 +56,7 @@ public static class PeerFrame
             PeerFrameKind.Hello or PeerFrameKind.Challenge or PeerFrameKind.Welcome => MaxHandshakeFrameBytes,
             _ => Unknown(kind),
         };
-        if (length > (uint)limit) PeerProtocolException.Throw($"{kind} frame of {length} bytes exceeds the limit of {limit}");
+        if (length > (ulong)limit + (ulong)sealedOverhead) PeerProtocolException.Throw($"{kind} frame of {length} bytes exceeds the limit of {limit}");
         return (kind, (int)length);
     }
 

@@ -11,7 +11,7 @@ public sealed partial class TcpPeerTransport
     /// rule, answer with this node's own proof. Any refusal is sent back with its reason before the connection
     /// closes, and thrown so the caller logs it. Returns the proven node id of the dialer.
     /// </summary>
-    private async Task<ulong> AcceptHandshakeAsync(NetworkStream stream, byte[] header, CancellationToken cancellationToken)
+    private async Task<(ulong From, PeerChannel? Channel)> AcceptHandshakeAsync(NetworkStream stream, byte[] header, CancellationToken cancellationToken)
     {
         var challengeNonce = PeerCredentials.NewNonce();
         await stream.WriteAsync(PeerHandshake.EncodeChallenge(new PeerChallenge(_credentials.IsSecured, _clusterId, NodeId, challengeNonce)), cancellationToken);
@@ -28,7 +28,7 @@ public sealed partial class TcpPeerTransport
         }
         var proof = _credentials.ProveWelcome(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce);
         await stream.WriteAsync(PeerHandshake.EncodeWelcome(new PeerWelcome(true, proof, "")), cancellationToken);
-        return hello.From;
+        return (hello.From, ChannelOf(hello.From, NodeId, hello.Nonce, challengeNonce));
     }
 
     // The checks in an order that tells an honest but misconfigured peer the most useful reason first; the
@@ -55,7 +55,7 @@ public sealed partial class TcpPeerTransport
     /// also knows it reached a real member and not an impostor at that address. Throws
     /// <see cref="PeerRefusedException"/> when the receiver refused, <see cref="PeerProtocolException"/> on anything else wrong.
     /// </summary>
-    private async Task DialHandshakeAsync(NetworkStream stream, ulong peer, CancellationToken cancellationToken)
+    private async Task<PeerChannel?> DialHandshakeAsync(NetworkStream stream, ulong peer, CancellationToken cancellationToken)
     {
         var header = new byte[PeerFrame.HeaderBytes];
         var challenge = PeerHandshake.DecodeChallenge(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Challenge, cancellationToken));
@@ -82,12 +82,17 @@ public sealed partial class TcpPeerTransport
         }
         var expected = _credentials.ProveWelcome(_clusterId, NodeId, peer, helloNonce, challenge.Nonce);
         if (!PeerCredentials.ProofsMatch(expected, welcome.Proof)) PeerProtocolException.Throw("its proof does not match this node's cluster secret: not a member");
+        return ChannelOf(NodeId, peer, helloNonce, challenge.Nonce);
     }
+
+    // Secured peers protect every frame after the handshake; --insecure-peers runs in the clear, as it says.
+    private PeerChannel? ChannelOf(ulong from, ulong to, byte[] helloNonce, byte[] challengeNonce) =>
+        _credentials.IsSecured ? new PeerChannel(_credentials.ChannelKey(_clusterId, from, to, helloNonce, challengeNonce)) : null;
 
     private async Task<byte[]> ReadHandshakeFrameAsync(NetworkStream stream, byte[] header, PeerFrameKind expected, CancellationToken cancellationToken)
     {
         if (!await ReadFrameHeaderAsync(stream, header, cancellationToken)) PeerProtocolException.Throw($"closed before the {expected.ToString().ToLowerInvariant()}");
-        var (kind, length) = PeerFrame.ReadHeader(header, _limits);
+        var (kind, length) = PeerFrame.ReadHeader(header, _limits, sealedOverhead: 0);
         if (kind != expected) PeerProtocolException.Throw($"expected a {expected} frame, got {kind}");
         var payload = new byte[length]; // at most PeerFrame.MaxHandshakeFrameBytes, checked by ReadHeader
         await stream.ReadExactlyAsync(payload, cancellationToken);

@@ -59,11 +59,12 @@ public sealed partial class TcpPeerTransport
             await using var stream = new NetworkStream(socket, ownsSocket: true);
             var header = new byte[PeerFrame.HeaderBytes];
             ulong from;
+            PeerChannel? channel;
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 deadline.CancelAfter(_limits.HelloTimeout);
-                from = await AcceptHandshakeAsync(stream, header, deadline.Token);
+                (from, channel) = await AcceptHandshakeAsync(stream, header, deadline.Token);
             }
             catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
             {
@@ -74,15 +75,19 @@ public sealed partial class TcpPeerTransport
                 handshaking = false;
                 Interlocked.Decrement(ref _pendingHandshakes);
             }
+            using var owned = channel;
+            _admittedFrom[socket] = from;
             while (!_stopping.IsCancellationRequested)
             {
                 if (!await ReadFrameHeaderAsync(stream, header, _stopping.Token)) return;
-                var (kind, length) = PeerFrame.ReadHeader(header, _limits);
+                var (kind, length) = PeerFrame.ReadHeader(header, _limits, channel is null ? 0 : PeerChannel.TagBytes);
                 if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch)) PeerProtocolException.Throw($"a {kind} frame after the handshake");
                 var payload = ArrayPool<byte>.Shared.Rent(length);
                 try
                 {
                     await stream.ReadExactlyAsync(payload.AsMemory(0, length), _stopping.Token);
+                    // Opened in place: GCM decrypts a buffer onto itself.
+                    if (channel is not null) length = channel.Open(header, payload.AsSpan(0, length), payload);
                     var batch = PeerFrame.DecodeBatch(payload.AsSpan(0, length), _limits);
                     CheckAddressing(batch, from);
                     // A member removed after its connection was admitted is cut off here, so its next dial is refused
@@ -108,6 +113,7 @@ public sealed partial class TcpPeerTransport
         {
             if (handshaking) Interlocked.Decrement(ref _pendingHandshakes); // failed before the handshake began
             _receivers.TryRemove(socket, out _);
+            _admittedFrom.TryRemove(socket, out _);
             socket.Dispose();
         }
     }

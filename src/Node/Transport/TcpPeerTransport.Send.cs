@@ -116,12 +116,21 @@ public sealed partial class TcpPeerTransport
                 {
                     using var socket = await ConnectAsync();
                     await using var stream = new NetworkStream(socket, ownsSocket: false);
-                    await HandshakeAsync(stream);
+                    using var channel = await HandshakeAsync(stream);
                     _connected = true;
                     MarkReachable();
                     backoff = _owner._limits.ReconnectBackoffMin;
                     LogConnected(_owner._logger, _peer, Endpoint, _bytesPerSecond > 0 ? "snapshots" : "raft");
-                    await PumpAsync(stream);
+                    using var closedByPeer = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                    _ = WatchForCloseAsync(stream, closedByPeer);
+                    try
+                    {
+                        await PumpAsync(stream, channel, closedByPeer.Token);
+                    }
+                    catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                    {
+                        throw new IOException("the peer closed the connection");
+                    }
                     return; // the queue was completed: this peer was removed or the node is stopping
                 }
                 catch (PeerRefusedException e)
@@ -156,13 +165,13 @@ public sealed partial class TcpPeerTransport
             }
         }
 
-        private async Task HandshakeAsync(NetworkStream stream)
+        private async Task<PeerChannel?> HandshakeAsync(NetworkStream stream)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             deadline.CancelAfter(_owner._limits.HelloTimeout);
             try
             {
-                await _owner.DialHandshakeAsync(stream, _peer, deadline.Token);
+                return await _owner.DialHandshakeAsync(stream, _peer, deadline.Token);
             }
             catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
             {
@@ -189,29 +198,52 @@ public sealed partial class TcpPeerTransport
             }
         }
 
-        private async Task PumpAsync(NetworkStream stream)
+        // The receiver never writes after the handshake, so a read that completes means it closed the connection
+        // (or broke the protocol): the pump stops and the sender dials again. Without this an idle sender would
+        // never notice, and a node removed while connected, which may have nothing to send, would never be told.
+        private static async Task WatchForCloseAsync(NetworkStream stream, CancellationTokenSource closed)
+        {
+            try
+            {
+                _ = await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, closed.Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+            try
+            {
+                closed.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection already ended on this side.
+            }
+        }
+
+        private async Task PumpAsync(NetworkStream stream, PeerChannel? channel, CancellationToken cancellationToken)
         {
             var buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
             var reader = _queue.Reader;
-            while (await reader.WaitToReadAsync(_stop.Token))
+            while (await reader.WaitToReadAsync(cancellationToken))
             {
                 buffer.ResetWrittenCount();
                 while (buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame))
                 {
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
-                    buffer.Write(frame);
+                    if (channel is null) buffer.Write(frame);
+                    else channel.Seal(frame, buffer);
                 }
-                await WriteAsync(stream, buffer.WrittenMemory);
+                await WriteAsync(stream, buffer.WrittenMemory, cancellationToken);
             }
         }
 
         // Unlimited lanes write at once; a rate-limited lane (snapshots) writes in slices, pausing as the rate
         // demands, so a large snapshot takes its time instead of the link's whole bandwidth.
-        private async Task WriteAsync(NetworkStream stream, ReadOnlyMemory<byte> data)
+        private async Task WriteAsync(NetworkStream stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             if (_bytesPerSecond <= 0)
             {
-                await stream.WriteAsync(data, _stop.Token);
+                await stream.WriteAsync(data, cancellationToken);
                 return;
             }
             const int Slice = 64 << 10;
@@ -220,10 +252,10 @@ public sealed partial class TcpPeerTransport
             while (written < data.Length)
             {
                 var slice = data.Slice((int)written, (int)Math.Min(Slice, data.Length - written));
-                await stream.WriteAsync(slice, _stop.Token);
+                await stream.WriteAsync(slice, cancellationToken);
                 written += slice.Length;
                 var due = TimeSpan.FromSeconds((double)written / _bytesPerSecond) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
-                if (due > TimeSpan.Zero) await Task.Delay(due, _stop.Token);
+                if (due > TimeSpan.Zero) await Task.Delay(due, cancellationToken);
             }
         }
     }

@@ -29,6 +29,9 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     // Snapshots go on a connection of their own with a rate limit, so heartbeats never queue behind them.
     private readonly ConcurrentDictionary<ulong, PeerSender> _snapshotSenders = new();
     private readonly ConcurrentDictionary<Socket, Task> _receivers = new();
+
+    // Which node each admitted incoming connection speaks for, so removing a peer can close its connections too.
+    private readonly ConcurrentDictionary<Socket, ulong> _admittedFrom = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -114,6 +117,24 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     {
         if (_senders.TryRemove(nodeId, out var sender)) sender.Stop();
         if (_snapshotSenders.TryRemove(nodeId, out var snapshots)) snapshots.Stop();
+        // Its own connections to this node end too: it notices at once (its sender watches for the close), dials
+        // again and, if the admission rule now calls it removed, is told so.
+        foreach (var (socket, from) in _admittedFrom)
+        {
+            if (from == nodeId) CloseQuietly(socket);
+        }
+    }
+
+    private static void CloseQuietly(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed by its receive loop.
+        }
     }
 
     public bool Send(ulong toNode, IReadOnlyList<GroupMessage> batch)

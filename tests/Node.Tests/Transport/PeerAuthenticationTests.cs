@@ -113,7 +113,7 @@ public sealed class PeerAuthenticationTests
 
         Assert.False(welcome?.Accepted ?? false);
         Assert.True(await replayer.ClosedByPeerAsync());
-        await honest.SendAsync(PeerFrame.EncodeBatch([new GroupMessage(0, Heartbeat(1, 2, 1))]));
+        await honest.SendFrameAsync(PeerFrame.EncodeBatch([new GroupMessage(0, Heartbeat(1, 2, 1))]));
         var (_, message) = await sink.NextAsync();
         Assert.Equal(1UL, message.Message.Commit);
         Assert.False(sink.TryTake(out _));

@@ -117,4 +117,26 @@ public sealed class PeerRemovalTests
         Assert.Equal(2UL, await told.Task.WaitAsync(TimeSpan.FromSeconds(1)));
         Assert.False(sink.TryTake(out _));
     }
+
+    [Fact]
+    public async Task A_node_removed_while_connected_with_nothing_to_send_is_told_when_its_peer_drops_it()
+    {
+        // Injected: node 4 connects while a member and then sends nothing (a removed learner has nothing to send);
+        // node 2's rule starts calling it removed and node 2 drops it (RemovePeer, as on applying the removal).
+        // Checked: node 4 notices the closed connection by itself, dials again and is told it was removed.
+        var sink = new CollectingSink();
+        await using var receiver = await StartAsync(2, sink);
+        var isRemoved = false;
+        receiver.Admission = node => node == 4 && Volatile.Read(ref isRemoved) ? PeerAdmission.Removed(node, ClusterId) : PeerAdmission.Admit;
+        var told = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var member = await StartAsync(4, new CollectingSink(), removed: (peer, _) => told.TrySetResult(peer));
+        member.SetPeer(2, receiver.LocalEndPoint.ToString());
+        member.Send(2, [new GroupMessage(0, Heartbeat(4, 2, 1))]);
+        await sink.NextAsync();
+
+        Volatile.Write(ref isRemoved, true);
+        receiver.RemovePeer(4);
+
+        Assert.Equal(2UL, await told.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }

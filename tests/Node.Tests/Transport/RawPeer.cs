@@ -34,6 +34,22 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public Task SendAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
 
+    /// <summary>After an accepted handshake between secured peers: the channel that seals this peer's frames.</summary>
+    public PeerChannel? Channel { get; private set; }
+
+    /// <summary>
+    /// Sends bytes as a member would after its handshake: a whole frame sealed by <see cref="Channel"/> (so the
+    /// receiver authenticates it and then judges its content), anything else (a bare header) as it is.
+    /// </summary>
+    public Task SendFrameAsync(byte[] bytes)
+    {
+        var whole = bytes.Length >= PeerFrame.HeaderBytes && BinaryPrimitives.ReadUInt32LittleEndian(bytes) == bytes.Length - PeerFrame.HeaderBytes;
+        if (Channel is null || !whole) return SendAsync(bytes);
+        var sealedFrame = new System.Buffers.ArrayBufferWriter<byte>();
+        Channel.Seal(bytes, sealedFrame);
+        return SendAsync(sealedFrame.WrittenSpan.ToArray());
+    }
+
     /// <summary>The next frame, or null when the other side closed (or reset) the connection within the timeout.</summary>
     public async Task<(PeerFrameKind Kind, byte[] Payload)?> ReadFrameAsync(TimeSpan? timeout = null)
     {
@@ -67,7 +83,9 @@ internal sealed class RawPeer : IAsyncDisposable
         var proof = credentials.ProveHello(clusterId, from, to, challenge.Nonce, nonce);
         SentHello = PeerHandshake.EncodeHello(new PeerHello(credentials.IsSecured, clusterId, from, to, nonce, proof));
         await SendAsync(SentHello);
-        return await ReadWelcomeAsync();
+        var welcome = await ReadWelcomeAsync();
+        if (welcome is { Accepted: true } && credentials.IsSecured) Channel = new PeerChannel(credentials.ChannelKey(clusterId, from, to, nonce, challenge.Nonce));
+        return welcome;
     }
 
     public async Task<PeerWelcome?> ReadWelcomeAsync()
@@ -104,5 +122,6 @@ internal sealed class RawPeer : IAsyncDisposable
     {
         await _stream.DisposeAsync();
         _socket.Dispose();
+        Channel?.Dispose();
     }
 }

@@ -144,7 +144,8 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
                 var welcome = await attacker.HandshakeAsync(Secret, 1, 2, ClusterId);
                 Assert.True(welcome?.Accepted);
             }
-            await attacker.SendAsync(HostileBytes(attack));
+            await attacker.SendFrameAsync(HostileBytes(attack)); // sealed when after the handshake, as a member would
+
 
             // Checked: the node closes the attacker's connection...
             Assert.True(await attacker.ClosedByPeerAsync());

@@ -1,0 +1,81 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace RaftCache.Node.Transport;
+
+/// <summary>
+/// The protection of one peer connection after its handshake (docs/peer-protocol.md, "Channel"): every frame's
+/// payload is encrypted and authenticated with AES-256-GCM under a key of this connection alone, derived from the
+/// cluster secret and both handshake nonces. The nonce is the frame's sequence number on the connection, never sent:
+/// a frame that was altered, replayed, reordered or dropped fails authentication at the receiver, which closes the
+/// connection. The frame header (length and kind) is authenticated as associated data. A connection carries data one
+/// way only (the dialer sends, the receiver reads), so one instance either seals or opens, never both. Not
+/// thread-safe: one sender pump or one receive loop owns it.
+/// </summary>
+public sealed class PeerChannel : IDisposable
+{
+    /// <summary>Bytes the channel adds to each frame's payload (the authentication tag).</summary>
+    public const int TagBytes = 16;
+
+    private const int NonceBytes = 12;
+    private readonly AesGcm _aead;
+    private ulong _sequence;
+
+    public PeerChannel(byte[] key)
+    {
+        if (key.Length != 32) throw new ArgumentException("a channel key has 32 bytes", nameof(key));
+        _aead = new AesGcm(key, TagBytes);
+    }
+
+    /// <summary>Frames sealed or opened so far on this connection.</summary>
+    public ulong Frames => _sequence;
+
+    /// <summary>Appends <paramref name="frame"/> (header and plaintext payload) to <paramref name="output"/>, sealed.</summary>
+    public void Seal(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
+    {
+        var payload = frame[PeerFrame.HeaderBytes..];
+        var sealedLength = PeerFrame.HeaderBytes + payload.Length + TagBytes;
+        var span = output.GetSpan(sealedLength)[..sealedLength];
+        var header = span[..PeerFrame.HeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(payload.Length + TagBytes));
+        header[4] = frame[4];
+        Span<byte> nonce = stackalloc byte[NonceBytes];
+        NextNonce(nonce);
+        _aead.Encrypt(nonce, payload, span.Slice(PeerFrame.HeaderBytes, payload.Length), span[^TagBytes..], header);
+        output.Advance(sealedLength);
+    }
+
+    /// <summary>
+    /// Opens a sealed payload (ciphertext and tag, as read after <paramref name="header"/>) into
+    /// <paramref name="plaintext"/>; returns the plaintext length. Throws <see cref="PeerProtocolException"/> when it
+    /// does not authenticate: the frame was altered, replayed, reordered or a frame before it was lost.
+    /// </summary>
+    public int Open(ReadOnlySpan<byte> header, ReadOnlySpan<byte> sealedPayload, Span<byte> plaintext)
+    {
+        if (sealedPayload.Length < TagBytes) PeerProtocolException.Throw($"sealed frame of {sealedPayload.Length} bytes is shorter than its tag");
+        var length = sealedPayload.Length - TagBytes;
+        Span<byte> nonce = stackalloc byte[NonceBytes];
+        NextNonce(nonce);
+        try
+        {
+            _aead.Decrypt(nonce, sealedPayload[..length], sealedPayload[length..], plaintext[..length], header);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            PeerProtocolException.Throw($"frame {_sequence - 1} does not authenticate: altered, replayed, reordered or a frame before it was lost");
+        }
+        return length;
+    }
+
+    // The sequence number, little-endian, in the last 8 bytes; a connection never reaches 2^64 frames.
+    private void NextNonce(Span<byte> nonce)
+    {
+        nonce[..4].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], _sequence++);
+    }
+
+    public void Dispose() => _aead.Dispose();
+}
