@@ -78,17 +78,16 @@ public static class NodeProgram
         if (options.InsecurePeers) Console.Error.WriteLine($"raftcache: WARNING: {PeerSecret.InsecureWarning}");
 
         builder.WebHost.UseUrls(options.Listen);
+        var certificate = security.TlsCertificate is null ? null : new ReloadingCertificate(security, TimeProvider.System);
+        if (certificate is not null) builder.Services.AddSingleton(certificate);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxValueBytes + PutRequestReader.EnvelopeSlackBytes;
             k.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeaderBytes;
             k.Limits.MaxConcurrentConnections = options.MaxConnections;
             k.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
-            if (security.TlsCertificate is not null)
-            {
-                var certificate = TlsSetup.LoadServerCertificate(security);
-                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
-            }
+            // Renewed certificate files are presented on the next handshake, without a restart.
+            if (certificate is not null) k.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
         });
         builder.Services.AddSingleton(new ResolvedApiKeys(keys));
         ConfigureServices(builder.Services, options, security, keys);
@@ -99,6 +98,7 @@ public static class NodeProgram
     public static WebApplication Compose(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        if (app.Services.GetService<ReloadingCertificate>() is { } certificate) certificate.Logger = app.Services.GetRequiredService<ILogger<ReloadingCertificate>>();
         var security = app.Services.GetRequiredService<SecurityOptions>();
         var keys = app.Services.GetRequiredService<ResolvedApiKeys>().Keys;
         var metrics = app.Services.GetRequiredService<RequestMetrics>();

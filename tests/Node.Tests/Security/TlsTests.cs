@@ -50,6 +50,12 @@ public sealed class TlsTests
             Assert.Equal("secret", read.GetProperty("data").GetString());
             // Kestrel closes a connection that does not start with a TLS handshake: no status, no data.
             Assert.True(plain is null, $"plain http to a TLS-only port answered {plain}");
+
+            // Rotation without a restart: new certificate files on disk are presented on the next handshake.
+            var renewed = SelfSigned([.. cluster.Nodes.Select(n => n.Ip)]);
+            File.WriteAllText(Path.Combine(folder, "node.crt"), renewed.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(folder, "node.key"), renewed.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+            await cluster.WaitAsync(async () => await PresentedThumbprintAsync(leader.Url) == renewed.Thumbprint, TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -71,6 +77,27 @@ public sealed class TlsTests
         {
             return null;
         }
+    }
+
+    /// <summary>The thumbprint of the certificate a fresh TLS connection to <paramref name="url"/> is shown (null when none).</summary>
+    private static async Task<string?> PresentedThumbprintAsync(Uri url)
+    {
+        string? seen = null;
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+        {
+            seen = presented is null ? null : new X509Certificate2(presented).Thumbprint;
+            return true; // only looking
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var _ = await http.GetAsync(new Uri(url, "/health"));
+        }
+        catch (HttpRequestException)
+        {
+        }
+        return seen;
     }
 
     private static X509Certificate2 SelfSigned(IReadOnlyList<string> ips)
