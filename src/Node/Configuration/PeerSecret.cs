@@ -44,11 +44,15 @@ public static class PeerSecret
                 "--cluster-secret-file (or --cluster-secret, RAFTCACHE__ClusterSecret): required, so that only members can join, vote and replicate; "
                 + "give every node the same secret of at least 16 bytes (e.g. `openssl rand -base64 32`), or --insecure-peers to run unauthenticated (unsafe)");
         }
-        var secret = hasSecret ? options.ClusterSecret! : ReadFile(options.ClusterSecretFile!);
+        // A file may hold several secrets, one per line, during a rotation: the first is the one this node proves
+        // with, the others are also accepted from peers (docs/security.md, "Rotating the cluster secret").
+        string[] secrets = hasSecret ? [options.ClusterSecret!] : ReadFile(options.ClusterSecretFile!);
         var setting = hasSecret ? "--cluster-secret" : "--cluster-secret-file";
+        if (secrets.Length == 0) throw new InvalidOperationException($"{setting}: the file holds no secret");
         try
         {
-            return PeerCredentials.FromSecret(Encoding.UTF8.GetBytes(secret));
+            var primary = PeerCredentials.FromSecret(Encoding.UTF8.GetBytes(secrets[0]));
+            return secrets.Length == 1 ? primary : primary.AcceptingAlso(secrets.Skip(1).Select(s => PeerCredentials.FromSecret(Encoding.UTF8.GetBytes(s))));
         }
         catch (ArgumentException e)
         {
@@ -56,11 +60,11 @@ public static class PeerSecret
         }
     }
 
-    private static string ReadFile(string path)
+    private static string[] ReadFile(string path)
     {
         try
         {
-            return File.ReadAllText(path).TrimEnd();
+            return [.. File.ReadAllLines(path).Select(line => line.TrimEnd()).Where(line => line.Length > 0)];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {

@@ -39,6 +39,27 @@ public sealed class PeerCredentials
         _channelKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, salt: [], info: ChannelLabel);
     }
 
+    private PeerCredentials(PeerCredentials primary, IReadOnlyList<PeerCredentials> alsoAccepted)
+    {
+        IsSecured = primary.IsSecured;
+        _helloKey = primary._helloKey;
+        _welcomeKey = primary._welcomeKey;
+        _removedKey = primary._removedKey;
+        _channelKey = primary._channelKey;
+        _alsoAccepted = alsoAccepted;
+    }
+
+    private readonly IReadOnlyList<PeerCredentials> _alsoAccepted = [];
+
+    /// <summary>
+    /// The secrets a receiver accepts a hello under: this one first (the one this node proves with), then those of a
+    /// rotation in progress (docs/security.md, "Rotating the cluster secret").
+    /// </summary>
+    public IEnumerable<PeerCredentials> Accepted => [this, .. _alsoAccepted];
+
+    /// <summary>These credentials, also accepting peers that prove with one of <paramref name="others"/> (a rotation in progress).</summary>
+    public PeerCredentials AcceptingAlso(IEnumerable<PeerCredentials> others) => new(this, [.. others]);
+
     /// <summary>False for <see cref="Insecure"/>: the node runs without a cluster secret.</summary>
     public bool IsSecured { get; }
 

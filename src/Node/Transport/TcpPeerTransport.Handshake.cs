@@ -16,38 +16,41 @@ public sealed partial class TcpPeerTransport
         var challengeNonce = PeerCredentials.NewNonce();
         await stream.WriteAsync(PeerHandshake.EncodeChallenge(new PeerChallenge(_credentials.IsSecured, _clusterId, NodeId, challengeNonce)), cancellationToken);
         var hello = PeerHandshake.DecodeHello(await ReadHandshakeFrameAsync(stream, header, PeerFrameKind.Hello, cancellationToken));
-        var (refusal, removed) = CheckHello(hello, challengeNonce);
+        // The dialer's secret (one this node accepts) answers it: proofs and the channel key come from that secret.
+        var (refusal, removed, matched) = CheckHello(hello, challengeNonce);
         if (refusal is not null)
         {
             var welcome = new PeerWelcome(false, [], refusal)
             {
-                RemovedProof = removed ? _credentials.ProveRemoved(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce) : null,
+                RemovedProof = removed ? matched!.ProveRemoved(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce) : null,
             };
             await TrySendAsync(stream, PeerHandshake.EncodeWelcome(welcome), cancellationToken);
             PeerProtocolException.Throw(refusal);
         }
-        var proof = _credentials.ProveWelcome(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce);
+        var proof = matched!.ProveWelcome(_clusterId, hello.From, NodeId, hello.Nonce, challengeNonce);
         await stream.WriteAsync(PeerHandshake.EncodeWelcome(new PeerWelcome(true, proof, "")), cancellationToken);
-        return (hello.From, ChannelOf(hello.From, NodeId, hello.Nonce, challengeNonce));
+        return (hello.From, ChannelOf(matched, hello.From, NodeId, hello.Nonce, challengeNonce));
     }
 
     // The checks in an order that tells an honest but misconfigured peer the most useful reason first; the
     // membership is consulted only after the proof, so an outsider learns nothing about who is a member.
-    // Returns the refusal's reason (null: admitted) and whether it is "removed", which the dialer may act on.
-    private (string? Reason, bool Removed) CheckHello(PeerHello hello, byte[] challengeNonce)
+    // Returns the refusal's reason (null: admitted), whether it is "removed" (which the dialer may act on), and the
+    // accepted secret the dialer proved with (null when its proof matched none).
+    private (string? Reason, bool Removed, PeerCredentials? Matched) CheckHello(PeerHello hello, byte[] challengeNonce)
     {
-        if (hello.ClusterId != _clusterId) return ($"node {hello.From} belongs to cluster {hello.ClusterId:x}, this node to {_clusterId:x}", false);
-        if (hello.To != NodeId) return ($"node {hello.From} meant to reach node {hello.To}, but this is node {NodeId}: check its peer addresses", false);
+        if (hello.ClusterId != _clusterId) return ($"node {hello.From} belongs to cluster {hello.ClusterId:x}, this node to {_clusterId:x}", false, null);
+        if (hello.To != NodeId) return ($"node {hello.From} meant to reach node {hello.To}, but this is node {NodeId}: check its peer addresses", false, null);
         if (hello.Secured != _credentials.IsSecured)
         {
             return (_credentials.IsSecured
                 ? $"node {hello.From} runs without a cluster secret (--insecure-peers) and this node requires one"
-                : $"node {hello.From} uses a cluster secret and this node runs with --insecure-peers", false);
+                : $"node {hello.From} uses a cluster secret and this node runs with --insecure-peers", false, null);
         }
-        var expected = _credentials.ProveHello(_clusterId, hello.From, NodeId, challengeNonce, hello.Nonce);
-        if (!PeerCredentials.ProofsMatch(expected, hello.Proof)) return ($"node {hello.From} failed authentication: its proof does not match this node's cluster secret", false);
+        var matched = _credentials.Accepted.FirstOrDefault(c =>
+            PeerCredentials.ProofsMatch(c.ProveHello(_clusterId, hello.From, NodeId, challengeNonce, hello.Nonce), hello.Proof));
+        if (matched is null) return ($"node {hello.From} failed authentication: its proof does not match this node's cluster secret", false, null);
         var admission = _admission?.Invoke(hello.From) ?? PeerAdmission.Admit;
-        return admission.IsAdmitted ? (null, false) : (admission.Reason, admission.Kind == PeerAdmissionKind.Removed);
+        return admission.IsAdmitted ? (null, false, matched) : (admission.Reason, admission.Kind == PeerAdmissionKind.Removed, matched);
     }
 
     /// <summary>
@@ -82,12 +85,12 @@ public sealed partial class TcpPeerTransport
         }
         var expected = _credentials.ProveWelcome(_clusterId, NodeId, peer, helloNonce, challenge.Nonce);
         if (!PeerCredentials.ProofsMatch(expected, welcome.Proof)) PeerProtocolException.Throw("its proof does not match this node's cluster secret: not a member");
-        return ChannelOf(NodeId, peer, helloNonce, challenge.Nonce);
+        return ChannelOf(_credentials, NodeId, peer, helloNonce, challenge.Nonce);
     }
 
     // Secured peers protect every frame after the handshake; --insecure-peers runs in the clear, as it says.
-    private PeerChannel? ChannelOf(ulong from, ulong to, byte[] helloNonce, byte[] challengeNonce) =>
-        _credentials.IsSecured ? new PeerChannel(_credentials.ChannelKey(_clusterId, from, to, helloNonce, challengeNonce)) : null;
+    private PeerChannel? ChannelOf(PeerCredentials secret, ulong from, ulong to, byte[] helloNonce, byte[] challengeNonce) =>
+        secret.IsSecured ? new PeerChannel(secret.ChannelKey(_clusterId, from, to, helloNonce, challengeNonce)) : null;
 
     private async Task<byte[]> ReadHandshakeFrameAsync(NetworkStream stream, byte[] header, PeerFrameKind expected, CancellationToken cancellationToken)
     {
