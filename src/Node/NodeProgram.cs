@@ -99,6 +99,9 @@ public static class NodeProgram
     {
         var app = builder.Build();
         if (app.Services.GetService<ReloadingCertificate>() is { } certificate) certificate.Logger = app.Services.GetRequiredService<ILogger<ReloadingCertificate>>();
+        // Revocations travel through the metadata group: every node applies the same revoked key ids.
+        var apiKeys = app.Services.GetRequiredService<ApiKeyStore>();
+        app.Services.GetRequiredService<CacheNode>().RecordApplied += record => apiKeys.SetRevoked(record.RevokedKeyIds);
         var security = app.Services.GetRequiredService<SecurityOptions>();
         var keys = app.Services.GetRequiredService<ResolvedApiKeys>().Keys;
         var metrics = app.Services.GetRequiredService<RequestMetrics>();

@@ -54,5 +54,9 @@ public sealed partial class CacheNode
         // A removed member's address may be taken over by a new member: stop sending to the old id there.
         foreach (var removed in record.RemovedIds) _transport?.RemovePeer(removed);
         MaybeMarkRemoved(record);
+        RecordApplied?.Invoke(record);
     }
+
+    /// <summary>Raised on the host loop with every cluster record this node applies (and the one it recovers at start).</summary>
+    public event Action<ClusterRecord>? RecordApplied;
 }

@@ -67,6 +67,9 @@ public sealed record ClusterRecord(
     /// <summary>Ids of removed members: never admitted again, never reused.</summary>
     public ImmutableSortedSet<ulong> RemovedIds { get; init; } = ImmutableSortedSet<ulong>.Empty;
 
+    /// <summary>Ids of revoked API keys: refused by every node, with their tokens, for good.</summary>
+    public ImmutableSortedSet<string> RevokedKeyIds { get; init; } = ImmutableSortedSet<string>.Empty;
+
     /// <summary>The replicas a shard should have: its target while it is being changed, else its placement.</summary>
     public ImmutableArray<ulong> TargetOf(int shard) =>
         Targets.TryGetValue(shard, out var target) ? target : Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty);

@@ -21,6 +21,7 @@ namespace RaftCache.Node.Metadata;
 [JsonDerivedType(typeof(ReplicasChangedCommand), "replicas_changed")]
 [JsonDerivedType(typeof(PreferLeaderCommand), "prefer_leader")]
 [JsonDerivedType(typeof(SetDownCommand), "set_down")]
+[JsonDerivedType(typeof(RevokeApiKeysCommand), "revoke_api_keys")]
 public abstract record MetadataCommand
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -83,3 +84,9 @@ public sealed record PreferLeaderCommand(int Shard, ulong Member) : MetadataComm
 
 /// <summary>The metadata leader's failure detector: which members are down (unreachable for the configured time).</summary>
 public sealed record SetDownCommand(ImmutableSortedSet<ulong> Down) : MetadataCommand;
+
+/// <summary>
+/// Revokes API keys by id (<c>ApiKeyStore.KeyIdOf</c>): every node refuses them, and every token issued for them, once
+/// it applies this. For good and idempotent: a revoked id stays revoked (a replaced key has a new id).
+/// </summary>
+public sealed record RevokeApiKeysCommand(ImmutableSortedSet<string> KeyIds) : MetadataCommand;

@@ -73,6 +73,8 @@ public static class MetadataRules
             (current with { PreferredLeaders = current.PreferredLeaders.SetItem(l.Shard, l.Member) }, null),
         SetDownCommand d when !d.Down.Intersect(current.Members.Keys).SetEquals(current.DownMembers) =>
             (current with { DownMembers = d.Down.Intersect(current.Members.Keys) }, null),
+        RevokeApiKeysCommand r when !r.KeyIds.IsSubsetOf(current.RevokedKeyIds) =>
+            (current with { RevokedKeyIds = current.RevokedKeyIds.Union(r.KeyIds) }, null),
         _ => (current, null),
     };
 

@@ -20,7 +20,8 @@ public static partial class SecuritySetup
     public static void AddRaftCacheSecurity(this IServiceCollection services, SecurityOptions security, IReadOnlyList<ApiKeyOption> keys)
     {
         services.AddSingleton(security);
-        services.AddSingleton(new ApiKeyStore(security.NoAuth ? [] : keys));
+        services.AddSingleton(sp => new ApiKeyStore(security.NoAuth ? [] : keys, security.NoAuth ? [] : security.ApiKeys,
+            security.NoAuth ? null : security.ApiKeysFile, sp.GetRequiredService<TimeProvider>()));
         // Without keys there is nothing to derive a signing key from; no token is ever issued then, so a random key is fine.
         var signingKey = security.NoAuth ? RandomNumberGenerator.GetBytes(32) : TokenService.SigningKeyOf(security, keys);
         services.AddSingleton(sp => new TokenService(signingKey, TimeSpan.FromSeconds(security.TokenLifetimeSeconds), sp.GetRequiredService<TimeProvider>()));
@@ -36,7 +37,20 @@ public static partial class SecuritySetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(o => o.MapInboundClaims = false);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService>((o, tokens) => o.TokenValidationParameters = tokens.ValidationParameters);
+            .Configure<TokenService, ApiKeyStore>((o, tokens, store) =>
+            {
+                o.TokenValidationParameters = tokens.ValidationParameters;
+                // A token is only as good as its key: revoked, or gone from the keys file, ends it on this node at once.
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        var keyId = context.Principal?.FindFirst(TokenService.KeyIdClaim)?.Value;
+                        if (keyId is not { Length: > 0 } || !store.IsCurrent(keyId)) context.Fail("The token's API key was revoked or removed.");
+                        return Task.CompletedTask;
+                    },
+                };
+            });
 
         var authorization = services.AddAuthorizationBuilder();
         foreach (var policy in new[] { Roles.Policies.Read, Roles.Policies.Write, Roles.Policies.Admin })

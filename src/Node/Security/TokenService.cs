@@ -21,6 +21,9 @@ public sealed record IssuedToken(string AccessToken, int ExpiresInSeconds);
 public sealed class TokenService
 {
     public const string Issuer = "raftcache";
+
+    /// <summary>The claim naming the id of the API key a token was issued for, so revoking the key ends the token.</summary>
+    public const string KeyIdClaim = "raftcache_key";
     public const string Audience = "raftcache";
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
@@ -72,7 +75,7 @@ public sealed class TokenService
             IssuedAt = now,
             NotBefore = now,
             Expires = now + _lifetime,
-            Claims = new Dictionary<string, object> { [Roles.NameClaimType] = caller.Name, [Roles.ClaimType] = caller.Role },
+            Claims = new Dictionary<string, object> { [Roles.NameClaimType] = caller.Name, [Roles.ClaimType] = caller.Role, [KeyIdClaim] = caller.KeyId },
             SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
         });
         return new IssuedToken(token, (int)_lifetime.TotalSeconds);
@@ -86,8 +89,10 @@ public sealed class TokenService
         var identity = result.ClaimsIdentity;
         var role = identity.FindFirst(Roles.ClaimType)?.Value;
         var name = identity.FindFirst(Roles.NameClaimType)?.Value;
+        var keyId = identity.FindFirst(KeyIdClaim)?.Value;
+        if (keyId is not { Length: > 0 }) return (null, new SecurityTokenValidationException("the token names no API key"));
         return Roles.IsRole(role) && name is not null
-            ? (new CallerIdentity(name, role!), null)
+            ? (new CallerIdentity(name, role!) { KeyId = keyId }, null)
             : (null, new SecurityTokenValidationException("the token names no valid role"));
     }
 

@@ -17,8 +17,63 @@ public sealed class ApiKeyStoreTests
     [Fact]
     public void The_exact_secret_finds_its_name_and_role()
     {
-        Assert.Equal(new CallerIdentity("ops", Roles.Admin), Store.Find("admin-secret-0123456789"));
-        Assert.Equal(new CallerIdentity(Roles.Reader, Roles.Reader), Store.Find("reader-secret-0123456789"));
+        Assert.Equal(new CallerIdentity("ops", Roles.Admin) { KeyId = ApiKeyStore.KeyIdOf("admin-secret-0123456789") }, Store.Find("admin-secret-0123456789"));
+        Assert.Equal(new CallerIdentity(Roles.Reader, Roles.Reader) { KeyId = ApiKeyStore.KeyIdOf("reader-secret-0123456789") }, Store.Find("reader-secret-0123456789"));
+    }
+
+    [Fact]
+    public void A_key_id_is_a_fingerprint_that_differs_per_secret()
+    {
+        var id = ApiKeyStore.KeyIdOf("admin-secret-0123456789");
+
+        Assert.Matches("^[0-9a-f]{16}$", id);
+        Assert.NotEqual(id, ApiKeyStore.KeyIdOf("admin-secret-0123456780"));
+    }
+
+    [Fact]
+    public void A_revoked_key_is_found_no_more_and_its_id_is_no_longer_current()
+    {
+        var store = new ApiKeyStore([new ApiKeyOption { Name = "ci", Role = Roles.Writer, Key = "writer-secret-0123456789" }]);
+        var id = ApiKeyStore.KeyIdOf("writer-secret-0123456789");
+        Assert.True(store.IsCurrent(id));
+
+        store.SetRevoked([id]);
+
+        Assert.Null(store.Find("writer-secret-0123456789"));
+        Assert.False(store.IsCurrent(id));
+    }
+
+    [Fact]
+    public void A_key_removed_from_the_keys_file_stops_working_once_the_file_is_looked_at_again()
+    {
+        // Injected: the keys file loses its reader line. Checked: the reader key works until the reload interval
+        // passes, then neither it nor its id (its tokens) does, while the configured key and the file's other key stay.
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(file, ["ops:admin:admin-secret-in-file-0123", "dash:reader:reader-secret-in-file-0123"]);
+            File.SetLastWriteTimeUtc(file, new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
+            var time = new ManualTime(DateTimeOffset.UtcNow);
+            ApiKeyOption[] configured = [new() { Name = "cfg", Role = Roles.Writer, Key = "writer-secret-configured-01" }];
+            var errors = new List<string>();
+            var store = new ApiKeyStore([.. configured, .. ApiKeySpec.ReadFile(file, errors)], configured, file, time);
+            File.WriteAllLines(file, ["ops:admin:admin-secret-in-file-0123"]);
+            File.SetLastWriteTimeUtc(file, new DateTime(2026, 12, 2, 0, 0, 0, DateTimeKind.Utc));
+
+            var beforeReload = store.Find("dash-never") is null && store.Find("reader-secret-in-file-0123") is not null;
+            time.Advance(ApiKeyStore.ReloadInterval);
+
+            Assert.True(beforeReload);
+            Assert.Null(store.Find("reader-secret-in-file-0123"));
+            Assert.False(store.IsCurrent(ApiKeyStore.KeyIdOf("reader-secret-in-file-0123")));
+            Assert.NotNull(store.Find("admin-secret-in-file-0123"));
+            Assert.NotNull(store.Find("writer-secret-configured-01"));
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Theory]

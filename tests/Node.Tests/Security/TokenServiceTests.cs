@@ -11,7 +11,7 @@ namespace RaftCache.Node.Tests.Security;
 public sealed class TokenServiceTests
 {
     private static readonly byte[] Key = Encoding.UTF8.GetBytes("a-signing-key-of-at-least-32-bytes!!");
-    private static readonly CallerIdentity Writer = new("ci", Roles.Writer);
+    private static readonly CallerIdentity Writer = new("ci", Roles.Writer) { KeyId = ApiKeyStore.KeyIdOf("writer-secret-0123456789") };
 
     private static TokenService Service(TimeProvider time, byte[]? key = null) => new(key ?? Key, TimeSpan.FromMinutes(15), time);
 
