@@ -13,6 +13,7 @@ public sealed partial class RaftHost
         {
             // Entries a restored snapshot already covers are not applied twice.
             if (entry.Index <= stateMachine.AppliedIndex) continue;
+            Observer?.Applying(replica, entry);
             replica.BytesSinceSnapshot += entry.SizeBytes;
             object? result = null;
             switch (entry.Type)
@@ -29,6 +30,7 @@ public sealed partial class RaftHost
                     stateMachine.Skip(entry.Index);
                     break;
             }
+            Observer?.Applied(replica, entry, result);
             if (replica.Proposals.Remove(entry.Index, out var proposal))
             {
                 // Same index, other term: another leader's entry replaced ours, which can then never commit.
@@ -58,6 +60,7 @@ public sealed partial class RaftHost
         replica.SnapshotsInstalled++;
         replica.ConfState = snapshot.Metadata.ConfState;
         replica.ConfIndex = snapshot.Metadata.Index;
+        Observer?.SnapshotInstalled(replica, snapshot);
         // Proposals the snapshot jumped over may or may not be inside it: their fate is unknown here.
         foreach (var index in replica.Proposals.Keys.Where(i => i <= snapshot.Metadata.Index).ToArray())
         {
@@ -83,7 +86,7 @@ public sealed partial class RaftHost
         replica.SnapshotInProgress = true;
         replica.BytesSinceSnapshot = 0;
         var groupId = replica.GroupId;
-        _ = Task.Run(() =>
+        SnapshotExecutor(() =>
         {
             try
             {
@@ -114,6 +117,7 @@ public sealed partial class RaftHost
         }
         replica.SnapshotIndex = metadata.Index;
         _stagedSinceSync = true;
+        Observer?.SnapshotTaken(replica, metadata, data);
         LogSnapshotTaken(_logger, NodeId, groupId, metadata.Index);
     }
 

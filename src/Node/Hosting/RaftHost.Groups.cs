@@ -95,6 +95,11 @@ public sealed partial class RaftHost
         Random = new SplitMix64(_options.RandomSeed ^ (groupId * 0x9E3779B97F4A7C15UL) ^ (_options.NodeId * 0xC2B2AE3D27D4EB4FUL)),
         ElectionTicks = _options.ElectionTicks,
         HeartbeatTicks = _options.HeartbeatTicks,
+        MaxMessageBytes = _options.MaxMessageBytes,
+        MaxInflightMessages = _options.MaxInflightMessages,
+        PlantedBugs = _options.PlantedBugs,
+        // The host answers a proposal when its own index applies; it could never learn a forwarded one's fate.
+        DisableProposalForwarding = true,
         Applied = applied,
         Logger = new RaftLoggerAdapter(_logger, _options.NodeId, groupId),
     };

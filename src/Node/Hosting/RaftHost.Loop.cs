@@ -12,11 +12,7 @@ public sealed partial class RaftHost
         var reader = _inbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync())
-            {
-                for (var n = 0; n < _options.MaxWorkPerIteration && reader.TryRead(out var work); n++) work();
-                ProcessReadies();
-            }
+            while (await reader.WaitToReadAsync()) RunOnce();
         }
         catch (Exception e)
         {
@@ -27,12 +23,38 @@ public sealed partial class RaftHost
         }
     }
 
+    /// <summary>
+    /// One iteration of the host: runs up to <see cref="HostOptions.MaxWorkPerIteration"/> queued work items (peer
+    /// messages, proposals, reads, ticks, snapshot completions), then does the Ready contract for every group with
+    /// a Ready. Returns the number of work items run. Not thread-safe: one caller at a time, and never while the
+    /// loop task of <see cref="StartAsync"/> runs. An exception means the node can no longer vouch for its state:
+    /// the loop stops the process, a simulation treats it as a failure.
+    /// </summary>
+    public int RunOnce()
+    {
+        var reader = _inbox.Reader;
+        var n = 0;
+        while (n < _options.MaxWorkPerIteration && reader.TryRead(out var work))
+        {
+            work();
+            n++;
+        }
+        ProcessReadies();
+        return n;
+    }
+
+    /// <summary>True when work is queued for the next <see cref="RunOnce"/>.</summary>
+    public bool HasWork => _inbox.Reader.TryPeek(out _);
+
     private void ProcessReadies()
     {
         var readies = new List<(GroupReplica Replica, Ready Ready)>();
         foreach (var replica in _groups.Values)
         {
-            if (replica.Node.HasReady()) readies.Add((replica, replica.Node.TakeReady()));
+            if (!replica.Node.HasReady()) continue;
+            var ready = replica.Node.TakeReady();
+            Observer?.ReadyTaken(replica, ready);
+            readies.Add((replica, ready));
         }
         if (readies.Count == 0)
         {
@@ -54,6 +76,7 @@ public sealed partial class RaftHost
             if (ready.Snapshot is { } snapshot) InstallSnapshot(replica, snapshot);
             replica.Log.Append(ready.Entries);
             if (ready.HardState is { } hardState) replica.Log.SetHardState(hardState);
+            Observer?.Persisted(replica, ready);
             Route(replica, ready.MessagesAfterPersist);
         }
         FlushOutbox();
@@ -69,6 +92,7 @@ public sealed partial class RaftHost
             }
             ReleaseReads(replica);
             replica.Node.Advance(ready);
+            Observer?.Advanced(replica);
             MaybeSnapshot(replica);
             if (ready.CommittedEntries.Count > 0) Applied?.Invoke(replica.GroupId);
         }

@@ -34,6 +34,15 @@ public sealed record HostOptions
 
     /// <summary>Seed of election jitter; each group mixes in its id so groups do not campaign in lockstep.</summary>
     public ulong RandomSeed { get; init; }
+
+    /// <summary>Upper bound of entry bytes in one append message (the core's <see cref="RaftConfig.MaxMessageBytes"/>).</summary>
+    public long MaxMessageBytes { get; init; } = 1 << 20;
+
+    /// <summary>Append messages in flight to one follower (the core's <see cref="RaftConfig.MaxInflightMessages"/>).</summary>
+    public int MaxInflightMessages { get; init; } = 256;
+
+    /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
+    public PlantedBugs PlantedBugs { get; init; }
 }
 
 /// <summary>
@@ -42,6 +51,11 @@ public sealed record HostOptions
 /// groups at once: send what may go early, write one WAL batch and fsync once (group commit), then send what had
 /// to wait for durability, apply committed entries, answer proposals and reads, advance. Apply happens on the
 /// loop after the network sends, so it never delays a heartbeat that was already due.
+/// <para>
+/// One iteration is <see cref="RunOnce"/>. In production <see cref="StartAsync"/> runs it on a loop task whenever
+/// work arrives; the seeded simulation calls <see cref="StartSteppedAsync"/> instead and runs iterations itself, over
+/// a simulated WAL, network, clock and snapshot executor, so the code it checks is the code that ships.
+/// </para>
 /// </summary>
 public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
 {
@@ -84,10 +98,29 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     /// <summary>Called on the loop after a group applied committed entries.</summary>
     public event Action<ulong>? Applied;
 
+    /// <summary>
+    /// Runs the background part of taking a snapshot (writing its data file), which then posts its completion back
+    /// to the loop. A thread-pool task by default; a caller driving <see cref="RunOnce"/> may run it inline or later.
+    /// </summary>
+    public Action<Action> SnapshotExecutor { get; init; } = work => Task.Run(work);
+
+    /// <summary>Watches the Ready stages (the simulation's oracle); null in production.</summary>
+    internal IHostObserver? Observer { get; init; }
+
+    /// <summary>Starts the transport and the tick timer, and runs <see cref="RunOnce"/> on a loop task whenever work arrives.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _transport.StartAsync(this, cancellationToken);
+        await StartSteppedAsync(cancellationToken);
         _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>
+    /// Starts the transport and the tick timer only: the caller runs the iterations with <see cref="RunOnce"/>, from
+    /// one thread at a time. Ticks, peer messages and requests queue until it does.
+    /// </summary>
+    public async Task StartSteppedAsync(CancellationToken cancellationToken)
+    {
+        await _transport.StartAsync(this, cancellationToken);
         _ticker = _time.CreateTimer(_ => EnqueueTick(), null, _options.Tick, _options.Tick);
     }
 
