@@ -59,7 +59,9 @@ public sealed partial class Oracle
         if (m.Type == MessageType.VoteResponse && !m.Reject)
         {
             var durable = disk.DurableHardState(group);
-            RuleCheck(durable.Term == m.Term && durable.Vote == m.To, "vote persisted before it is sent",
+            // A later durable term covers the vote too: after a restart the node rejects every request of an older term
+            // (one Ready may grant votes in two terms when the host stepped both requests before persisting).
+            RuleCheck(durable.Term > m.Term || (durable.Term == m.Term && durable.Vote == m.To), "vote persisted before it is sent",
                 () => $"n{node.Id} g{group} grants its term-{m.Term} vote to n{m.To} but its disk holds {durable}");
             var votes = Group(group).Votes;
             if (votes.TryGetValue((m.Term, m.From), out var earlier))

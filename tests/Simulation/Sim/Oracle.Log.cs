@@ -28,7 +28,8 @@ public sealed partial class Oracle
             if (ss.Role != RaftRole.Leader) r.WasLeader = false;
             r.Role = ss.Role;
             r.Lead = ss.Leader;
-            _sim.Trace.Add(_sim.Now, 40, node.Id, r.Group, (ulong)ss.Role, r.Term, () => $"n{node.Id} g{r.Group} becomes {ss.Role} term {r.Term} (leader {ss.Leader})");
+            var term = r.Term;
+            _sim.Trace.Add(_sim.Now, 40, node.Id, r.Group, (ulong)ss.Role, term, () => $"n{node.Id} g{r.Group} becomes {ss.Role} term {term} (leader {ss.Leader})");
         }
 
         if (ready.Entries.Count == 0) return;
