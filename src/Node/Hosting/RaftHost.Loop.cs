@@ -7,22 +7,6 @@ namespace RaftCache.Node.Hosting;
 
 public sealed partial class RaftHost
 {
-    private async Task LoopAsync()
-    {
-        var reader = _inbox.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync()) RunOnce();
-        }
-        catch (Exception e)
-        {
-            // Fail-stop (pitfall 16): a broken invariant or a failed write/fsync must not leave a node that
-            // keeps heartbeating with state it cannot vouch for. Restart recovers from the durable log.
-            LogFatal(_logger, e);
-            Environment.FailFast($"raftcache node {NodeId}: host loop failed: {e}", e);
-        }
-    }
-
     /// <summary>
     /// One iteration of the host: runs up to <see cref="HostOptions.MaxWorkPerIteration"/> queued work items (peer
     /// messages, proposals, reads, ticks, snapshot completions), then does the Ready contract for every group with
@@ -180,9 +164,6 @@ public sealed partial class RaftHost
         }
         LogRole(_logger, NodeId, replica.GroupId, soft.Role, soft.Leader);
     }
-
-    [LoggerMessage(EventId = 75200, Level = LogLevel.Critical, Message = "Host loop failed; stopping the node")]
-    private static partial void LogFatal(ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 75201, Level = LogLevel.Information, Message = "Node {Node} group {Group}: {Role}, leader {Leader}")]
     private static partial void LogRole(ILogger logger, ulong node, ulong group, RaftRole role, ulong leader);

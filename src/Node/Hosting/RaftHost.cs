@@ -77,6 +77,9 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public RaftHost(HostOptions options, IWriteAheadLog wal, IPeerTransport transport, TimeProvider time, ILogger logger)
     {
         _options = options;
+        // ReadIndex ids start at a per-process random point: a leader's answer to a read of this node's previous
+        // incarnation must not match a new read that reuses its id (it would carry an older read index).
+        _nextReadId = new SplitMix64(options.RandomSeed ^ 0x52454144UL).NextUInt64() & 0xFFFF_FFFF_0000_0000UL;
         _wal = wal;
         _transport = transport;
         _time = time;
@@ -102,17 +105,10 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     /// Runs the background part of taking a snapshot (writing its data file), which then posts its completion back
     /// to the loop. A thread-pool task by default; a caller driving <see cref="RunOnce"/> may run it inline or later.
     /// </summary>
-    public Action<Action> SnapshotExecutor { get; init; } = work => Task.Run(work);
+    public Action<Action> SnapshotExecutor { get; init; } = RunOnThreadPool;
 
     /// <summary>Watches the Ready stages (the simulation's oracle); null in production.</summary>
     internal IHostObserver? Observer { get; init; }
-
-    /// <summary>Starts the transport and the tick timer, and runs <see cref="RunOnce"/> on a loop task whenever work arrives.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await StartSteppedAsync(cancellationToken);
-        _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-    }
 
     /// <summary>
     /// Starts the transport and the tick timer only: the caller runs the iterations with <see cref="RunOnce"/>, from
