@@ -20,8 +20,8 @@ internal interface IHostObserver
     /// <summary>A committed entry is about to be applied (entries a restored snapshot covers are not).</summary>
     void Applying(GroupReplica replica, Entry entry);
 
-    /// <summary>A committed entry was applied; <paramref name="result"/> is the state machine's answer (null for entries without content).</summary>
-    void Applied(GroupReplica replica, Entry entry, object? result);
+    /// <summary>A committed entry was applied; <paramref name="result"/> is the state machine's answer.</summary>
+    void Applied(GroupReplica replica, Entry entry, CommandResult result);
 
     /// <summary>The core was told the Ready is done.</summary>
     void Advanced(GroupReplica replica);

@@ -15,7 +15,7 @@ public sealed partial class RaftHost
             if (entry.Index <= stateMachine.AppliedIndex) continue;
             Observer?.Applying(replica, entry);
             replica.BytesSinceSnapshot += entry.SizeBytes;
-            object? result = null;
+            var result = CommandResult.None;
             switch (entry.Type)
             {
                 case EntryType.Normal:
@@ -34,9 +34,7 @@ public sealed partial class RaftHost
             if (replica.Proposals.Remove(entry.Index, out var proposal))
             {
                 // Same index, other term: another leader's entry replaced ours, which can then never commit.
-                proposal.Completion.TrySetResult(proposal.Term == entry.Term
-                    ? new ProposalOutcome(ProposalStatus.Applied, result)
-                    : new ProposalOutcome(ProposalStatus.NotApplied, null));
+                proposal.Completion.TrySetResult(proposal.Term == entry.Term ? new ProposalOutcome(ProposalStatus.Applied, result) : ProposalOutcome.NotApplied);
             }
         }
     }
@@ -65,7 +63,7 @@ public sealed partial class RaftHost
         foreach (var index in replica.Proposals.Keys.Where(i => i <= snapshot.Metadata.Index).ToArray())
         {
             replica.Proposals.Remove(index, out var proposal);
-            proposal.Completion.TrySetResult(new ProposalOutcome(ProposalStatus.Indeterminate, null));
+            proposal.Completion.TrySetResult(ProposalOutcome.MayHaveApplied);
         }
         LogSnapshotInstalled(_logger, NodeId, replica.GroupId, snapshot.Metadata.Index);
     }

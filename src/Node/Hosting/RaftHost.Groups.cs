@@ -70,7 +70,7 @@ public sealed partial class RaftHost
     internal void DestroyGroup(ulong groupId)
     {
         if (!_groups.Remove(groupId, out var replica)) return;
-        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.NotApplied);
         foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.TrySetResult(false);
         replica.Publish(new SoftState(0, RaftRole.Follower));

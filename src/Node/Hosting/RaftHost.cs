@@ -150,12 +150,13 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         {
             if (!_groups.TryGetValue(groupId, out var replica))
             {
-                completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+                completion.TrySetResult(ProposalOutcome.NotApplied);
                 return;
             }
             var result = replica.Node.Propose(command);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
-            else completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+            // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.
+            else completion.TrySetResult(ProposalOutcome.NotApplied);
         });
         return completion.Task.WaitAsync(cancellationToken);
     }

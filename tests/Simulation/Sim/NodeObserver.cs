@@ -14,7 +14,7 @@ internal sealed class NodeObserver(Simulator sim, SimNode node) : IHostObserver
 
     public void Applying(GroupReplica replica, Entry entry) => sim.Oracle.OnApply(node, node.View(replica), entry);
 
-    public void Applied(GroupReplica replica, Entry entry, object? result) => sim.Oracle.OnApplied(node, node.View(replica), entry, result);
+    public void Applied(GroupReplica replica, Entry entry, CommandResult result) => sim.Oracle.OnApplied(node, node.View(replica), entry, result);
 
     public void Advanced(GroupReplica replica) => sim.Oracle.AfterAdvance(node, node.View(replica));
 

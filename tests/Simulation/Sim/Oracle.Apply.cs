@@ -1,7 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using RaftCache.Raft;
-using RaftCache.StateMachine;
+using RaftCache.Node.Hosting;
 
 namespace RaftCache.Simulation.Sim;
 
@@ -36,11 +36,11 @@ public sealed partial class Oracle
     }
 
     /// <summary>The production state machine answered an applied client command: its first apply becomes ground truth.</summary>
-    public void OnApplied(SimNode node, Replica r, Entry e, object? result)
+    public void OnApplied(SimNode node, Replica r, Entry e, CommandResult result)
     {
         if (e.Type != EntryType.Normal || e.Data.Length == 0) return;
-        Check(result is ApplyResult, "client commands apply", () => $"n{node.Id} g{r.Group} applied {e} and the state machine answered {result?.ToString() ?? "nothing"}");
-        if (_sim.Writes.Record(r.Group, e, (ApplyResult)result!, out var command, out var answer)) _sim.Workload.OnApplied(command, answer);
+        Check(result.Cache is not null, "client commands apply", () => $"n{node.Id} g{r.Group} applied {e} and the state machine answered {result}");
+        if (_sim.Writes.Record(r.Group, e, result.Cache!.Value, out var command, out var answer)) _sim.Workload.OnApplied(command, answer);
     }
 
     public void AfterAdvance(SimNode node, Replica r)

@@ -61,7 +61,7 @@ public sealed partial class SimNode
                 {
                     _sim.Workload.Fail(w.OpId, LeaderHint(w.Group));
                 }
-                else if (outcome.Status == ProposalStatus.Indeterminate)
+                else if (outcome.Status == ProposalStatus.MayHaveApplied)
                 {
                     _sim.Workload.Indeterminate(w.OpId);
                 }
