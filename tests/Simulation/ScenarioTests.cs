@@ -47,7 +47,7 @@ public sealed class ScenarioTests
     {
         var result = Simulator.Run(Quiet(seed) with
         {
-            PartitionRate = 0.03, IsolateLeaders = true, CrashRate = 0.02, CrashLeaders = true, FsyncDelayRate = 0.5, AsyncPersist = true,
+            PartitionRate = 0.03, IsolateLeaders = true, CrashRate = 0.02, CrashLeaders = true, FsyncDelayRate = 0.5,
         });
         Assert.True(result.Crashes > 0 && result.Partitions > 0 && result.Acknowledged > 0, result.ToString());
     }
@@ -71,7 +71,7 @@ public sealed class ScenarioTests
         {
             Seed = 10, Scenario = $"explicit:{nameof(ScenarioTests)}.{nameof(Three_nodes_three_groups_under_every_fault_at_once)}", Nodes = 3, Groups = 3, MainTicks = 800, MaxDelayTicks = 4, DropRate = 0.05, DuplicateRate = 0.05,
             PartitionRate = 0.02, CrashRate = 0.01, PauseRate = 0.01, FsyncDelayRate = 0.3, TransferRate = 0.01, SnapshotRate = 0.02,
-            MaxMessageBytes = 1, MaxInflightMessages = 2,
+            MaxMessageBytes = 1, MaxInflightMessages = 2, SnapshotEntries = 40, SnapshotCatchUpEntries = 1,
         });
         Assert.True(result.Crashes > 0 && result.Partitions > 0 && result.Snapshots > 0, result.ToString());
     }

@@ -9,7 +9,7 @@ namespace RaftCache.Simulation;
 /// <summary>
 /// Runs any number of seeds chosen by environment variables (README.md lists them all): RAFTCACHE_SIM_START,
 /// RAFTCACHE_SIM_SEEDS, RAFTCACHE_SIM_WORKERS, RAFTCACHE_SIM_BUGS, RAFTCACHE_SIM_SCENARIO, RAFTCACHE_SIM_RULE_CHECKS,
-/// RAFTCACHE_SIM_STORAGE, RAFTCACHE_SIM_TAIL, RAFTCACHE_SIM_VERBOSE. A failure's replay command sets them.
+/// RAFTCACHE_SIM_TAIL, RAFTCACHE_SIM_VERBOSE. A failure's replay command sets them.
 /// Without them it runs 20 seeds, so it is never an empty test.
 /// </summary>
 [Collection(SimulationCollection.Name)]

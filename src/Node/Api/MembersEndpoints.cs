@@ -56,7 +56,7 @@ public static class MembersEndpoints
 
             var outcome = await node.ProposeMetadataAsync(new AddMemberCommand(info.PeerAddress, address.ToString().TrimEnd('/'), request.Id ?? info.NodeId), ct);
             if (outcome.Status == ProposalStatus.NotApplied) return null; // leadership moved: route again
-            if (outcome.Result is not AddMemberResult added) return Problems.Unavailable("The membership change may or may not have been recorded; retrying is safe.", mayHaveApplied: true);
+            if (outcome.Result.Member is not { } added) return Problems.Unavailable("The membership change may or may not have been recorded; retrying is safe.", mayHaveApplied: true);
             if (added.Error is { } error) return Problems.Problem(409, "Member refused", "member-refused", error);
 
             var offer = new JoinOffer(node.Cluster.ClusterId, added.Id, node.MemberPeers());

@@ -65,7 +65,7 @@ public sealed partial class CacheNode : ICacheCluster
             return new WriteOutcome(WriteStatus.Indeterminate, 0, "The write was not confirmed within the request timeout; it may or may not have been applied.");
         }
         if (outcome.Status == ProposalStatus.NotApplied) return new WriteOutcome(WriteStatus.NotApplied, 0);
-        if (outcome.Status == ProposalStatus.Indeterminate || outcome.Result is not ApplyResult result)
+        if (outcome.Status == ProposalStatus.MayHaveApplied || outcome.Result.Cache is not { } result)
             return new WriteOutcome(WriteStatus.Indeterminate, 0, "A snapshot replaced the log past this write; it may or may not have been applied.");
         return result.Status switch
         {

@@ -4,21 +4,6 @@ using RaftCache.Raft;
 
 namespace RaftCache.Node.Hosting;
 
-/// <summary>What a proposer learns about its entry.</summary>
-public enum ProposalStatus
-{
-    /// <summary>Committed and applied; <see cref="ProposalOutcome.Result"/> is the state machine's answer.</summary>
-    Applied = 0,
-
-    /// <summary>Definitely not applied: never appended, or overwritten by another leader's entry.</summary>
-    NotApplied = 1,
-
-    /// <summary>Its fate cannot be learned here (e.g. a snapshot replaced the log past it).</summary>
-    Indeterminate = 2,
-}
-
-public readonly record struct ProposalOutcome(ProposalStatus Status, object? Result);
-
 /// <summary>
 /// One Raft group on this node: the core, its log view, its state machine, and the requests waiting on it.
 /// Everything but <see cref="Leader"/> and <see cref="Role"/> is touched only by the host loop.

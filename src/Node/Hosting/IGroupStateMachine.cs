@@ -14,7 +14,7 @@ public interface IGroupStateMachine
     ulong AppliedIndex { get; }
 
     /// <summary>Applies a committed application entry; the result goes to the proposer, if it is waiting here.</summary>
-    object? Apply(ulong index, ReadOnlySpan<byte> command);
+    CommandResult Apply(ulong index, ReadOnlySpan<byte> command);
 
     /// <summary>Advances the applied index over an entry with no application content (no-op, configuration change).</summary>
     void Skip(ulong index);
@@ -38,13 +38,13 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
         }
     }
 
-    public object? Apply(ulong index, ReadOnlySpan<byte> command)
+    public CommandResult Apply(ulong index, ReadOnlySpan<byte> command)
     {
         lock (_lock)
         {
             try
             {
-                return _cache.Apply(index, command);
+                return CommandResult.Of(_cache.Apply(index, command));
             }
             catch (StateMachineFormatException)
             {
@@ -52,7 +52,7 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
                 // skipped everywhere; crashing instead would take every replica of the shard down with it.
                 MalformedEntries++;
                 _cache.ApplyNoOp(index);
-                return null;
+                return CommandResult.None;
             }
         }
     }
@@ -101,7 +101,7 @@ public sealed class MetadataGroupStateMachine(MetadataStateMachine metadata) : I
 
     public ulong AppliedIndex => metadata.AppliedIndex;
 
-    public object? Apply(ulong index, ReadOnlySpan<byte> command) => metadata.Apply(index, command);
+    public CommandResult Apply(ulong index, ReadOnlySpan<byte> command) => CommandResult.Of(metadata.Apply(index, command));
 
     public void Skip(ulong index) => metadata.MarkApplied(index);
 

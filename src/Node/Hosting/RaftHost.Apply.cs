@@ -13,8 +13,9 @@ public sealed partial class RaftHost
         {
             // Entries a restored snapshot already covers are not applied twice.
             if (entry.Index <= stateMachine.AppliedIndex) continue;
+            Observer?.Applying(replica, entry);
             replica.BytesSinceSnapshot += entry.SizeBytes;
-            object? result = null;
+            var result = CommandResult.None;
             switch (entry.Type)
             {
                 case EntryType.Normal:
@@ -29,12 +30,11 @@ public sealed partial class RaftHost
                     stateMachine.Skip(entry.Index);
                     break;
             }
+            Observer?.Applied(replica, entry, result);
             if (replica.Proposals.Remove(entry.Index, out var proposal))
             {
                 // Same index, other term: another leader's entry replaced ours, which can then never commit.
-                proposal.Completion.TrySetResult(proposal.Term == entry.Term
-                    ? new ProposalOutcome(ProposalStatus.Applied, result)
-                    : new ProposalOutcome(ProposalStatus.NotApplied, null));
+                proposal.Completion.TrySetResult(proposal.Term == entry.Term ? new ProposalOutcome(ProposalStatus.Applied, result) : ProposalOutcome.NotApplied);
             }
         }
     }
@@ -58,11 +58,12 @@ public sealed partial class RaftHost
         replica.SnapshotsInstalled++;
         replica.ConfState = snapshot.Metadata.ConfState;
         replica.ConfIndex = snapshot.Metadata.Index;
+        Observer?.SnapshotInstalled(replica, snapshot);
         // Proposals the snapshot jumped over may or may not be inside it: their fate is unknown here.
         foreach (var index in replica.Proposals.Keys.Where(i => i <= snapshot.Metadata.Index).ToArray())
         {
             replica.Proposals.Remove(index, out var proposal);
-            proposal.Completion.TrySetResult(new ProposalOutcome(ProposalStatus.Indeterminate, null));
+            proposal.Completion.TrySetResult(ProposalOutcome.MayHaveApplied);
         }
         LogSnapshotInstalled(_logger, NodeId, replica.GroupId, snapshot.Metadata.Index);
     }
@@ -83,7 +84,7 @@ public sealed partial class RaftHost
         replica.SnapshotInProgress = true;
         replica.BytesSinceSnapshot = 0;
         var groupId = replica.GroupId;
-        _ = Task.Run(() =>
+        SnapshotExecutor(() =>
         {
             try
             {
@@ -114,6 +115,7 @@ public sealed partial class RaftHost
         }
         replica.SnapshotIndex = metadata.Index;
         _stagedSinceSync = true;
+        Observer?.SnapshotTaken(replica, metadata, data);
         LogSnapshotTaken(_logger, NodeId, groupId, metadata.Index);
     }
 

@@ -70,7 +70,7 @@ public sealed partial class RaftHost
     internal void DestroyGroup(ulong groupId)
     {
         if (!_groups.Remove(groupId, out var replica)) return;
-        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.NotApplied);
         foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.TrySetResult(false);
         replica.Publish(new SoftState(0, RaftRole.Follower));
@@ -95,6 +95,11 @@ public sealed partial class RaftHost
         Random = new SplitMix64(_options.RandomSeed ^ (groupId * 0x9E3779B97F4A7C15UL) ^ (_options.NodeId * 0xC2B2AE3D27D4EB4FUL)),
         ElectionTicks = _options.ElectionTicks,
         HeartbeatTicks = _options.HeartbeatTicks,
+        MaxMessageBytes = _options.MaxMessageBytes,
+        MaxInflightMessages = _options.MaxInflightMessages,
+        PlantedBugs = _options.PlantedBugs,
+        // The host answers a proposal when its own index applies; it could never learn a forwarded one's fate.
+        DisableProposalForwarding = true,
         Applied = applied,
         Logger = new RaftLoggerAdapter(_logger, _options.NodeId, groupId),
     };

@@ -7,32 +7,38 @@ namespace RaftCache.Node.Hosting;
 
 public sealed partial class RaftHost
 {
-    private async Task LoopAsync()
+    /// <summary>
+    /// One iteration of the host: runs up to <see cref="HostOptions.MaxWorkPerIteration"/> queued work items (peer
+    /// messages, proposals, reads, ticks, snapshot completions), then does the Ready contract for every group with
+    /// a Ready. Returns the number of work items run. Not thread-safe: one caller at a time, and never while the
+    /// loop task of <see cref="StartAsync"/> runs. An exception means the node can no longer vouch for its state:
+    /// the loop stops the process, a simulation treats it as a failure.
+    /// </summary>
+    public int RunOnce()
     {
         var reader = _inbox.Reader;
-        try
+        var n = 0;
+        while (n < _options.MaxWorkPerIteration && reader.TryRead(out var work))
         {
-            while (await reader.WaitToReadAsync())
-            {
-                for (var n = 0; n < _options.MaxWorkPerIteration && reader.TryRead(out var work); n++) work();
-                ProcessReadies();
-            }
+            work();
+            n++;
         }
-        catch (Exception e)
-        {
-            // Fail-stop (pitfall 16): a broken invariant or a failed write/fsync must not leave a node that
-            // keeps heartbeating with state it cannot vouch for. Restart recovers from the durable log.
-            LogFatal(_logger, e);
-            Environment.FailFast($"raftcache node {NodeId}: host loop failed: {e}", e);
-        }
+        ProcessReadies();
+        return n;
     }
+
+    /// <summary>True when work is queued for the next <see cref="RunOnce"/>.</summary>
+    public bool HasWork => _inbox.Reader.TryPeek(out _);
 
     private void ProcessReadies()
     {
         var readies = new List<(GroupReplica Replica, Ready Ready)>();
         foreach (var replica in _groups.Values)
         {
-            if (replica.Node.HasReady()) readies.Add((replica, replica.Node.TakeReady()));
+            if (!replica.Node.HasReady()) continue;
+            var ready = replica.Node.TakeReady();
+            Observer?.ReadyTaken(replica, ready);
+            readies.Add((replica, ready));
         }
         if (readies.Count == 0)
         {
@@ -54,6 +60,7 @@ public sealed partial class RaftHost
             if (ready.Snapshot is { } snapshot) InstallSnapshot(replica, snapshot);
             replica.Log.Append(ready.Entries);
             if (ready.HardState is { } hardState) replica.Log.SetHardState(hardState);
+            Observer?.Persisted(replica, ready);
             Route(replica, ready.MessagesAfterPersist);
         }
         FlushOutbox();
@@ -69,6 +76,7 @@ public sealed partial class RaftHost
             }
             ReleaseReads(replica);
             replica.Node.Advance(ready);
+            Observer?.Advanced(replica);
             MaybeSnapshot(replica);
             if (ready.CommittedEntries.Count > 0) Applied?.Invoke(replica.GroupId);
         }
@@ -156,9 +164,6 @@ public sealed partial class RaftHost
         }
         LogRole(_logger, NodeId, replica.GroupId, soft.Role, soft.Leader);
     }
-
-    [LoggerMessage(EventId = 75200, Level = LogLevel.Critical, Message = "Host loop failed; stopping the node")]
-    private static partial void LogFatal(ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 75201, Level = LogLevel.Information, Message = "Node {Node} group {Group}: {Role}, leader {Leader}")]
     private static partial void LogRole(ILogger logger, ulong node, ulong group, RaftRole role, ulong leader);

@@ -34,6 +34,15 @@ public sealed record HostOptions
 
     /// <summary>Seed of election jitter; each group mixes in its id so groups do not campaign in lockstep.</summary>
     public ulong RandomSeed { get; init; }
+
+    /// <summary>Upper bound of entry bytes in one append message (the core's <see cref="RaftConfig.MaxMessageBytes"/>).</summary>
+    public long MaxMessageBytes { get; init; } = 1 << 20;
+
+    /// <summary>Append messages in flight to one follower (the core's <see cref="RaftConfig.MaxInflightMessages"/>).</summary>
+    public int MaxInflightMessages { get; init; } = 256;
+
+    /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
+    public PlantedBugs PlantedBugs { get; init; }
 }
 
 /// <summary>
@@ -42,6 +51,11 @@ public sealed record HostOptions
 /// groups at once: send what may go early, write one WAL batch and fsync once (group commit), then send what had
 /// to wait for durability, apply committed entries, answer proposals and reads, advance. Apply happens on the
 /// loop after the network sends, so it never delays a heartbeat that was already due.
+/// <para>
+/// One iteration is <see cref="RunOnce"/>. In production <see cref="StartAsync"/> runs it on a loop task whenever
+/// work arrives; the seeded simulation calls <see cref="StartSteppedAsync"/> instead and runs iterations itself, over
+/// a simulated WAL, network, clock and snapshot executor, so the code it checks is the code that ships.
+/// </para>
 /// </summary>
 public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
 {
@@ -63,6 +77,9 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public RaftHost(HostOptions options, IWriteAheadLog wal, IPeerTransport transport, TimeProvider time, ILogger logger)
     {
         _options = options;
+        // ReadIndex ids start at a per-process random point: a leader's answer to a read of this node's previous
+        // incarnation must not match a new read that reuses its id (it would carry an older read index).
+        _nextReadId = new SplitMix64(options.RandomSeed ^ 0x52454144UL).NextUInt64() & 0xFFFF_FFFF_0000_0000UL;
         _wal = wal;
         _transport = transport;
         _time = time;
@@ -84,10 +101,22 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     /// <summary>Called on the loop after a group applied committed entries.</summary>
     public event Action<ulong>? Applied;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the background part of taking a snapshot (writing its data file), which then posts its completion back
+    /// to the loop. A thread-pool task by default; a caller driving <see cref="RunOnce"/> may run it inline or later.
+    /// </summary>
+    public Action<Action> SnapshotExecutor { get; init; } = RunOnThreadPool;
+
+    /// <summary>Watches the Ready stages (the simulation's oracle); null in production.</summary>
+    internal IHostObserver? Observer { get; init; }
+
+    /// <summary>
+    /// Starts the transport and the tick timer only: the caller runs the iterations with <see cref="RunOnce"/>, from
+    /// one thread at a time. Ticks, peer messages and requests queue until it does.
+    /// </summary>
+    public async Task StartSteppedAsync(CancellationToken cancellationToken)
     {
         await _transport.StartAsync(this, cancellationToken);
-        _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         _ticker = _time.CreateTimer(_ => EnqueueTick(), null, _options.Tick, _options.Tick);
     }
 
@@ -121,12 +150,13 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         {
             if (!_groups.TryGetValue(groupId, out var replica))
             {
-                completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+                completion.TrySetResult(ProposalOutcome.NotApplied);
                 return;
             }
             var result = replica.Node.Propose(command);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
-            else completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
+            // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.
+            else completion.TrySetResult(ProposalOutcome.NotApplied);
         });
         return completion.Task.WaitAsync(cancellationToken);
     }

@@ -21,7 +21,7 @@ public sealed class MetadataStateMachine
     public event Action<ClusterRecord>? Changed;
 
     /// <summary>Applies one command; returns the answer for its proposer (an <see cref="AddMemberResult"/>, or null).</summary>
-    public object? Apply(ulong index, ReadOnlySpan<byte> data)
+    public AddMemberResult? Apply(ulong index, ReadOnlySpan<byte> data)
     {
         var command = MetadataCommand.Decode(data);
         var (next, result) = MetadataRules.Apply(_current, command);
@@ -54,7 +54,7 @@ public sealed class MetadataStateMachine
 /// <summary>How each metadata command changes the record: pure, so every replica computes the same record.</summary>
 public static class MetadataRules
 {
-    public static (ClusterRecord Next, object? Result) Apply(ClusterRecord current, MetadataCommand command) => command switch
+    public static (ClusterRecord Next, AddMemberResult? Result) Apply(ClusterRecord current, MetadataCommand command) => command switch
     {
         BootstrapCommand b => (current.IsBootstrapped ? current : b.Record, null),
         _ when !current.IsBootstrapped => (current, null),
@@ -78,7 +78,7 @@ public static class MetadataRules
         _ => (current, null),
     };
 
-    private static (ClusterRecord, object?) AddMember(ClusterRecord current, AddMemberCommand add)
+    private static (ClusterRecord, AddMemberResult?) AddMember(ClusterRecord current, AddMemberCommand add)
     {
         if (current.Members.Values.FirstOrDefault(m => m.PeerAddress == add.PeerAddress) is { } existing)
         {

@@ -134,6 +134,12 @@ internal sealed partial class Raft
     {
         if (Term != term)
         {
+            // Responses still waiting for this Ready's fsync were made in the older term. A new leader's append in the
+            // same Ready may replace the entries they acknowledge, so they would promise what never reaches the disk
+            // (a deposed leader could count them and commit an entry no quorum holds). Dropping them is safe: Raft
+            // tolerates lost messages, and the new term's own responses are added after this point.
+            _msgsAfterPersist.RemoveAll(m => m.Term < term);
+            _selfAfterPersist.RemoveAll(m => m.Term < term);
             Term = term;
             Vote = 0;
         }

@@ -21,6 +21,26 @@ public static partial class DeterminismGuard
     /// <summary>The folders (relative to the repository root) whose code must be deterministic.</summary>
     public static readonly string[] PureFolders = ["src/Raft", "src/StateMachine"];
 
+    /// <summary>
+    /// The files of src/Node that the seeded simulation runs (tests/Simulation drives the production host): they must
+    /// be deterministic too, under the simulator's clock, network, disk and snapshot executor.
+    /// </summary>
+    public static readonly string[] SimulatedNodeFiles =
+    [
+        "src/Node/Hosting/RaftHost.cs", "src/Node/Hosting/RaftHost.Loop.cs", "src/Node/Hosting/RaftHost.Apply.cs",
+        "src/Node/Hosting/RaftHost.Groups.cs", "src/Node/Hosting/GroupReplica.cs", "src/Node/Hosting/IGroupStateMachine.cs",
+        "src/Node/Hosting/IHostObserver.cs", "src/Node/Transport/IPeerTransport.cs", "src/Node/Transport/PeerFrame.cs",
+    ];
+
+    /// <summary>
+    /// Host files the simulation loads but never runs, each with the reason. RaftHost.Threads.cs holds the production
+    /// loop task and the thread-pool snapshot executor, which the simulation replaces (StartSteppedAsync, SnapshotExecutor).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ExemptNodeFiles = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["src/Node/Hosting/RaftHost.Threads.cs"] = "the production loop task and thread-pool snapshot executor; the simulation steps the host itself",
+    };
+
     private static readonly (string Rule, Regex Pattern)[] Rules =
     [
         ("wall clock", new Regex(@"\bDateTime(Offset)?\s*\.\s*(Now|UtcNow|Today)\b")),
@@ -42,10 +62,15 @@ public static partial class DeterminismGuard
         ("console", new Regex(@"\bConsole\s*\.\s*\w+")),
     ];
 
-    /// <summary>Scans every .cs file under the pure folders of <paramref name="repositoryRoot"/>.</summary>
+    /// <summary>Scans every .cs file under the pure folders of <paramref name="repositoryRoot"/>, and the simulated src/Node files.</summary>
     public static IReadOnlyList<GuardViolation> ScanRepository(string repositoryRoot)
     {
         var violations = new List<GuardViolation>();
+        foreach (var file in SimulatedNodeFiles)
+        {
+            var path = System.IO.Path.Combine(repositoryRoot, file);
+            if (System.IO.File.Exists(path)) violations.AddRange(ScanSource(file, System.IO.File.ReadAllText(path)));
+        }
         foreach (var folder in PureFolders)
         {
             var directory = System.IO.Path.Combine(repositoryRoot, folder);

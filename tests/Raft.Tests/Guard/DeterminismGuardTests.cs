@@ -9,7 +9,7 @@ namespace RaftCache.Raft.Tests.Guard;
 public sealed class DeterminismGuardTests
 {
     [Fact]
-    public void Pure_projects_use_no_clock_randomness_thread_timer_file_or_socket()
+    public void Pure_projects_and_simulated_host_files_use_no_clock_randomness_thread_timer_file_or_socket()
     {
         var violations = DeterminismGuard.ScanRepository(RepositoryRoot.Path);
 
@@ -26,6 +26,39 @@ public sealed class DeterminismGuardTests
             Assert.True(Directory.Exists(Path.Combine(RepositoryRoot.Path, folder)), $"missing {folder}");
         }
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src/Raft"), "*.cs"));
+    }
+
+    [Fact]
+    public void Every_host_file_is_either_guarded_or_exempt_with_a_reason()
+    {
+        // A new RaftHost.X.cs must be classified: the simulation loads every part of the host.
+        var hostFiles = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src/Node/Hosting"), "RaftHost*.cs")
+            .Select(f => Path.GetRelativePath(RepositoryRoot.Path, f).Replace('\\', '/'))
+            .ToList();
+        Assert.NotEmpty(hostFiles);
+        Assert.All(hostFiles, f => Assert.True(DeterminismGuard.SimulatedNodeFiles.Contains(f) || DeterminismGuard.ExemptNodeFiles.ContainsKey(f),
+            $"{f} is neither guarded nor exempt"));
+        Assert.All(DeterminismGuard.SimulatedNodeFiles, f => Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, f)), $"guarded file {f} is missing"));
+    }
+
+    [Fact]
+    public void Guard_fails_on_a_Task_Run_planted_in_a_simulated_host_file()
+    {
+        var root = Directory.CreateTempSubdirectory("raftcache-guard-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "src/Node/Hosting"));
+            File.WriteAllText(Path.Combine(root, "src/Node/Hosting/RaftHost.Loop.cs"), "class C\n{\n    void M() => Task.Run(() => { });\n}\n");
+
+            var violation = Assert.Single(DeterminismGuard.ScanRepository(root));
+
+            Assert.Equal("src/Node/Hosting/RaftHost.Loop.cs", violation.File);
+            Assert.Equal("task", violation.Rule);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]

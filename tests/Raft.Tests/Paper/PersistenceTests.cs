@@ -58,6 +58,22 @@ public sealed class PersistenceTests
         Assert.Equal(3UL, Assert.Single(rd.MessagesAfterPersist).Index);
     }
 
+    // Pitfall 5, batched: a host that steps several messages before taking a Ready must never acknowledge an entry the
+    // same Ready no longer persists. Here the term-2 leader's entry 3 is acknowledged, then a term-3 leader's append
+    // replaces it before the Ready is taken: the old acknowledgement must not leave (the deposed leader could count
+    // it and commit an entry no quorum holds).
+    [Fact]
+    public void An_acknowledgement_of_an_entry_replaced_in_the_same_ready_by_a_newer_leader_is_dropped()
+    {
+        var env = Clusters.Elected(3);
+        env[2].Raw.Step(new Message { Type = MessageType.Append, From = 1, To = 2, Term = 2, Index = 2, LogTerm = 2, Session = 1, Entries = [new Entry(3, 2, EntryType.Normal, Clusters.Bytes("x"))] });
+        env[2].Raw.Step(new Message { Type = MessageType.Append, From = 3, To = 2, Term = 3, Index = 2, LogTerm = 2, Session = 1, Entries = [new Entry(3, 3, EntryType.Normal, Clusters.Bytes("y"))] });
+        var rd = env.Take(2);
+        Assert.Equal(new Entry(3, 3, EntryType.Normal, Clusters.Bytes("y")).Term, Assert.Single(rd.Entries).Term);
+        var ack = Assert.Single(rd.MessagesAfterPersist);
+        Assert.Equal((3UL, 3UL, 3UL), (ack.To, ack.Term, ack.Index));
+    }
+
     // Planted bug AckBeforePersist: acknowledgements leave with the safe-before-persistence messages.
     [Fact]
     public void The_planted_bug_sends_acknowledgements_before_persistence_and_counts_the_leader_early()

@@ -105,4 +105,17 @@ public sealed class ReadAndTransferTests
         var fresh = Clusters.Bootstrapped(3);
         Assert.Equal(ProposeOutcome.NotLeader, fresh[2].Raw.Propose(Clusters.Bytes("nobody")).Outcome);
     }
+
+    // A host that waits for its proposal's index refuses forwarding: the caller learns "not applied, try the leader".
+    [Fact]
+    public void A_follower_with_forwarding_disabled_refuses_proposals_and_names_the_leader()
+    {
+        var env = Clusters.Elected(3, options: new InteractionEnv.NodeOptions { DisableProposalForwarding = true });
+        var before = env[1].Raw.Status().LastIndex;
+        var r = env[2].Raw.Propose(Clusters.Bytes("via 2"));
+        Assert.Equal(ProposeResult.Dropped(ProposeOutcome.NotLeader, 1), r);
+        env.Stabilize();
+        Assert.Equal(before, env[1].Raw.Status().LastIndex);
+        Assert.DoesNotContain(env[3].Applied, e => e.Type == EntryType.Normal && e.Data.Length > 0);
+    }
 }

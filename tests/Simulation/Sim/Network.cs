@@ -1,11 +1,12 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using RaftCache.Node.Transport;
 using RaftCache.Raft;
 
 namespace RaftCache.Simulation.Sim;
 
-/// <summary>A message in flight, tagged with its group (the transport's business, not Raft's).</summary>
-public sealed record Envelope(ulong Group, Message Message, long DeliverAt, int SenderIncarnation);
+/// <summary>A message in flight between two nodes, tagged with its group (the transport's business, not Raft's).</summary>
+public sealed record Envelope(ulong From, ulong To, GroupMessage Message, long DeliverAt);
 
 /// <summary>
 /// The simulated network: per-message delay (which reorders), drop and duplication, plus a directional
@@ -31,29 +32,18 @@ public sealed class Network
     public long Sent { get; private set; }
     public long Dropped { get; private set; }
     public long Duplicated { get; private set; }
-    public int InFlight => _inFlight.Count;
 
     public bool IsBlocked(ulong from, ulong to) => _blocked[from, to];
 
     public void Block(ulong from, ulong to) => _blocked[from, to] = true;
 
-    public bool AnyBlocked()
-    {
-        foreach (var b in _blocked)
-        {
-            if (b) return true;
-        }
-
-        return false;
-    }
-
     public void HealAll() => Array.Clear(_blocked);
 
     /// <summary>Sends a message; returns false when it was dropped (partition or random loss).</summary>
-    public bool Send(ulong group, Message m, long now, int senderIncarnation)
+    public bool Send(ulong from, ulong to, GroupMessage message, long now)
     {
         Sent++;
-        if (_blocked[m.From, m.To] || (DropRate > 0 && _random.NextDouble() < DropRate))
+        if (_blocked[from, to] || (DropRate > 0 && _random.NextDouble() < DropRate))
         {
             Dropped++;
             return false;
@@ -64,22 +54,19 @@ public sealed class Network
         for (var i = 0; i < copies; i++)
         {
             var at = now + MinDelay + _random.Next(MaxDelay - MinDelay + 1);
-            _inFlight.Enqueue(new Envelope(group, m, at, senderIncarnation), (at, _seq++));
+            _inFlight.Enqueue(new Envelope(from, to, message, at), (at, _seq++));
         }
 
         return true;
     }
 
-    /// <summary>
-    /// Removes the next message due at or before <paramref name="now"/>. <paramref name="lost"/> is set when a
-    /// partition that started while it was in flight cut it (the sender of a snapshot must hear of that).
-    /// </summary>
+    /// <summary>Removes the next message due at or before <paramref name="now"/>; one a partition cut meanwhile is lost.</summary>
     public bool TryNext(long now, out Envelope envelope, out bool lost)
     {
         lost = false;
         if (!_inFlight.TryPeek(out envelope!, out var key) || key.Tick > now) return false;
         _inFlight.Dequeue();
-        lost = _blocked[envelope.Message.From, envelope.Message.To];
+        lost = _blocked[envelope.From, envelope.To];
         if (lost) Dropped++;
         return true;
     }

@@ -1,15 +1,19 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using RaftCache.Raft;
+using RaftCache.Node.Hosting;
 
 namespace RaftCache.Simulation.Sim;
 
 public sealed partial class Oracle
 {
-    /// <summary>State machine safety: applies are consecutive, committed, and the first content applied at an index is the only one.</summary>
+    /// <summary>
+    /// State machine safety: applies are consecutive, committed, and the first content applied at an index is the
+    /// only one; no phantoms: every client command applied was issued, byte for byte, by a client.
+    /// </summary>
     public void OnApply(SimNode node, Replica r, Entry e)
     {
-        Check(e.Index == r.Sm.Applied + 1, "apply in order", () => $"n{node.Id} g{r.Group} applies {e.Index} after {r.Sm.Applied}");
+        Check(e.Index == r.Applied + 1, "apply in order", () => $"n{node.Id} g{r.Group} applies {e.Index} after {r.Applied}");
         Check(e.Index <= r.Commit, "apply only committed", () => $"n{node.Id} g{r.Group} applies {e.Index} beyond its commit {r.Commit}");
         var truth = Group(r.Group);
         var hash = ContentHash(e);
@@ -23,31 +27,41 @@ public sealed partial class Oracle
             Count("state machine safety");
             truth.FirstApplied[e.Index] = (e.Term, hash);
         }
+
+        if (e.Type == EntryType.ConfChange) r.PrevConf = r.Conf;
+        if (e.Type == EntryType.Normal && e.Data.Length > 0)
+        {
+            Check(_sim.Workload.WasIssued(e.Data.Span), "no phantom commands", () => $"n{node.Id} g{r.Group} applies {e} which no client issued");
+        }
     }
 
-    /// <summary>No phantoms: every command applied was issued, byte for byte, by a client.</summary>
-    public void CheckIssued(SimNode node, Replica r, Entry e, in KvCommand command)
+    /// <summary>The production state machine answered an applied client command: its first apply becomes ground truth.</summary>
+    public void OnApplied(SimNode node, Replica r, Entry e, CommandResult result)
     {
-        var c = command;
-        Check(_sim.Workload.WasIssued(command), "no phantom commands", () => $"n{node.Id} g{r.Group} applies {e} = {c} which no client issued");
+        if (e.Type != EntryType.Normal || e.Data.Length == 0) return;
+        Check(result.Cache is not null, "client commands apply", () => $"n{node.Id} g{r.Group} applied {e} and the state machine answered {result}");
+        if (_sim.Writes.Record(r.Group, e, result.Cache!.Value, out var command, out var answer)) _sim.Workload.OnApplied(command, answer);
     }
 
     public void AfterAdvance(SimNode node, Replica r)
     {
-        Check(r.Sm.Applied <= r.Commit && r.Commit <= r.Log.LastIndex, "applied <= commit <= last",
-            () => $"n{node.Id} g{r.Group} applied {r.Sm.Applied} commit {r.Commit} last {r.Log.LastIndex}");
+        Check(r.Applied <= r.Commit && r.Commit <= r.Log.LastIndex, "applied <= commit <= last",
+            () => $"n{node.Id} g{r.Group} applied {r.Applied} commit {r.Commit} last {r.Log.LastIndex}");
     }
 
     /// <summary>
-    /// Votes and append acknowledgements leave a node only once what they promise is on its disk (pitfalls 4
-    /// and 5), and no voter ever grants two candidates in one term, across restarts included.
+    /// Votes and append acknowledgements leave a node only once what they promise is on its disk (docs/raft.md
+    /// pitfalls 4 and 5), and no voter ever grants two candidates in one term, across restarts included.
     /// </summary>
     public void OnSend(SimNode node, ulong group, Message m)
     {
+        var disk = node.Wal.Model;
         if (m.Type == MessageType.VoteResponse && !m.Reject)
         {
-            var durable = node.Disk.DurableHardState(group);
-            RuleCheck(durable.Term == m.Term && durable.Vote == m.To, "vote persisted before it is sent",
+            var durable = disk.DurableHardState(group);
+            // A later durable term covers the vote too: after a restart the node rejects every request of an older term
+            // (one Ready may grant votes in two terms when the host stepped both requests before persisting).
+            RuleCheck(durable.Term > m.Term || (durable.Term == m.Term && durable.Vote == m.To), "vote persisted before it is sent",
                 () => $"n{node.Id} g{group} grants its term-{m.Term} vote to n{m.To} but its disk holds {durable}");
             var votes = Group(group).Votes;
             if (votes.TryGetValue((m.Term, m.From), out var earlier))
@@ -62,15 +76,15 @@ public sealed partial class Oracle
         {
             // The acknowledged entry must be durable, or have been durable since the node's restart: a follower
             // may acknowledge an entry it synced and that a newer leader overwrote meanwhile (the old leader can
-            // no longer win a quorum with it), but never one that was not yet on its disk (pitfall 5).
-            var durableNow = node.Disk.DurableLastIndex(group) >= m.Index;
+            // no longer win a quorum with it), but never one that was not yet on its disk.
+            var durableNow = disk.DurableLastIndex(group) >= m.Index;
             var leaderTerm = 0UL;
             var wasDurable = durableNow
                 || _sim.Nodes[(int)m.To - 1].Replicas.TryGetValue(group, out var leader) is false
                 || !leader.Log.TryGetTerm(m.Index, out leaderTerm)
                 || (node.EverDurable.TryGetValue(group, out var ever) && ever.Contains((m.Index, leaderTerm)));
             RuleCheck(wasDurable, "append acknowledged only when durable",
-                () => $"n{node.Id} g{group} acknowledges index {m.Index} (term {leaderTerm} at n{m.To}) to n{m.To} but its disk ends at {node.Disk.DurableLastIndex(group)} and never held it");
+                () => $"n{node.Id} g{group} acknowledges index {m.Index} (term {leaderTerm} at n{m.To}) to n{m.To} but its disk ends at {disk.DurableLastIndex(group)} and never held it");
         }
     }
 
@@ -79,7 +93,7 @@ public sealed partial class Oracle
     {
         foreach (var group in node.Replicas.Keys)
         {
-            var now = node.Disk.DurableHardState(group);
+            var now = node.Wal.Model.DurableHardState(group);
             if (_durable.TryGetValue((node.Id, group), out var before))
             {
                 Check(now.Term > before.Term || (now.Term == before.Term && (before.Vote == 0 || now.Vote == before.Vote)), "durable term and vote never go back",
@@ -90,45 +104,57 @@ public sealed partial class Oracle
         }
     }
 
-    public void OnRestart(SimNode node, Replica r, RecoveredGroup recovered)
+    public void OnRestart(SimNode node, RecoveredGroup recovered)
     {
-        if (_durable.TryGetValue((node.Id, r.Group), out var before))
+        if (_durable.TryGetValue((node.Id, recovered.Group), out var before))
         {
             Check(recovered.HardState.Term == before.Term && recovered.HardState.Vote == before.Vote, "restart recovers the durable hard state",
-                () => $"n{node.Id} g{r.Group} recovered {recovered.HardState} but {before} was synced");
+                () => $"n{node.Id} g{recovered.Group} recovered {recovered.HardState} but {before} was synced");
         }
     }
 
     /// <summary>An acknowledged write is on the disks of a quorum (of the configuration before or after the serving node's last change).</summary>
-    public void CheckAckDurable(SimNode node, Replica r, Entry e)
+    public void CheckAckDurable(SimNode node, Replica r, ulong index, ulong term)
     {
-        bool Durable(ulong id) => _sim.Nodes[(int)id - 1].Disk.DurablyHas(r.Group, e.Index, e.Term);
+        bool Durable(ulong id) => _sim.Nodes[(int)id - 1].Wal.Model.DurablyHas(r.Group, index, term);
         Check(HasQuorum(r.Conf, Durable) || HasQuorum(r.PrevConf, Durable), "acknowledged write durable on a quorum",
-            () => $"n{node.Id} g{r.Group} acknowledges {e} but only nodes [{string.Join(',', r.Conf.Voters.Concat(r.Conf.VotersOutgoing).Distinct().Where(Durable))}] of {r.Conf} have it on disk");
+            () => $"n{node.Id} g{r.Group} acknowledges {term}/{index} but only nodes [{string.Join(',', r.Conf.Voters.Concat(r.Conf.VotersOutgoing).Distinct().Where(Durable))}] of {r.Conf} have it on disk");
     }
 
-    /// <summary>Read safety: a read is served at an index at least the commit index the group had when the read was invoked.</summary>
-    public void CheckRead(SimNode node, Replica r, ReadState rs, ulong floor)
+    /// <summary>Read safety: a read is served from a state that applied at least what was committed when the read was invoked.</summary>
+    public void CheckRead(SimNode node, Replica r, ulong floor)
     {
-        Check(rs.Index >= floor, "read safety", () => $"n{node.Id} g{r.Group} read #{rs.RequestId} confirmed at index {rs.Index}, but {floor} was committed when it was invoked");
+        Check(r.Applied >= floor, "read safety", () => $"n{node.Id} g{r.Group} serves a read at applied index {r.Applied}, but {floor} was committed when it was invoked");
     }
 
-    public void OnSnapshotCreated(SimNode node, Replica r, Snapshot snapshot) => RecordSnapshot(node, r, snapshot, "created");
+    /// <summary>The production state machine's answer to a read, checked against the writes applied up to its index.</summary>
+    public KvResult ReadValue(SimNode node, Replica r, string key)
+    {
+        var expected = _sim.Writes.StateAt(r.Group, key, r.Applied);
+        var found = r.Sm.TryGet(SimNode.KeyBytes(key), _sim.NowMs, out var entry);
+        var value = found ? System.Text.Encoding.UTF8.GetString(entry.Value.Span) : null;
+        Check(found == expected.Exists && (!found || (value == expected.Value && entry.Version == expected.Index)), "reads return the applied state",
+            () => $"n{node.Id} g{r.Group} reads {key} = {(found ? $"'{value}' v{entry.Version}" : "absent")} at applied {r.Applied}, but the writes applied up to it leave {expected}");
+        return new KvResult(expected.Exists, expected.Value, expected.Count);
+    }
+
+    public void OnSnapshotCreated(SimNode node, Replica r, SnapshotMetadata metadata, byte[] data) => RecordSnapshot(node, r, metadata.Index, data, "created");
 
     public void OnSnapshotInstalled(SimNode node, Replica r, Snapshot snapshot)
     {
+        r.PrevConf = r.Conf;
         var truth = Group(r.Group);
         Check(truth.CommittedTerm.TryGetValue(snapshot.Metadata.Index, out var term) && term == snapshot.Metadata.Term, "snapshot holds committed state",
             () => $"n{node.Id} g{r.Group} installs snapshot {snapshot.Metadata.Term}/{snapshot.Metadata.Index} that is not a committed entry");
-        RecordSnapshot(node, r, snapshot, "installed");
+        RecordSnapshot(node, r, snapshot.Metadata.Index, snapshot.Data.Span, "installed");
     }
 
-    private void RecordSnapshot(SimNode node, Replica r, Snapshot snapshot, string how)
+    private void RecordSnapshot(SimNode node, Replica r, ulong index, ReadOnlySpan<byte> data, string how)
     {
         var truth = Group(r.Group);
-        var hash = Fnv.Hash(snapshot.Data.Span);
-        if (truth.SnapshotHash.TryGetValue(snapshot.Metadata.Index, out var known))
-            Check(known == hash, "snapshots at one index agree", () => $"n{node.Id} g{r.Group} {how} a snapshot at {snapshot.Metadata.Index} whose state differs from another node's");
-        else truth.SnapshotHash[snapshot.Metadata.Index] = hash;
+        var hash = Replica.SnapshotHash(data);
+        if (truth.SnapshotHash.TryGetValue(index, out var known))
+            Check(known == hash, "snapshots at one index agree", () => $"n{node.Id} g{r.Group} {how} a snapshot at {index} whose state differs from another node's");
+        else truth.SnapshotHash[index] = hash;
     }
 }

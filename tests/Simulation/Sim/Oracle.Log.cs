@@ -6,33 +6,30 @@ namespace RaftCache.Simulation.Sim;
 
 public sealed partial class Oracle
 {
-    private bool _becameLeader;
-    private bool _wasLeader;
-    private ulong _previousCommit;
-
     /// <summary>Checks a Ready before the host persists it: terms and commit only move forward, leaders only append, nothing committed is cut.</summary>
     public void BeforePersist(SimNode node, Replica r, Ready ready)
     {
         var truth = Group(r.Group);
-        _wasLeader = r.Role == RaftRole.Leader;
-        _previousCommit = r.Commit;
-        _becameLeader = false;
+        r.WasLeader = r.Role == RaftRole.Leader;
+        r.PreviousCommit = r.Commit;
+        r.BecameLeader = false;
         if (ready.HardState is { } hs)
         {
             Check(hs.Term >= r.Term, "term monotonic", () => $"n{node.Id} g{r.Group} term went from {r.Term} to {hs.Term}");
             Check(hs.Commit >= r.Commit, "monotonic commit", () => $"n{node.Id} g{r.Group} commit went from {r.Commit} to {hs.Commit}");
-            if (hs.Term != r.Term) _wasLeader = false;
+            if (hs.Term != r.Term) r.WasLeader = false;
             r.Term = hs.Term;
             r.Commit = hs.Commit;
         }
 
         if (ready.SoftState is { } ss)
         {
-            _becameLeader = ss.Role == RaftRole.Leader && !_wasLeader;
-            if (ss.Role != RaftRole.Leader) _wasLeader = false;
+            r.BecameLeader = ss.Role == RaftRole.Leader && !r.WasLeader;
+            if (ss.Role != RaftRole.Leader) r.WasLeader = false;
             r.Role = ss.Role;
             r.Lead = ss.Leader;
-            _sim.Trace.Add(_sim.Now, 40, node.Id, r.Group, (ulong)ss.Role, r.Term, () => $"n{node.Id} g{r.Group} becomes {ss.Role} term {r.Term} (leader {ss.Leader})");
+            var term = r.Term;
+            _sim.Trace.Add(_sim.Now, 40, node.Id, r.Group, (ulong)ss.Role, term, () => $"n{node.Id} g{r.Group} becomes {ss.Role} term {term} (leader {ss.Leader})");
         }
 
         if (ready.Entries.Count == 0) return;
@@ -56,7 +53,7 @@ public sealed partial class Oracle
             if (replaced == oldTerm) continue;
             var index = i;
             Check(!(truth.CommittedTerm.TryGetValue(i, out var committed) && committed == oldTerm), "committed entry never truncated",
-                () => $"n{node.Id} g{r.Group} removes committed entry {oldTerm}/{index} (replaced by term {replaced}; appending from {first}, log last {r.Log.LastIndex}, node commit {_previousCommit})");
+                () => $"n{node.Id} g{r.Group} removes committed entry {oldTerm}/{index} (replaced by term {replaced}; appending from {first}, log last {r.Log.LastIndex}, node commit {r.PreviousCommit})");
         }
     }
 
@@ -66,8 +63,8 @@ public sealed partial class Oracle
         var truth = Group(r.Group);
         foreach (var e in ready.Entries) CheckLogMatching(node, r, truth, e);
         Check(r.Commit <= r.Log.LastIndex, "commit within log", () => $"n{node.Id} g{r.Group} commit {r.Commit} beyond last index {r.Log.LastIndex}");
-        if (r.Commit > _previousCommit) RecordCommit(node, r, truth);
-        if (_becameLeader) CheckNewLeader(node, r, truth);
+        if (r.Commit > r.PreviousCommit) RecordCommit(node, r, truth);
+        if (r.BecameLeader) CheckNewLeader(node, r, truth);
         if (r.Role == RaftRole.Leader && ready.Entries.Any(e => e.Type == EntryType.ConfChange)) CheckOneConfChange(node, r, ready);
     }
 
@@ -92,7 +89,7 @@ public sealed partial class Oracle
 
     private void RecordCommit(SimNode node, Replica r, GroupTruth truth)
     {
-        for (var i = Math.Max(_previousCommit + 1, r.Log.FirstIndex - 1); i <= r.Commit; i++)
+        for (var i = Math.Max(r.PreviousCommit + 1, r.Log.FirstIndex - 1); i <= r.Commit; i++)
         {
             if (!r.Log.TryGetTerm(i, out var term)) continue;
             var index = i;
@@ -105,10 +102,10 @@ public sealed partial class Oracle
         if (r.Commit > truth.CommitIndex) truth.CommitIndex = r.Commit;
 
         // Raft §5.4.2: a leader advances its commit index only through an entry of its current term.
-        if (_wasLeader && r.Role == RaftRole.Leader && r.Log.TryGetTerm(r.Commit, out var commitTerm))
+        if (r.WasLeader && r.Role == RaftRole.Leader && r.Log.TryGetTerm(r.Commit, out var commitTerm))
         {
             RuleCheck(commitTerm == r.Term, "leader commits only current-term entries (§5.4.2)",
-                () => $"leader n{node.Id} g{r.Group} term {r.Term} advanced commit {_previousCommit} -> {r.Commit} through an entry of term {commitTerm}");
+                () => $"leader n{node.Id} g{r.Group} term {r.Term} advanced commit {r.PreviousCommit} -> {r.Commit} through an entry of term {commitTerm}");
         }
     }
 
@@ -136,12 +133,12 @@ public sealed partial class Oracle
         // no other change may sit in its log above its applied index.
         foreach (var e in ready.Entries.Where(e => e.Type == EntryType.ConfChange))
         {
-            for (var i = Math.Max(r.Sm.Applied + 1, r.Log.FirstIndex); i < e.Index; i++)
+            for (var i = Math.Max(r.Applied + 1, r.Log.FirstIndex); i < e.Index; i++)
             {
                 var pending = r.Log.Entries(i, i + 1, long.MaxValue)[0];
                 var index = i;
                 Check(pending.Type != EntryType.ConfChange, "one configuration change at a time",
-                    () => $"leader n{node.Id} g{r.Group} appends conf change at {e.Index} while the one at {index} is unapplied (applied {r.Sm.Applied})");
+                    () => $"leader n{node.Id} g{r.Group} appends conf change at {e.Index} while the one at {index} is unapplied (applied {r.Applied})");
             }
         }
     }

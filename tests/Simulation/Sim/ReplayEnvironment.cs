@@ -24,7 +24,6 @@ public static class ReplayEnvironment
         return Scenarios.Options(scenario, seed, bugs) with
         {
             RuleChecks = env("RAFTCACHE_SIM_RULE_CHECKS") != "0",
-            WalStorage = env("RAFTCACHE_SIM_STORAGE") != "model",
         };
     }
 }

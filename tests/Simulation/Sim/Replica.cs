@@ -1,35 +1,65 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using RaftCache.Node.Hosting;
 using RaftCache.Raft;
 
 namespace RaftCache.Simulation.Sim;
 
-/// <summary>One node's member of one group: its core, its log view, its state machine and what the host last saw.</summary>
+/// <summary>
+/// The oracle's view of one production replica (a <c>GroupReplica</c> of a node's <c>RaftHost</c>): its log view,
+/// state machine and configuration are the host's own; role, term and commit are what the oracle last saw in a
+/// Ready, and the configuration before the last change is remembered for the quorum check of acknowledgements.
+/// </summary>
 public sealed class Replica
 {
-    public required ulong Group { get; init; }
-    public required RawNode Raw { get; init; }
-    public required MemoryRaftLog Log { get; init; }
-    public KvStateMachine Sm { get; } = new();
+    internal Replica(GroupReplica inner)
+    {
+        Inner = inner;
+        Term = inner.Log.HardState.Term;
+        Commit = inner.Log.HardState.Commit;
+        PrevConf = inner.ConfState;
+    }
+
+    internal GroupReplica Inner { get; }
+
+    public ulong Group => Inner.GroupId;
+
+    public MemoryRaftLog Log => Inner.Log;
+
+    public CacheGroupStateMachine Sm => (CacheGroupStateMachine)Inner.StateMachine;
+
+    public ulong Applied => Inner.StateMachine.AppliedIndex;
 
     /// <summary>The configuration as of the applied index (what the core uses), and the one before the last change.</summary>
-    public ConfState Conf { get; set; } = ConfState.Empty;
-    public ConfState PrevConf { get; set; } = ConfState.Empty;
+    public ConfState Conf => Inner.ConfState;
+
+    public ConfState PrevConf { get; set; }
 
     public RaftRole Role { get; set; }
+
     public ulong Lead { get; set; }
+
     public ulong Term { get; set; }
+
     public ulong Commit { get; set; }
 
-    /// <summary>Confirmed reads waiting for the state machine to reach their index.</summary>
-    public List<ReadState> PendingReads { get; } = [];
+    /// <summary>What the oracle saw when the Ready in progress was taken (the host takes every group's Ready before persisting any).</summary>
+    public bool WasLeader { get; set; }
+
+    public bool BecameLeader { get; set; }
+
+    public ulong PreviousCommit { get; set; }
+
+    /// <summary>The leader the production replica reports (a client's next guess).</summary>
+    public ulong ReportedLeader => Inner.Leader;
+
+    public ulong StateHash() => Sm.Read(cache => cache.ComputeStateHash().Value);
+
+    /// <summary>The order-independent state hash of a snapshot's data (byte layouts may differ between replicas).</summary>
+    public static ulong SnapshotHash(ReadOnlySpan<byte> data)
+    {
+        var restored = new CacheGroupStateMachine(SimNode.StateMachineOptions);
+        restored.Restore(data);
+        return restored.Read(cache => cache.ComputeStateHash().Value);
+    }
 }
-
-/// <summary>Work waiting in a node's inbox: peer messages and client requests, handled in arrival order.</summary>
-public abstract record InboxItem(ulong Group);
-
-public sealed record MessageItem(ulong Group, Message Message) : InboxItem(Group);
-
-public sealed record ProposeItem(ulong Group, KvCommand Command, long OpId) : InboxItem(Group);
-
-public sealed record ReadItem(ulong Group, ulong RequestId, string Key, long OpId) : InboxItem(Group);

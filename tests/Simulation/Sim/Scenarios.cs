@@ -24,7 +24,7 @@ public static class Scenarios
             "figure8" => swarm with
             {
                 Nodes = 5, CrashRate = 0.03, CrashLeaders = true, DownMaxTicks = 20, PartitionRate = 0.08, IsolateLeaders = true, PartitionMaxTicks = 25,
-                MaxMessageBytes = 1, MaxInflightMessages = 2, FsyncDelayRate = 0.4, AsyncPersist = true, OpRate = 0.6, DropRate = 0.05,
+                MaxMessageBytes = 1, MaxInflightMessages = 2, FsyncDelayRate = 0.4, OpRate = 0.6, DropRate = 0.05,
             },
 
             // Many crashes while fsyncs lag: whatever was promised before it was durable gets lost.

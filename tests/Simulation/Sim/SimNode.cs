@@ -1,148 +1,164 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using Microsoft.Extensions.Logging.Abstractions;
+using RaftCache.Node.Hosting;
 using RaftCache.Raft;
+using RaftCache.StateMachine;
 
 namespace RaftCache.Simulation.Sim;
 
 /// <summary>
-/// One simulated server: a single host loop over its groups' RawNodes, one disk shared by all groups, an
-/// inbox. The host loop follows the Ready contract to the letter (see <see cref="Drain"/>); a delayed fsync
-/// blocks the whole loop, as a synchronous group-commit host would be.
+/// One simulated server: the production <see cref="RaftHost"/> with production cache state machines, over a
+/// simulated disk (<see cref="SimWal"/>), network (<see cref="SimTransport"/>), the simulator's clock, and a
+/// snapshot executor whose background writes run at the node's next step. The simulator decides when the host runs
+/// an iteration; nothing here re-implements a host rule.
 /// </summary>
 public sealed partial class SimNode
 {
+    /// <summary>Host iterations one node may run in one tick (the inbox only grows between ticks, so one usually suffices).</summary>
+    private const int MaxIterationsPerTick = 4;
+
+    /// <summary>Every replica uses one hash seed, so their table layouts (and snapshot bytes) are a function of their history.</summary>
+    public static readonly StateMachineOptions StateMachineOptions = new() { HashSeed = 0x5EED };
+
     private readonly Simulator _sim;
-    private readonly Dictionary<(int Client, long Seq), long> _pendingWrites = [];
-    private readonly SortedSet<ulong> _staleSnapshotGroups = [];
-    private bool _unsynced;
-    private readonly List<(ulong Group, IReadOnlyList<Entry> Entries)> _written = [];
+    private readonly List<Action> _snapshotWork = [];
+    private readonly SortedDictionary<ulong, Replica> _replicas = [];
 
-    /// <summary>Every (index, term) per group that was durable on this node at some sync since its last restart.</summary>
-    public Dictionary<ulong, HashSet<(ulong Index, ulong Term)>> EverDurable { get; } = [];
-    private readonly SortedDictionary<ulong, (Ready Ready, long Until)> _outstanding = [];
-    private readonly Dictionary<ulong, (long OpId, string Key, ulong Floor, ulong Group)> _pendingReads = [];
-
-    public SimNode(Simulator sim, ulong id, INodeStorage disk)
+    public SimNode(Simulator sim, ulong id)
     {
         _sim = sim;
         Id = id;
-        Disk = disk;
+        Wal = new SimWal(this, rejectCommittedTruncation: (sim.Options.PlantedBugs & PlantedBugs.TruncateCommitted) == 0);
+        Transport = new SimTransport(sim, this);
     }
 
     public ulong Id { get; }
-    public INodeStorage Disk { get; }
+    public SimWal Wal { get; }
+    public SimTransport Transport { get; }
+    internal RaftHost? Host { get; private set; }
     public bool Up { get; private set; } = true;
     public long PausedUntil { get; set; }
+    public long BlockedUntil { get; private set; }
     public int Incarnation { get; private set; }
     public long RestartAt { get; set; }
-    public Queue<InboxItem> Inbox { get; } = new();
-    public SortedDictionary<ulong, Replica> Replicas { get; } = [];
 
-    /// <summary>A Ready whose fsync has not completed yet; nothing else runs on this node until it does.</summary>
-    public (Replica Replica, Ready Ready, long Until)? Blocked { get; private set; }
+    /// <summary>Every (index, term) per group that was durable on this node at some sync since its last restart.</summary>
+    public Dictionary<ulong, HashSet<(ulong Index, ulong Term)>> EverDurable { get; } = [];
 
-    public bool Runnable(long now) => Up && now >= PausedUntil && Blocked is null;
+    /// <summary>The oracle's view of every replica the host has, by group.</summary>
+    public IReadOnlyDictionary<ulong, Replica> Replicas => _replicas;
 
+    public bool Runnable(long now) => Up && now >= PausedUntil && !Wal.SyncPending;
+
+    /// <summary>Creates the host with the founding groups this node is a voter of.</summary>
+    public void Bootstrap(IEnumerable<(ulong Group, IReadOnlyList<ulong> Voters)> groups)
+    {
+        CreateHost();
+        foreach (var (group, voters) in groups) Host!.BootstrapGroup(group, voters, NewStateMachine());
+        Start();
+    }
+
+    /// <summary>One tick of this node: a delayed sync that is due completes, queued snapshot writes run, then the host iterates.</summary>
     public void RunTick(long now)
     {
         if (!Up || now < PausedUntil) return;
-        if (Blocked is { } blocked)
+        if (Wal.SyncPending)
         {
-            if (now < blocked.Until) return;
-            Blocked = null;
-            Complete(blocked.Replica, blocked.Ready);
-            Drain(blocked.Replica);
+            if (now < BlockedUntil) return;
+            Wal.CompleteSync();
+            Transport.ReleaseHeld();
+            PollClients();
         }
 
-        CompleteDueWrites(now);
-
-        // Bounded: the inbox only grows between ticks.
-        for (var n = Inbox.Count; n > 0 && Blocked is null; n--) Handle(Inbox.Dequeue());
-        if (Blocked is not null) return;
-        foreach (var replica in Replicas.Values.ToList())
+        var work = _snapshotWork.ToArray();
+        _snapshotWork.Clear();
+        foreach (var write in work) write();
+        for (var i = 0; i < MaxIterationsPerTick && (i == 0 || Host!.HasWork) && !Wal.SyncPending; i++)
         {
-            replica.Raw.Tick();
-            Drain(replica);
-            if (Blocked is not null) return;
-        }
-
-        foreach (var group in _staleSnapshotGroups) ForceSnapshot(group);
-        _staleSnapshotGroups.Clear();
-    }
-
-    public void Bootstrap(ulong group, IReadOnlyList<ulong> voters)
-    {
-        var replica = Create(group, new MemoryRaftLog(), 0);
-        replica.Raw.Bootstrap(voters);
-        Drain(replica);
-    }
-
-    private void Handle(InboxItem item)
-    {
-        switch (item)
-        {
-            case MessageItem m:
-                var target = Replicas.TryGetValue(m.Group, out var existing) ? existing : Create(m.Group, new MemoryRaftLog(), 0);
-                target.Raw.Step(m.Message);
-                Drain(target);
-                break;
-            case ProposeItem p:
-                HandlePropose(p);
-                break;
-            case ReadItem r:
-                HandleRead(r);
-                break;
+            Host!.RunOnce();
+            SyncReplicas();
+            if (!Wal.SyncPending) PollClients();
         }
     }
 
-    private void HandlePropose(ProposeItem p)
+    /// <summary>Asked by the disk at every fsync: the schedule may delay it, blocking this node until it completes.</summary>
+    public bool DelaySync()
     {
-        if (!Replicas.TryGetValue(p.Group, out var replica))
-        {
-            _sim.Workload.Fail(p.OpId, 0);
-            return;
-        }
-
-        var result = replica.Raw.Propose(p.Command.Encode());
-        _sim.Trace.Add(_sim.Now, 10, Id, p.Group, (ulong)result.Outcome, result.Index, () => $"n{Id} g{p.Group} propose c{p.Command.ClientId}#{p.Command.Seq} {p.Command.Kind} {p.Command.Key}={p.Command.Value} -> {result.Outcome} {result.Index}");
-        if (result.IsAccepted) _pendingWrites[(p.Command.ClientId, p.Command.Seq)] = p.OpId;
-        else _sim.Workload.Fail(p.OpId, result.LeaderHint);
-        Drain(replica);
+        if (_sim.Options.FsyncDelayRate <= 0 || _sim.Random.NextDouble() >= _sim.Options.FsyncDelayRate) return false;
+        BlockedUntil = _sim.Now + 1 + _sim.Random.Next(_sim.Options.FsyncMaxDelayTicks);
+        var until = BlockedUntil;
+        _sim.Trace.Add(_sim.Now, 20, Id, 0, (ulong)until, 0, () => $"n{Id} fsync delayed until t={until}");
+        return true;
     }
 
-    private void HandleRead(ReadItem r)
+    /// <summary>The disk synced: what it wrote is durable now.</summary>
+    public void OnSynced(IReadOnlyList<(ulong Group, IReadOnlyList<Entry> Entries)> written)
     {
-        if (!Replicas.TryGetValue(r.Group, out var replica))
+        foreach (var (group, entries) in written)
         {
-            _sim.Workload.Fail(r.OpId, 0);
-            return;
+            if (!EverDurable.TryGetValue(group, out var set)) EverDurable[group] = set = [];
+            foreach (var e in entries) set.Add((e.Index, e.Term));
         }
-
-        var floor = _sim.Oracle.Group(r.Group).CommitIndex;
-        var result = replica.Raw.ReadIndex(r.RequestId);
-        _sim.Trace.Add(_sim.Now, 11, Id, r.Group, (ulong)result.Outcome, r.RequestId, () => $"n{Id} g{r.Group} read-index #{r.RequestId} {r.Key} floor={floor} -> {result.Outcome}");
-        if (result.IsAccepted) _pendingReads[r.RequestId] = (r.OpId, r.Key, floor, r.Group);
-        else _sim.Workload.Fail(r.OpId, result.LeaderHint);
-        Drain(replica);
+        _sim.Oracle.OnSynced(this);
     }
 
-    private Replica Create(ulong group, MemoryRaftLog log, ulong applied)
+    /// <summary>The oracle's view of a production replica (a new one when the host replaced the replica of a group).</summary>
+    internal Replica View(GroupReplica inner)
     {
-        var config = new RaftConfig
+        if (_replicas.TryGetValue(inner.GroupId, out var view) && ReferenceEquals(view.Inner, inner)) return view;
+        view = new Replica(inner);
+        _replicas[inner.GroupId] = view;
+        return view;
+    }
+
+    /// <summary>Runs on the loop with the node's replica of <paramref name="group"/>, if the node is up and has one.</summary>
+    internal void Invoke(ulong group, Action<GroupReplica> action)
+    {
+        if (Host is not { } host) return;
+        _ = host.InvokeAsync(() =>
         {
-            Id = Id,
-            Log = log,
-            Random = new SplitMix64(Fnv.Mix(Fnv.Mix(Fnv.Mix(_sim.Options.Seed, Id), group), (ulong)Incarnation)),
-            ElectionTicks = _sim.Options.ElectionTicks,
-            HeartbeatTicks = _sim.Options.HeartbeatTicks,
-            Applied = applied,
-            PlantedBugs = _sim.Options.PlantedBugs,
-            MaxMessageBytes = _sim.Options.MaxMessageBytes,
-            MaxInflightMessages = _sim.Options.MaxInflightMessages,
+            if (host.TryGetReplica(group) is { } replica) action(replica);
+            return 0;
+        });
+    }
+
+    private void SyncReplicas()
+    {
+        foreach (var replica in Host!.Replicas) View(replica);
+        foreach (var group in _replicas.Keys.Where(g => Host.TryGetReplica(g) is null).ToList()) _replicas.Remove(group);
+    }
+
+    private static CacheGroupStateMachine NewStateMachine() => new(StateMachineOptions);
+
+    private void CreateHost()
+    {
+        var o = _sim.Options;
+        var options = new HostOptions
+        {
+            NodeId = Id,
+            Tick = Simulator.TickLength,
+            ElectionTicks = o.ElectionTicks,
+            HeartbeatTicks = o.HeartbeatTicks,
+            SnapshotEntries = o.SnapshotEntries,
+            SnapshotCatchUpEntries = o.SnapshotCatchUpEntries,
+            MaxMessageBytes = o.MaxMessageBytes,
+            MaxInflightMessages = o.MaxInflightMessages,
+            PlantedBugs = o.PlantedBugs,
+            RandomSeed = Fnv.Mix(Fnv.Mix(o.Seed, Id), (ulong)Incarnation),
         };
-        var replica = new Replica { Group = group, Raw = new RawNode(config), Log = log };
-        Replicas[group] = replica;
-        _sim.Trace.Add(_sim.Now, 12, Id, group, applied, (ulong)Incarnation, () => $"n{Id} g{group} replica created (applied {applied}, incarnation {Incarnation})");
-        return replica;
+        Host = new RaftHost(options, Wal, Transport, _sim.Time, NullLogger.Instance)
+        {
+            SnapshotExecutor = _snapshotWork.Add,
+            Observer = new NodeObserver(_sim, this),
+            // Any message for a group creates an empty replica its leader then fills (membership changes add nodes).
+            CreateOnDemand = (_, _) => NewStateMachine(),
+        };
+    }
+
+    private void Start()
+    {
+        Host!.StartSteppedAsync(CancellationToken.None).GetAwaiter().GetResult();
+        SyncReplicas();
     }
 }

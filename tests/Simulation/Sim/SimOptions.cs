@@ -37,14 +37,11 @@ public sealed record SimOptions
     public double PauseRate { get; init; }
     public double FsyncDelayRate { get; init; }
 
-    /// <summary>
-    /// When set, a node keeps stepping messages and ticking while a Ready's fsync is pending (etcd's async
-    /// storage writes); otherwise the whole host loop waits for the fsync.
-    /// </summary>
-    public bool AsyncPersist { get; init; }
+    /// <summary>Applied entries after which a group snapshots itself (the host's <c>SnapshotEntries</c>).</summary>
+    public int SnapshotEntries { get; init; } = 10_000;
 
-    /// <summary>Nodes persist through src/Storage's in-memory WAL twin (and recover from it) instead of the model disk alone.</summary>
-    public bool WalStorage { get; init; } = true;
+    /// <summary>Entries a snapshot keeps behind it in the log (the host's <c>SnapshotCatchUpEntries</c>); few force snapshot sends.</summary>
+    public int SnapshotCatchUpEntries { get; init; } = 2_000;
 
     /// <summary>Append batching limit handed to the core; 1 means one entry per append message.</summary>
     public long MaxMessageBytes { get; init; } = 1 << 20;
@@ -104,7 +101,8 @@ public sealed record SimOptions
             PauseRate = Maybe(0.01, 0.5),
             FsyncDelayRate = Maybe(0.3, 0.6),
             FsyncMaxDelayTicks = 1 + r.Next(5),
-            AsyncPersist = r.Next(2) == 0,
+            SnapshotEntries = r.Next(2) == 0 ? 10_000 : 20 + r.Next(200),
+            SnapshotCatchUpEntries = r.Next(4),
             MaxMessageBytes = r.Next(3) switch { 0 => 1, 1 => 256, _ => 1 << 20 },
             MaxInflightMessages = r.Next(2) == 0 ? 2 : 256,
             MembershipRate = nodes == 5 ? Maybe(0.03, 0.6) : 0,
@@ -126,8 +124,8 @@ public sealed record SimOptions
         text.Append(CultureInfo.InvariantCulture, $" delay=[{MinDelayTicks},{MaxDelayTicks}] drop={DropRate:F3} dup={DuplicateRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" partition={PartitionRate:F3}/{PartitionMaxTicks}t{(IsolateLeaders ? "(leaders)" : "")}");
         text.Append(CultureInfo.InvariantCulture, $" crash={CrashRate:F3}/{DownMaxTicks}t{(CrashLeaders ? "(leaders)" : "")} pause={PauseRate:F3}");
-        text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t{(AsyncPersist ? "(async)" : "")} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
-        text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(WalStorage ? " storage=wal" : " storage=model")}{(RuleChecks ? "" : " rule-checks=off")}");
+        text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t snapshot-every={SnapshotEntries}/{SnapshotCatchUpEntries} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
+        text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(RuleChecks ? "" : " rule-checks=off")}");
         return text.ToString();
     }
 }

@@ -30,7 +30,6 @@ public sealed class SimulationFailure : Exception
         : $"RAFTCACHE_SIM_START={options.Seed} RAFTCACHE_SIM_SEEDS=1{(options.PlantedBugs != 0 ? $" RAFTCACHE_SIM_BUGS={options.PlantedBugs.ToString().Replace(" ", "", StringComparison.Ordinal)}" : "")}"
         + (options.Scenario != "swarm" ? $" RAFTCACHE_SIM_SCENARIO={options.Scenario}" : "")
         + (options.RuleChecks ? "" : " RAFTCACHE_SIM_RULE_CHECKS=0")
-        + (options.WalStorage ? "" : " RAFTCACHE_SIM_STORAGE=model")
         + " dotnet test tests/Simulation -c Release --filter FullyQualifiedName~SeedRunner";
 
     private static string Format(SimOptions options, string invariant, long tick, string detail, string traceTail) =>

@@ -31,7 +31,7 @@ public sealed partial class Simulator
         if (Chance(Options.LyingDiskRate))
         {
             var liar = RandomNode();
-            Nodes[(int)liar - 1].Disk.StartLying();
+            Nodes[(int)liar - 1].Wal.StartLying();
             Trace.Note(Now, $"n{liar} DISK LIES about fsync until its next crash");
         }
     }
@@ -138,19 +138,20 @@ public sealed partial class Simulator
         var group = RandomGroup();
         var leader = LeaderOf(group);
         if (leader == 0 || !Nodes[(int)leader - 1].Runnable(Now)) return;
-        var replica = Nodes[(int)leader - 1].Replicas[group];
+        var node = Nodes[(int)leader - 1];
+        var replica = node.Replicas[group];
         var candidates = replica.Conf.Voters.Where(v => v != leader).ToList();
         if (candidates.Count == 0) return;
         var to = candidates[Random.Next(candidates.Count)];
         _transfers++;
         Trace.Note(Now, $"g{group} TRANSFER leadership n{leader} -> n{to}");
-        replica.Raw.TransferLeadership(to);
-        Nodes[(int)leader - 1].Drain(replica);
+        node.Invoke(group, r => r.Node.TransferLeadership(to));
     }
 
     private void ForceSnapshot()
     {
+        // Through the admin path (POST /admin/snapshot): every group of the node snapshots and compacts its log.
         var node = Nodes[(int)RandomNode() - 1];
-        if (node.ForceSnapshot(RandomGroup())) _snapshots++;
+        if (node.Runnable(Now)) _ = node.Host!.ForceSnapshotsAsync();
     }
 }

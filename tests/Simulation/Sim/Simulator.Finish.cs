@@ -67,14 +67,14 @@ public sealed partial class Simulator
             }
 
             var lead = Nodes[(int)leader - 1].Replicas[g];
-            var hash = lead.Sm.StateHash();
+            var hash = lead.StateHash();
             var members = lead.Conf.Voters.Concat(lead.Conf.Learners).Concat(lead.Conf.VotersOutgoing).Distinct();
             foreach (var id in members)
             {
                 var node = Nodes[(int)id - 1];
-                if (!node.Replicas.TryGetValue(g, out var r) || r.Sm.Applied != lead.Sm.Applied || r.Sm.StateHash() != hash || r.Sm.Applied != lead.Commit)
+                if (!node.Replicas.TryGetValue(g, out var r) || r.Applied != lead.Applied || r.StateHash() != hash || r.Applied != lead.Commit)
                 {
-                    why = $"g{g} member n{id} applied {r?.Sm.Applied.ToString() ?? "-"} vs leader n{leader} applied {lead.Sm.Applied} commit {lead.Commit} (or state differs)";
+                    why = $"g{g} member n{id} applied {r?.Applied.ToString() ?? "-"} vs leader n{leader} applied {lead.Applied} commit {lead.Commit} (or state differs)";
                     return false;
                 }
             }

@@ -41,10 +41,13 @@ public sealed partial class Simulator
         }
 
         if (change is null) return;
-        var result = replica.Raw.ProposeConfChange(change);
         _confChanges++;
-        Trace.Note(Now, $"g{group} CONF CHANGE at n{leader} {ConfChangeCodec.Describe(change)} (config {conf}) -> {result.Outcome} {result.Index}");
-        node.Drain(replica);
+        Trace.Note(Now, $"g{group} CONF CHANGE at n{leader} {ConfChangeCodec.Describe(change)} (config {conf})");
+        node.Invoke(group, r =>
+        {
+            var result = r.Node.ProposeConfChange(change);
+            Trace.Add(Now, 13, leader, group, (ulong)result.Outcome, result.Index, () => $"n{leader} g{group} conf change -> {result.Outcome} {result.Index}");
+        });
     }
 
     private static ConfChange Change(ConfChangeTransition transition, params ConfChangeSingle[] changes) =>

@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using Microsoft.Extensions.Time.Testing;
 using RaftCache.Checker;
 using RaftCache.Raft;
 
@@ -19,16 +20,20 @@ public sealed record SimResult(
 }
 
 /// <summary>
-/// A deterministic, single-threaded discrete-event simulation of a RaftCache cluster: N nodes hosting G
-/// Raft groups, a faulty network, disks that lose unsynced writes, clients, and the oracle checking every
-/// step. All randomness comes from one SplitMix64 seeded by <see cref="SimOptions.Seed"/>; no clocks.
+/// A deterministic, single-threaded discrete-event simulation of a RaftCache cluster: N nodes, each the
+/// production host (<c>RaftHost</c>) with production cache state machines, hosting G Raft groups, a faulty
+/// network, disks that lose unsynced writes, clients, and the oracle checking every step. All randomness comes
+/// from one SplitMix64 seeded by <see cref="SimOptions.Seed"/>; time is a fake clock the simulator advances.
 /// </summary>
 public sealed partial class Simulator
 {
     private const int QuiesceTicks = 50;
     private const int ProbeDeadlineTicks = 600;
 
-    public Simulator(SimOptions options, Func<ulong, INodeStorage>? storage = null)
+    /// <summary>Simulated time per tick; also the hosts' tick period, so every host ticks once per simulated tick.</summary>
+    public static readonly TimeSpan TickLength = TimeSpan.FromMilliseconds(100);
+
+    public Simulator(SimOptions options)
     {
         Options = options;
         Random = new SplitMix64(options.Seed);
@@ -38,10 +43,7 @@ public sealed partial class Simulator
         };
         Oracle = new Oracle(this);
         Workload = new Workload(this);
-        var makeDisk = storage ?? (options.WalStorage
-            ? _ => new WalStorage(rejectCommittedTruncation: (options.PlantedBugs & PlantedBugs.TruncateCommitted) == 0)
-            : _ => new SimDisk());
-        Nodes = [.. Enumerable.Range(1, options.Nodes).Select(id => new SimNode(this, (ulong)id, makeDisk((ulong)id)))];
+        Nodes = [.. Enumerable.Range(1, options.Nodes).Select(id => new SimNode(this, (ulong)id))];
     }
 
     public SimOptions Options { get; }
@@ -50,13 +52,22 @@ public sealed partial class Simulator
     public Oracle Oracle { get; }
     public Workload Workload { get; }
     public Trace Trace { get; } = new();
+    public Writes Writes { get; } = new();
+
+    /// <summary>The clock of every host (ticks, "last heard"); only the simulator advances it.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
     public IReadOnlyList<SimNode> Nodes { get; }
     public long Now { get; private set; }
 
     /// <summary>How many trace lines a failure prints (RAFTCACHE_SIM_TAIL overrides, for debugging a replay).</summary>
     public static int TailLines { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("RAFTCACHE_SIM_TAIL"), out var n) ? n : 60;
 
-    public static SimResult Run(SimOptions options, Func<ulong, INodeStorage>? storage = null) => new Simulator(options, storage).Run();
+    public static SimResult Run(SimOptions options) => new Simulator(options).Run();
+
+    /// <summary>A snapshot was taken or installed somewhere.</summary>
+    public void CountSnapshot() => _snapshots++;
 
     public SimResult Run()
     {
@@ -107,11 +118,8 @@ public sealed partial class Simulator
     private void Bootstrap()
     {
         Trace.Note(0, $"options {Options}");
-        for (var g = 1UL; g <= (ulong)Options.Groups; g++)
-        {
-            var voters = InitialVoters(g);
-            foreach (var id in voters) Nodes[(int)id - 1].Bootstrap(g, voters);
-        }
+        var groups = Enumerable.Range(1, Options.Groups).Select(g => (Group: (ulong)g, Voters: (IReadOnlyList<ulong>)InitialVoters((ulong)g))).ToList();
+        foreach (var node in Nodes) node.Bootstrap(groups.Where(g => g.Voters.Contains(node.Id)));
     }
 
     /// <summary>Three voters per group; with five nodes each group starts on a different three, leaving spares for membership changes.</summary>
@@ -119,17 +127,16 @@ public sealed partial class Simulator
         Options.Nodes <= 3 ? [.. Enumerable.Range(1, Options.Nodes).Select(i => (ulong)i)]
             : [.. Enumerable.Range(0, 3).Select(k => (ulong)(((int)group - 1 + k) % Options.Nodes) + 1).Order()];
 
-    /// <summary>One tick: deliver due messages, run every node's host loop, let clients act.</summary>
+    /// <summary>One tick: deliver due messages, advance the clock (every host's tick), run each node's host iterations, let clients act.</summary>
     private void Step(bool startOps)
     {
         while (Network.TryNext(Now, out var envelope, out var lost))
         {
-            var m = envelope.Message;
-            var target = Nodes[(int)m.To - 1];
-            var delivered = !lost && target.Up;
-            if (delivered) target.Inbox.Enqueue(new MessageItem(envelope.Group, m));
-            if (m.Type == MessageType.Snapshot) Nodes[(int)m.From - 1].ReportSnapshot(envelope.Group, m.To, delivered, envelope.SenderIncarnation);
+            var target = Nodes[(int)envelope.To - 1];
+            if (!lost && target.Up) target.Host!.Deliver(envelope.From, [envelope.Message]);
         }
+
+        Time.Advance(TickLength);
 
         foreach (var node in Nodes)
         {

@@ -57,8 +57,7 @@ public sealed partial class Workload
                 foreach (var e in log.Entries(log.FirstIndex, log.LastIndex + 1, long.MaxValue))
                 {
                     if (e.Type != EntryType.Normal || e.Data.Length == 0) continue;
-                    var c = KvCommand.Decode(e.Data.Span);
-                    inLogs.Add((c.ClientId, c.Seq));
+                    if (KvCommand.Decode(e.Data.Span) is { } c) inLogs.Add((c.ClientId, c.Seq));
                 }
             }
         }

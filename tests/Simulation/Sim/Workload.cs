@@ -16,9 +16,8 @@ public sealed partial class Workload
     private readonly Dictionary<long, Client> _active = [];
     private readonly Dictionary<(int Client, long Seq), (long Clock, KvResult Result)> _firstApplied = [];
     private readonly List<(KvOperation Op, int Client, long Seq)> _unknownWrites = [];
-    private readonly Dictionary<(int Client, long Seq), KvCommand> _issued = [];
+    private readonly Dictionary<(int Client, long Seq), byte[]> _issued = [];
     private long _nextOpId;
-    private ulong _nextReadId;
     private int _nextValue;
 
     public Workload(Simulator sim)
@@ -69,7 +68,8 @@ public sealed partial class Workload
         var group = GroupOf(keyIndex, _sim.Options.Groups);
         var roll = _sim.Random.Next(100);
         var kind = roll < 30 ? KvOpKind.Put : roll < 65 ? KvOpKind.Get : roll < 80 ? KvOpKind.Cas : roll < 90 ? KvOpKind.PutIfAbsent : KvOpKind.Delete;
-        var expected = client.Versions.GetValueOrDefault(key) + (_sim.Random.Next(4) == 0 ? _sim.Random.Next(3) - 1 : 0);
+        // A stale expected version now and then (never a future one: its write count has no log index yet).
+        var expected = client.Versions.GetValueOrDefault(key) - (_sim.Random.Next(4) == 0 ? _sim.Random.Next(2) : 0);
         var op = new KvOperation
         {
             ClientId = client.Id, Key = key, Kind = kind, CallTime = ++Clock, ExpectedVersion = expected,
@@ -107,13 +107,14 @@ public sealed partial class Workload
 
         if (op.Kind == KvOpKind.Get)
         {
-            node.Inbox.Enqueue(new ReadItem(group, ++_nextReadId, op.Key, client.OpId));
+            node.Read(client.OpId, group, op.Key);
         }
         else
         {
             var command = new KvCommand(client.Id, ++client.Seq, op.Kind, op.Key, op.Value, op.ExpectedVersion);
-            _issued[(command.ClientId, command.Seq)] = command;
-            node.Inbox.Enqueue(new ProposeItem(group, command, client.OpId));
+            var bytes = command.Encode(_sim.Writes.IndexOf(group, op.Key, op.ExpectedVersion), _sim.NowMs);
+            _issued[(command.ClientId, command.Seq)] = bytes;
+            node.Propose(client.OpId, group, command, bytes);
         }
     }
 
@@ -164,6 +165,18 @@ public sealed partial class Workload
 
     public bool AnyActive => _active.Count > 0;
 
-    /// <summary>True when a client issued exactly this command (no phantom or corrupted commands reach a state machine).</summary>
-    public bool WasIssued(in KvCommand command) => _issued.TryGetValue((command.ClientId, command.Seq), out var issued) && issued == command;
+    /// <summary>True when a client issued exactly these bytes (no phantom or corrupted commands reach a state machine).</summary>
+    public bool WasIssued(ReadOnlySpan<byte> data)
+    {
+        KvCommand? command;
+        try
+        {
+            command = KvCommand.Decode(data);
+        }
+        catch (RaftCache.StateMachine.StateMachineFormatException)
+        {
+            return false;
+        }
+        return command is { } c && _issued.TryGetValue((c.ClientId, c.Seq), out var issued) && data.SequenceEqual(issued);
+    }
 }

@@ -1,0 +1,111 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Raft;
+using RaftCache.Storage;
+
+namespace RaftCache.Simulation.Sim;
+
+/// <summary>
+/// A node's disk: src/Storage's in-memory WAL twin (<see cref="MemoryWal"/>, the same code and byte format as on a
+/// real disk, where a crash discards unsynced bytes) under the production host, with the <see cref="SimDisk"/> model
+/// fed alongside. A sync may be delayed: the host's iteration then goes on as if the fsync had returned, but the
+/// node stays blocked, its later messages and answers held, and the bytes undurable until the delay ends, so a
+/// crash meanwhile loses them exactly as a crash inside a slow fsync would.
+/// </summary>
+public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWriteAheadLog
+{
+    private readonly MemoryWal _wal = new(WalOptions.ForTests with { RejectCommittedTruncation = rejectCommittedTruncation });
+    private readonly List<(ulong Group, IReadOnlyList<Entry> Entries)> _written = [];
+
+    public SimDisk Model { get; } = new();
+
+    /// <summary>True while a delayed sync has not completed yet.</summary>
+    public bool SyncPending { get; private set; }
+
+    public IReadOnlyDictionary<ulong, GroupState> Recovered => _wal.Recovered;
+
+    public ulong DurableSequence => _wal.DurableSequence;
+
+    public ulong StageEntries(ulong groupId, IReadOnlyList<Entry> entries)
+    {
+        Model.Append(groupId, entries);
+        if (entries.Count > 0) _written.Add((groupId, entries.ToArray()));
+        return _wal.StageEntries(groupId, entries);
+    }
+
+    public ulong StageHardState(ulong groupId, HardState hardState)
+    {
+        Model.SetHardState(groupId, hardState);
+        return _wal.StageHardState(groupId, hardState);
+    }
+
+    public ulong StageSnapshot(ulong groupId, SnapshotMetadata metadata)
+    {
+        Model.StageSnapshot(groupId, metadata);
+        return _wal.StageSnapshot(groupId, metadata);
+    }
+
+    public ulong StageCompact(ulong groupId, ulong index)
+    {
+        Model.Compact(groupId, index);
+        return _wal.StageCompact(groupId, index);
+    }
+
+    public ulong StageDropGroup(ulong groupId)
+    {
+        Model.Drop(groupId);
+        return _wal.StageDropGroup(groupId);
+    }
+
+    public ulong Sync()
+    {
+        if (node.DelaySync())
+        {
+            SyncPending = true;
+            return _wal.DurableSequence;
+        }
+        CompleteSync();
+        return _wal.DurableSequence;
+    }
+
+    /// <summary>Makes everything staged durable (a delayed sync ends here) and tells the node what became durable.</summary>
+    public void CompleteSync()
+    {
+        SyncPending = false;
+        _wal.Sync();
+        Model.Sync();
+        node.OnSynced(_written);
+        _written.Clear();
+    }
+
+    public GroupState? GetGroup(ulong groupId) => _wal.GetGroup(groupId);
+
+    public void WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Stream data) => _wal.WriteSnapshot(groupId, metadata, data);
+
+    public Stream OpenSnapshot(ulong groupId, ulong index) => _wal.OpenSnapshot(groupId, index);
+
+    /// <summary>Power loss: unsynced bytes vanish, a pending sync never happens.</summary>
+    public void Crash()
+    {
+        SyncPending = false;
+        _written.Clear();
+        _wal.Crash();
+        Model.Crash();
+    }
+
+    /// <summary>Reopens the WAL from what survived; it must recover exactly what the model synced.</summary>
+    public void Restart()
+    {
+        var recovered = _wal.Restart();
+        var got = string.Join("; ", recovered.OrderBy(p => p.Key)
+            .Select(p => new RecoveredGroup(p.Key, p.Value.HardState, p.Value.Snapshot, p.Value.EntriesAfterSnapshot))
+            .Where(g => !g.IsEmpty));
+        var want = string.Join("; ", Model.Recover());
+        if (want != got) throw new SimInvariantException("storage recovers exactly the synced state", $"WAL recovered {got}\n  but the synced model holds {want}");
+    }
+
+    /// <summary>Test-only storage fault: from now until the next crash, the WAL's disk acknowledges fsyncs it does not do.</summary>
+    public void StartLying() => _wal.Disk.IgnoreSyncs = true;
+
+    public void Dispose() => _wal.Dispose();
+}
