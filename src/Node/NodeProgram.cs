@@ -97,6 +97,7 @@ public static class NodeProgram
         app.UseRaftCacheSecurity(security, keys);
         app.MapLogin(authEnabled: !security.NoAuth);
         app.MapKeys();
+        app.MapCacheCommands();
         app.MapHealth();
         app.MapAdmin();
         var metricsEndpoint = app.MapMetrics();
