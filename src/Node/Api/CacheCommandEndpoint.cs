@@ -18,7 +18,7 @@ public static class CacheCommandEndpoint
 {
     public static void MapCacheCommands(this IEndpointRouteBuilder app) =>
         app.MapPost("/cache", HandleAsync).WithTags("Keys").WithName("CacheCommand")
-            .Accepts<CacheCommandRequest>("application/json").Produces<CacheCommandResponse>()
+            .Accepts<CacheCommandBody>("application/json").Produces<CacheCommandResponse>()
             .WithDocs(CacheCommandDocs.Command).RequireAuthorization(Roles.Policies.Read);
 
     private static async Task<IResult> HandleAsync(HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, IAuthorizationService authorization, IOptions<NodeOptions> options, TimeProvider time)

@@ -8,6 +8,13 @@ using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
 
+/// <summary>The body of POST /cache as the OpenAPI document shows it; <see cref="CacheCommandRequest.TryParse"/> reads it.</summary>
+public sealed record CacheCommandBody(
+    [property: JsonPropertyName("command")] string Command,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("value")] JsonElement? Value,
+    [property: JsonPropertyName("expire")] JsonElement? Expire);
+
 /// <summary>
 /// A POST /cache command. <c>expire</c> is a number of seconds (a TTL) or an ISO 8601 instant, like
 /// <c>ttl_seconds</c> and <c>expiration_date</c> of /keys; absent or null, the default TTL applies.

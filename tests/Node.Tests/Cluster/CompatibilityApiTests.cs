@@ -173,6 +173,24 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
         }, TimeSpan.FromSeconds(30), () => $"{copies} copies of dump:1 in the dumps");
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_each_compatibility_endpoint_with_its_errors()
+    {
+        var paths = (await Cluster.Http.GetFromJsonAsync<JsonElement>(Node(0, "/openapi/v1.json"))).GetProperty("paths");
+
+        var cache = paths.GetProperty("/cache").GetProperty("post");
+        Assert.Contains("WRITE", cache.GetProperty("description").GetString());
+        Assert.True(cache.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").TryGetProperty("example", out _));
+        Assert.True(cache.GetProperty("responses").TryGetProperty("403", out _));
+        foreach (var (path, status) in new[] { ("/admin/dump", "400"), ("/admin/shards/{id}/keys", "404"), ("/admin/keys", "400") })
+        {
+            var get = paths.GetProperty(path).GetProperty("get");
+            Assert.False(string.IsNullOrEmpty(get.GetProperty("summary").GetString()));
+            Assert.True(get.GetProperty("responses").TryGetProperty(status, out _), path);
+        }
+        Assert.Contains("multipart/form-data", paths.GetProperty("/keys/{key}").GetProperty("put").GetProperty("description").GetString());
+    }
+
     private async Task<JsonElement> CommandAsync(int node, object command)
     {
         using var response = await Cluster.Http.PostAsJsonAsync(Node(node, "/cache"), command);
