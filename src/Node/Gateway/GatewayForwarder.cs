@@ -14,7 +14,7 @@ namespace RaftCache.Node.Gateway;
 /// Every request is bounded by the request timeout and <see cref="GatewayOptions.MaxAttempts"/>; when no member
 /// answers it gets 503 problem details.
 /// </summary>
-public sealed partial class GatewayForwarder(IHttpForwarder forwarder, MemberDirectory directory, GatewaySessions sessions, GatewayOptions options, ILogger<GatewayForwarder> logger)
+public sealed partial class GatewayForwarder(IHttpForwarder forwarder, MemberDirectory directory, SessionNumbering sessions, GatewayOptions options, ILogger<GatewayForwarder> logger)
 {
     private const string SessionItem = "raftcache.gateway.session";
 

@@ -1,5 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using RaftCache.Node.Api;
+
 namespace RaftCache.Node.Gateway;
 
 /// <summary>
@@ -41,7 +43,7 @@ public static class GatewayProgram
         builder.Services.AddSingleton(options);
         builder.Services.AddHttpForwarder();
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton<GatewaySessions>();
+        builder.Services.AddSingleton<SessionNumbering>();
         builder.Services.AddSingleton(sp => new MemberDirectory(
             options,
             new HttpClient(new SocketsHttpHandler { ConnectTimeout = MemberDirectory.ProbeTimeout, UseProxy = false }) { Timeout = MemberDirectory.ProbeTimeout * 2 },

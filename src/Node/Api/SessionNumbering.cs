@@ -3,15 +3,15 @@
 using System.Security.Cryptography;
 using RaftCache.StateMachine;
 
-namespace RaftCache.Node.Gateway;
+namespace RaftCache.Node.Api;
 
 /// <summary>
-/// The gateway numbers the writes it passes on as one client of the cluster (a random client id per gateway
-/// process), so a write it sends again to another member after a failure carries the same session and applies at
-/// most once. The members accept a client-supplied session header (docs/security.md). The lowest open sequence
-/// tells the replicas which stored results they may forget.
+/// Numbers the writes of one client of the cluster (a random client id per process): each write gets its own
+/// sequence and keeps it across every attempt, so a write sent again after a failure applies at most once. The lowest
+/// sequence still open tells the replicas which stored results they may forget. The gateway numbers the writes it
+/// passes on this way (members accept a client-supplied session header, docs/security.md).
 /// </summary>
-public sealed class GatewaySessions
+public sealed class SessionNumbering
 {
     private readonly SortedSet<ulong> _open = [];
     private readonly Lock _gate = new();
