@@ -111,6 +111,7 @@ public static class NodeProgram
         app.UseRaftCacheSecurity(security, keys);
         app.MapLogin(authEnabled: !security.NoAuth);
         app.MapKeys();
+        app.MapCacheCommands();
         app.MapHealth();
         app.MapAdmin();
         var metricsEndpoint = app.MapMetrics();
@@ -190,7 +191,8 @@ public static class NodeProgram
     }
 
     public const string Usage = """
-        usage: raftcache dev [--nodes 3] [--data-dir DIR] [--fresh] [--no-auth]   start a local cluster of node processes
+        usage: raftcache dev [--nodes 3] [--data-dir DIR] [--fresh] [--no-auth] [--host 127.0.0.1]   a local cluster and its gateway
+               raftcache gateway --seeds URL,... [--listen URL] [--discovery-key-file F]   one address for a cluster (gateway --help)
                raftcache --id N --listen URL --peer-listen HOST:PORT --data-dir DIR --initial-cluster ID=HOST:PORT,...
                raftcache [--id N] --listen URL --peer-listen HOST:PORT --data-dir DIR --join MEMBER-URL   (then POST /admin/members on a member)
         options (also RAFTCACHE__<Key> environment variables and appsettings.json section "RaftCache"):

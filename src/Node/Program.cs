@@ -2,8 +2,13 @@
 
 using RaftCache.Node;
 using RaftCache.Node.Dev;
+using RaftCache.Node.Gateway;
 
-// `raftcache dev` starts a local cluster of node processes; anything else runs one node.
-return args.Length > 0 && args[0] == "dev"
-    ? await DevCluster.RunAsync(args[1..])
-    : await NodeProgram.RunAsync(args);
+// `raftcache dev` starts a local cluster of node processes, `raftcache gateway` one address in front of a
+// cluster; anything else runs one node.
+return args switch
+{
+    ["dev", ..] => await DevCluster.RunAsync(args[1..]),
+    ["gateway", ..] => await GatewayProgram.RunAsync(args[1..]),
+    _ => await NodeProgram.RunAsync(args),
+};

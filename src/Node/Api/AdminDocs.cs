@@ -17,15 +17,38 @@ internal static class AdminDocs
         });
 
     public static readonly EndpointDoc Keys = new(
-        "List keys page by page",
-        "Keys of every shard, in shard order and a stable order within a shard, read from this node's replicas (like a " +
-        "local read: possibly stale). Pass next_cursor back as cursor for the next page; limit defaults to 100 and a limit above MaxKeysPerPage (default 1000) is clamped to it. " +
-        "shards_not_here names shards this node holds no replica of.",
+        "List keys page by page, across all shards",
+        "Keys of every shard, in shard order and a stable order within a shard. A shard this node holds a replica of is " +
+        "read here, any other from a member holding one (as a local read: possibly stale). Pass next_cursor back as " +
+        "cursor for the next page; limit defaults to 100 and a limit above MaxKeysPerPage (default 1000) is clamped to it. " +
+        "shards_unavailable names shards no replica of which answered (skipped in this page; ask again).",
         ResponseExamples: new Dictionary<int, string>
         {
-            [200] = """{"keys":[{"key":"session:42","version":1017,"expiration_date":"2026-12-01T10:00:00.000Z","size":35}],"next_cursor":"3.c2Vzc2lvbjo0Mg","shards_not_here":[]}""",
+            [200] = """{"keys":[{"key":"session:42","version":1017,"expiration_date":"2026-12-01T10:00:00.000Z","size":35}],"next_cursor":"3.c2Vzc2lvbjo0Mg","shards_unavailable":[]}""",
         },
         Errors: new Dictionary<int, string> { [400] = "A limit below 1, or a cursor this API did not return." });
+
+    public static readonly EndpointDoc ShardKeys = new(
+        "List one shard's keys from this node's replica",
+        "Like GET /admin/keys for one shard, read from this node's own replica only (GET /admin/keys calls it on the " +
+        "members holding the shards it does not). The cursor is one this API or GET /admin/keys returned for this shard.",
+        ResponseExamples: new Dictionary<int, string>
+        {
+            [200] = """{"keys":[{"key":"session:42","version":1017,"expiration_date":"2026-12-01T10:00:00.000Z","size":35}],"next_cursor":null,"shards_unavailable":[]}""",
+        },
+        Errors: new Dictionary<int, string> { [400] = "A limit below 1, or a cursor of another shard.", [404] = "No such shard, or this node holds no replica of it." });
+
+    public static readonly EndpointDoc Dump = new(
+        "Dump this node's replicas (debugging)",
+        "Every replica this node holds, as GET /admin/cluster shows it (role, term, indexes, keys, bytes, state hash), with " +
+        "its first limit entries (default 100, clamped to MaxKeysPerPage; 0 for none) and their values: JSON values as " +
+        "they are, others base64-encoded. next_cursor continues a replica's listing with GET /admin/shards/{id}/keys. " +
+        "Compare two nodes' dumps of a shard to see where replicas differ.",
+        ResponseExamples: new Dictionary<int, string>
+        {
+            [200] = """{"node_id":1,"replicas":[{"shard":{"id":1,"slots":[0,1023],"leader":1,"term":2,"replicas":[],"keys":1,"bytes":120,"state_hash":"9f2c…"},"entries":[{"key":"hello","version":3,"expiration_date":null,"content_type":"application/json","value":"world"}],"next_cursor":null}]}""",
+        },
+        Errors: new Dictionary<int, string> { [400] = "A negative limit." });
 
     public static readonly EndpointDoc Flush = new(
         "Flush every key",

@@ -1,8 +1,5 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Text;
-using Microsoft.Extensions.Options;
-using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Security;
 using RaftCache.StateMachine;
@@ -19,7 +16,9 @@ public static partial class AdminEndpoints
         // Every /admin call needs the admin role: flushing or reconfiguring is never a reader's or a writer's business.
         var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(Roles.Policies.Admin);
         admin.MapGet("/cluster", ClusterAsync).WithName("GetCluster").WithDocs(AdminDocs.Cluster);
-        admin.MapGet("/keys", Keys).WithName("ListKeys").WithDocs(AdminDocs.Keys);
+        admin.MapGet("/keys", KeysAsync).WithName("ListKeys").WithDocs(AdminDocs.Keys);
+        admin.MapGet("/shards/{id:int}/keys", ShardKeys).WithName("ListShardKeys").WithDocs(AdminDocs.ShardKeys);
+        admin.MapGet("/dump", DumpAsync).WithName("Dump").WithDocs(AdminDocs.Dump);
         admin.MapDelete("/keys", FlushAllAsync).WithName("FlushKeys").WithDocs(AdminDocs.Flush);
         admin.MapDelete("/shards/{id:int}/keys", FlushShardAsync).WithName("FlushShard").WithDocs(AdminDocs.FlushShard);
         admin.MapPost("/snapshot", SnapshotAsync).WithName("Snapshot").WithDocs(AdminDocs.Snapshot);
@@ -29,31 +28,6 @@ public static partial class AdminEndpoints
     }
 
     private static async Task<IResult> ClusterAsync(CacheNode node) => TypedResults.Ok(ClusterView.Of(node, await node.ReplicaStatusAsync()));
-
-    private static IResult Keys(CacheNode node, IOptions<NodeOptions> options, string? cursor, int? limit)
-    {
-        // A larger limit is clamped, not refused: a client asking for "everything" gets the largest page and a cursor.
-        var pageSize = Math.Min(limit ?? DefaultKeysPerPage, options.Value.MaxKeysPerPage);
-        if (pageSize < 1) return Problems.BadRequest("limit must be at least 1.");
-        if (!KeyCursor.TryParse(cursor, node.Shards.ShardCount, out var shard, out var keyCursor, out var hasCursor))
-            return Problems.BadRequest("The cursor is not one this API returned.");
-        var keys = new List<KeyListing>();
-        var skipped = new List<int>();
-        string? next = null;
-        for (; shard <= node.Shards.ShardCount && next is null; shard++, hasCursor = false)
-        {
-            var page = node.ListKeys(shard, keyCursor, hasCursor, pageSize - keys.Count);
-            if (page is null)
-            {
-                skipped.Add(shard);
-                continue;
-            }
-            keys.AddRange(page.Entries.Select(e => new KeyListing(Encoding.UTF8.GetString(e.Key.Span), e.Version, ExpiryParser.Format(e.ExpiresAtMs), e.Value.Length)));
-            if (page.NextCursor is { } more) next = KeyCursor.Format(shard, more.Span);
-            else if (keys.Count >= pageSize && shard < node.Shards.ShardCount) next = KeyCursor.Format(shard + 1, default);
-        }
-        return TypedResults.Ok(new KeysPage(keys, next, skipped));
-    }
 
     private static async Task<IResult> FlushAllAsync(CacheNode node, IHttpClientFactory clients, HttpContext http)
     {

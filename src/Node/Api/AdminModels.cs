@@ -13,11 +13,11 @@ public sealed record KeyListing(
     [property: JsonPropertyName("expiration_date")] string? ExpirationDate,
     [property: JsonPropertyName("size")] int Size);
 
-/// <summary>A page of keys; <c>shards_not_here</c> lists shards this node holds no replica of (ask a node that does).</summary>
+/// <summary>A page of keys; <c>shards_unavailable</c> lists shards no replica of which could be reached (skipped; ask again).</summary>
 public sealed record KeysPage(
     [property: JsonPropertyName("keys")] IReadOnlyList<KeyListing> Keys,
     [property: JsonPropertyName("next_cursor")] string? NextCursor,
-    [property: JsonPropertyName("shards_not_here")] IReadOnlyList<int> ShardsNotHere);
+    [property: JsonPropertyName("shards_unavailable")] IReadOnlyList<int> ShardsUnavailable);
 
 public sealed record FlushResponse(
     [property: JsonPropertyName("shards_flushed")] int ShardsFlushed,

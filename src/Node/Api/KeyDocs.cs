@@ -24,7 +24,8 @@ internal static class KeyDocs
         "or raw bytes of any other content type (expiry in the query: ?ttl_seconds= or ?expiration_date=). Without an " +
         "expiry the configured default TTL applies (600 s unless configured otherwise). Answered only after the write is " +
         "committed by a majority of the shard's replicas and applied. If-Match: \"<version>\" makes it a compare-and-set; " +
-        "If-None-Match: * creates only." + ForwardingNote,
+        "If-None-Match: * creates only. A multipart/form-data body (a file upload) stores its part named file raw, with " +
+        "that part's content type." + ForwardingNote,
         RequestExample: """{"data": {"user": "ada", "cart": [1, 2]}, "ttl_seconds": 1800}""",
         ResponseExamples: new Dictionary<int, string> { [200] = """{"key": "session:42", "version": 1017, "expiration_date": "2026-12-01T10:00:00.000Z"}""" },
         Errors: WriteErrors);

@@ -27,7 +27,9 @@ public static class KeysEndpoints
         return dispatcher.DispatchAsync(http, shard, isWrite: true, ReadConsistency.Linearizable, async (session, body, ct) =>
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var (request, problem) = PutRequestReader.Parse(http.Request, body!, options.Value.MaxValueBytes, options.Value.DefaultTtlSeconds, now);
+            var (request, problem) = MultipartPut.IsMultipart(http.Request)
+                ? await MultipartPut.ParseAsync(http.Request, body!, options.Value.MaxValueBytes, options.Value.DefaultTtlSeconds, now, ct)
+                : PutRequestReader.Parse(http.Request, body!, options.Value.MaxValueBytes, options.Value.DefaultTtlSeconds, now);
             if (problem is not null) return problem;
             var command = CommandCodec.EncodePut(
                 keyBytes, request!.Value, Encoding.UTF8.GetBytes(request.ContentType), now,

@@ -8,7 +8,8 @@ namespace RaftCache.Node.Security;
 
 /// <summary>
 /// POST /login: exchanges an API key for a short-lived bearer token. The key comes in the body
-/// (<c>{"key": "…"}</c>) or in the usual headers. A wrong key is a failed attempt of the client address.
+/// (<c>{"key": "…"}</c>, or <c>{"api_key": "…"}</c> as simple cache services name it) or in the usual headers.
+/// A wrong key is a failed attempt of the client address.
 /// </summary>
 public static class LoginEndpoint
 {
@@ -26,7 +27,7 @@ public static class LoginEndpoint
             .WithName("Login")
             .WithDocs(new EndpointDoc(
                 "Exchange an API key for a bearer token",
-                "Send an API key as {\"key\": \"…\"} (or in X-Api-Key / Authorization: ApiKey) and get a token to send as " +
+                "Send an API key as {\"key\": \"…\"} or {\"api_key\": \"…\"} (or in X-Api-Key / Authorization: ApiKey) and get a token to send as " +
                 "Authorization: Bearer <token> on every call. The token carries the key's name and role, is valid on every " +
                 "node of the cluster and expires after expires_in seconds (default 900). Repeated failures from one address answer 429.",
                 RequestExample: """{"key": "<your API key>"}""",
@@ -48,14 +49,14 @@ public static class LoginEndpoint
             if (body is null) return Problems.Problem(413, "Body too large", "body-too-large", $"A login body is at most {MaxBodyBytes} bytes.");
             try
             {
-                presented = body.Length == 0 ? null : JsonSerializer.Deserialize<LoginRequest>(body)?.Key;
+                presented = body.Length == 0 ? null : JsonSerializer.Deserialize<LoginRequest>(body) is { } login ? login.Key ?? login.ApiKey : null;
             }
             catch (JsonException e)
             {
-                return Problems.BadRequest($"The body is not {{\"key\": \"…\"}}: {e.Message}");
+                return Problems.BadRequest($"The body is not {{\"key\": \"…\"}} or {{\"api_key\": \"…\"}}: {e.Message}");
             }
         }
-        if (string.IsNullOrEmpty(presented)) return Problems.BadRequest("Give the API key as {\"key\": \"…\"} or in the X-Api-Key header.");
+        if (string.IsNullOrEmpty(presented)) return Problems.BadRequest("Give the API key as {\"key\": \"…\"}, {\"api_key\": \"…\"} or in the X-Api-Key header.");
         if (keys.Find(presented) is not { } caller)
         {
             limiter.RecordFailure(http.Connection.RemoteIpAddress);
@@ -66,7 +67,10 @@ public static class LoginEndpoint
     }
 }
 
-public sealed record LoginRequest([property: JsonPropertyName("key")] string? Key);
+/// <summary>The login body: <c>key</c>, or <c>api_key</c> (the name simple cache services use); <c>key</c> wins when both are given.</summary>
+public sealed record LoginRequest(
+    [property: JsonPropertyName("key")] string? Key,
+    [property: JsonPropertyName("api_key")] string? ApiKey = null);
 
 public sealed record LoginResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
