@@ -25,6 +25,7 @@ public static partial class AdminEndpoints
         admin.MapPost("/snapshot", SnapshotAsync).WithName("Snapshot").WithDocs(AdminDocs.Snapshot);
         admin.MapPost("/shards/{id:int}/transfer-leader", TransferLeaderAsync).WithName("TransferLeader").WithDocs(AdminDocs.TransferLeader);
         admin.MapMembers();
+        admin.MapBackup();
     }
 
     private static async Task<IResult> ClusterAsync(CacheNode node) => TypedResults.Ok(ClusterView.Of(node, await node.ReplicaStatusAsync()));
