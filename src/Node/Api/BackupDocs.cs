@@ -9,7 +9,7 @@ internal static class BackupDocs
         "One shard's entries at an index its leader confirmed",
         "Served by the shard's leader (any node forwards): it confirms its leadership (ReadIndex), so every write " +
         "acknowledged before the call is included, and copies the shard's live entries at one applied index. The body " +
-        "(application/vnd.raftcache.entries) is a u32 little-endian header length, a JSON header {shard, slots, index, " +
+        "(application/vnd.raftcache.entries) is a u32 little-endian header length, a JSON header {cluster_id, shard, slots, index, " +
         "term, keys, state_hash, taken_at_ms}, then one record per entry: u16 key length, key, u8 content-type length, " +
         "content type, i64 absolute expiry in Unix ms (-1 = none), i32 value length, value. Expired entries are left out.",
         Errors: new Dictionary<int, string> { [404] = "No such shard.", [503] = "No leader confirmed the shard within the request timeout." });

@@ -31,7 +31,7 @@ public static class BackupEndpoints
         {
             if (await node.CaptureShardAsync(id, ct) is not { } capture) return null; // not confirmed leader here: route again
             var (first, last) = node.Shards.SlotRange(id);
-            var header = new ShardSnapshotHeader(id, [first, last], capture.Index, capture.Term, capture.Entries.Count, capture.StateHash, capture.TakenAtMs);
+            var header = new ShardSnapshotHeader(Metadata.ClusterRecord.FormatId(node.Cluster.ClusterId), id, [first, last], capture.Index, capture.Term, capture.Entries.Count, capture.StateHash, capture.TakenAtMs);
             var body = new ArrayBufferWriter<byte>(4096);
             var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
             BinaryPrimitives.WriteUInt32LittleEndian(body.GetSpan(4), (uint)headerBytes.Length);

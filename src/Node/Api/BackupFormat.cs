@@ -11,6 +11,7 @@ public sealed record BackupEntry(byte[] Key, byte[] ContentType, byte[] Value, l
 
 /// <summary>The JSON header of a shard snapshot (GET /admin/shards/{id}/snapshot), before its entries.</summary>
 public sealed record ShardSnapshotHeader(
+    [property: JsonPropertyName("cluster_id")] string ClusterId,
     [property: JsonPropertyName("shard")] int Shard,
     [property: JsonPropertyName("slots")] int[] Slots,
     [property: JsonPropertyName("index")] ulong Index,
