@@ -106,7 +106,7 @@ public static class MembersCommands
                     initialMoves = Math.Max(initialMoves, moves);
                     task.MaxValue = Math.Max(1, initialMoves);
                     task.Value = initialMoves - moves;
-                    settled = state == "active" && moves == 0;
+                    settled = state == "active" && moves == 0 && last.GetProperty("replicas").GetArrayLength() > 0;
                 }
                 task.Description = $"{(draining ? "draining" : "adding")} member {member}: {state}, {moves} shard move(s) in progress";
                 if (settled)
