@@ -22,17 +22,17 @@ public sealed class BackupRestoreTests : IDisposable
         // --default-ttl-seconds 0: writes naming no expiry never expire, so the archive holds entries without one too.
         await using var source = await TestCluster.StartAsync(3, "--default-ttl-seconds", "0");
         await using var target = await TestCluster.StartAsync(3, "--shards", "6");
-        for (var i = 0; i < 20; i++)
-        {
-            using var response = await source.Http.PutAsJsonAsync(new Uri(source.Nodes[0].Url, $"/keys/short:{i}"), new { data = i, ttl_seconds = 2 });
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        var shortLivedUntil = DateTimeOffset.UtcNow.AddSeconds(2);
-
         var writers = new Writers(source, clients: 4);
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var load = writers.RunAsync(stop.Token);
         await source.WaitAsync(() => Task.FromResult(writers.Acked.Count >= 400 || load.IsCompleted), TimeSpan.FromSeconds(60));
+        // Keys alive when the backup is taken and expired by the time it is restored: they must stay expired.
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await source.Http.PutAsJsonAsync(new Uri(source.Nodes[0].Url, $"/keys/short:{i}"), new { data = i, ttl_seconds = 8 });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var shortLivedUntil = DateTimeOffset.UtcNow.AddSeconds(8);
         var backupBegan = DateTimeOffset.UtcNow;
         var archive = Path.Combine(_dir, "source.rcb");
         var backup = await CliRunner.RunAsync(source, "backup", archive, "-o", "json");
@@ -43,6 +43,11 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.True(backup.Json().GetProperty("verified").GetBoolean());
         Assert.Contains("backing up", backup.Stderr, StringComparison.Ordinal); // the progress went to stderr
         Assert.True(writtenDuringBackup > 0, "the writers kept writing while the backup ran");
+        using (var reader = Archive.ArchiveReader.Open(archive, keyFile: null))
+        {
+            var shortInArchive = reader.Parts().SelectMany(p => p.Entries).Count(e => Encoding.UTF8.GetString(e.Key).StartsWith("short:", StringComparison.Ordinal));
+            Assert.True(shortInArchive == 20, $"the short-lived keys expired before the backup took them ({shortInArchive} of 20): the backup took longer than their 8 s");
+        }
 
         // Refusals first, into the empty target: each leaves it empty.
         await AssertRefusedAsync(target, Flip(archive, 5 * 1024), "damaged");

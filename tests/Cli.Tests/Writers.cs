@@ -31,7 +31,7 @@ public sealed class Writers(TestCluster cluster, int clients)
         var random = new Random(1000 + client);
         for (var n = 0; n < MaxWritesPerClient && !stop.IsCancellationRequested; n++)
         {
-            var key = $"w{client}:{n}:{{t{n % 7}}}";
+            var key = n % 5 == 0 ? $"w{client}:{n}:{{tag{n % 3}}}" : $"w{client}:{n}";
             var node = cluster.Nodes[(client + n) % cluster.Nodes.Count];
             var kind = n % 4;
             var expiry = kind == 3 ? null : DateTimeOffset.UtcNow.AddHours(1 + (n % 5)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);

@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using RaftCache.Cli.Archive;
 using RaftCache.Cli.Connection;
-using Spectre.Console;
 
 namespace RaftCache.Cli.Commands;
 
@@ -83,28 +82,26 @@ public static class BackupCommand
         var clusterId = view.GetProperty("cluster_id").GetString()!;
         var shards = view.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("id").GetInt32()).ToArray();
         using var writer = new ArchiveWriter(path);
-        await context.Printer.Status.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async progress =>
+        await Output.ProgressReporter.RunAsync(context.Printer.Status, $"backing up {shards.Length} shards", shards.Length, async progress =>
+        {
+            var done = 0;
+            foreach (var shard in shards)
             {
-                var task = progress.AddTask($"backing up {shards.Length} shards", maxValue: shards.Length);
-                foreach (var shard in shards)
+                using var response = await context.Client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/admin/shards/{shard}/snapshot"), ct);
+                await RestClient.EnsureSuccessAsync(response, ct);
+                var body = await response.Content.ReadAsByteArrayAsync(ct);
+                try
                 {
-                    using var response = await context.Client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/admin/shards/{shard}/snapshot"), ct);
-                    await RestClient.EnsureSuccessAsync(response, ct);
-                    var body = await response.Content.ReadAsByteArrayAsync(ct);
-                    try
-                    {
-                        writer.AddPart(body, clusterId);
-                    }
-                    catch (InvalidDataException e)
-                    {
-                        throw new CliException(ExitCodes.ServerError, $"Shard {shard}'s snapshot is malformed: {e.Message}. No archive was written.");
-                    }
-                    task.Increment(1);
-                    task.Description = $"backing up: {task.Value:0}/{shards.Length} shards, {writer.BytesWritten:N0} bytes";
+                    writer.AddPart(body, clusterId);
                 }
-            });
+                catch (InvalidDataException e)
+                {
+                    throw new CliException(ExitCodes.ServerError, $"Shard {shard}'s snapshot is malformed: {e.Message}. No archive was written.");
+                }
+                done++;
+                progress.Update(done, description: $"backing up: {done}/{shards.Length} shards, {writer.BytesWritten:N0} bytes");
+            }
+        });
         return writer.Finish(clusterId, started);
     }
 }

@@ -3,7 +3,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using RaftCache.Cli.Output;
-using Spectre.Console;
 
 namespace RaftCache.Cli.Commands;
 
@@ -83,9 +82,8 @@ public static class MembersCommands
         var initialReplicas = first.GetProperty("replicas").GetArrayLength();
         JsonElement last = first;
         var settled = false;
-        await context.Printer.Status.Progress().AutoClear(false).StartAsync(async progress =>
+        await Output.ProgressReporter.RunAsync(context.Printer.Status, draining ? $"draining member {member}" : $"moving replicas onto member {member}", 1, async task =>
         {
-            var task = progress.AddTask(draining ? $"draining member {member}" : $"moving replicas onto member {member}", maxValue: 1);
             var initialMoves = -1;
             while (DateTime.UtcNow < deadline)
             {
@@ -94,24 +92,22 @@ public static class MembersCommands
                 last = await Connection.RestClient.ReadJsonAsync(response, ct);
                 var state = last.GetProperty("state").GetString();
                 var moves = view.GetProperty("moves").GetArrayLength();
+                var replicas = state == "removed" ? 0 : last.GetProperty("replicas").GetArrayLength();
+                var description = $"{(draining ? "draining" : "adding")} member {member}: {state}, {replicas} replicas, {moves} shard move(s) in progress";
                 if (draining)
                 {
-                    var left = state == "removed" ? 0 : last.GetProperty("replicas").GetArrayLength();
-                    task.MaxValue = Math.Max(1, initialReplicas);
-                    task.Value = initialReplicas - left;
                     settled = state == "removed";
+                    task.Update(initialReplicas - replicas, Math.Max(1, initialReplicas), description);
                 }
                 else
                 {
                     initialMoves = Math.Max(initialMoves, moves);
-                    task.MaxValue = Math.Max(1, initialMoves);
-                    task.Value = initialMoves - moves;
-                    settled = state == "active" && moves == 0 && last.GetProperty("replicas").GetArrayLength() > 0;
+                    settled = state == "active" && moves == 0 && replicas > 0;
+                    task.Update(initialMoves - moves, Math.Max(1, initialMoves), description);
                 }
-                task.Description = $"{(draining ? "draining" : "adding")} member {member}: {state}, {moves} shard move(s) in progress";
                 if (settled)
                 {
-                    task.Value = task.MaxValue;
+                    task.Update(task.MaxValue);
                     return;
                 }
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);

@@ -6,7 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RaftCache.Cli.Archive;
 using RaftCache.Cli.Connection;
-using Spectre.Console;
 
 namespace RaftCache.Cli.Commands;
 
@@ -72,11 +71,8 @@ public static class RestoreCommand
         var pending = new List<Task>();
         try
         {
-            await context.Printer.Status.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
+            await Output.ProgressReporter.RunAsync(context.Printer.Status, $"restoring {total} entries", total, async task =>
                 {
-                    var task = progress.AddTask("restoring", maxValue: Math.Max(1, total));
                     var batches = target.Shards.Keys.ToDictionary(s => s, _ => (Buffer: new ArrayBufferWriter<byte>(BatchBytes), Count: 0));
                     async Task Flush(int shard)
                     {
