@@ -81,6 +81,10 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.True(check.ExitCode == 0, check.ToString());
         var again = await CliRunner.RunAsync(target, "restore", archive);
         CliRunner.AssertOneLineError(again, ExitCodes.Conflict, "holds");
+        // A restore that stopped midway is finished by running it again with --resume: writing an entry twice leaves it as once.
+        var resumed = await CliRunner.RunAsync(target, "restore", archive, "--resume", "-o", "json");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.True(resumed.Json().GetProperty("verified").GetBoolean(), resumed.ToString());
     }
 
     [Fact]

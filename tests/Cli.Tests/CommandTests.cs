@@ -129,6 +129,25 @@ public sealed class CommandTests(CliCluster fixture) : IClassFixture<CliCluster>
     }
 
     [Fact]
+    public async Task Endpoints_and_key_come_from_the_config_file_when_not_given_otherwise()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"raftcache-cli-config-{Guid.NewGuid():N}.json");
+        var endpoints = string.Join(',', Cluster.Nodes.Select(n => $"\"{n.Url.ToString().TrimEnd('/')}\""));
+        await File.WriteAllTextAsync(config, $$"""{"endpoints": [{{endpoints}}], "api_key": "{{TestCluster.AdminKey}}"}""");
+        try
+        {
+            var result = await CliRunner.RunAsync(["members", "list", "-o", "json", "--config", config], withKey: false);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(3, result.Json().GetArrayLength());
+            CliRunner.AssertOneLineError(await CliRunner.RunAsync(["status", "--config", config + ".missing"]), ExitCodes.Usage, "does not exist");
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task Bad_input_is_one_line_on_stderr_and_a_documented_exit_code()
     {
         var endpoints = string.Join(',', Cluster.Nodes.Select(n => n.Url.ToString().TrimEnd('/')));
