@@ -144,9 +144,23 @@ public static class RestoreCommand
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), ct);
                 continue;
             }
+            if ((int)response.StatusCode == 413 && EntryRecords.Read(batch.Span) is { Count: > 1 } entries)
+            {
+                // The node takes at most its value limit plus 64 KiB per request: send the batch in halves.
+                var (w1, s1) = await SendBatchAsync(context, shard, Encode(entries[..(entries.Count / 2)]), ct);
+                var (w2, s2) = await SendBatchAsync(context, shard, Encode(entries[(entries.Count / 2)..]), ct);
+                return (w1 + w2, s1 + s2);
+            }
             var answer = await RestClient.ReadJsonAsync(response, ct);
             return (answer.GetProperty("written").GetInt64(), answer.GetProperty("skipped_expired").GetInt64());
         }
+    }
+
+    private static ReadOnlyMemory<byte> Encode(List<Entry> entries)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var entry in entries) EntryRecords.Write(buffer, entry);
+        return buffer.WrittenMemory;
     }
 }
 

@@ -65,7 +65,12 @@ public static class BackupFormat
             var expires = BinaryPrimitives.ReadInt64LittleEndian(data[at..]);
             var valueLength = BinaryPrimitives.ReadInt32LittleEndian(data[(at + 8)..]);
             at += 12;
-            if (expires < NoExpiry || valueLength < 0 || valueLength > maxValueBytes || data.Length - at < valueLength) return Fail(out error, at);
+            if (valueLength > maxValueBytes)
+            {
+                error = $"The value of the entry at byte {at - 12 - typeLength - 1 - keyLength - 2} is {valueLength} bytes, more than this node's limit of {maxValueBytes}.";
+                return false;
+            }
+            if (expires < NoExpiry || valueLength < 0 || data.Length - at < valueLength) return Fail(out error, at);
             entries.Add(new BackupEntry(key, type, data.Slice(at, valueLength).ToArray(), expires));
             at += valueLength;
         }
