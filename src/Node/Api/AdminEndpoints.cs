@@ -25,6 +25,7 @@ public static partial class AdminEndpoints
         admin.MapPost("/shards/{id:int}/transfer-leader", TransferLeaderAsync).WithName("TransferLeader").WithDocs(AdminDocs.TransferLeader);
         admin.MapMembers();
         admin.MapApiKeys();
+        admin.MapBackup();
     }
 
     private static async Task<IResult> ClusterAsync(CacheNode node) => TypedResults.Ok(ClusterView.Of(node, await node.ReplicaStatusAsync()));

@@ -42,10 +42,13 @@ public sealed class RoleMatrixTests(SecuredNode secured) : IClassFixture<Secured
         { "writer", "GET", "/admin/keys", 403 },
         { "writer", "DELETE", "/admin/keys", 403 },
         { "writer", "POST", "/admin/snapshot", 403 },
+        { "writer", "GET", "/admin/shards/1/snapshot", 403 },
+        { "writer", "POST", "/admin/shards/1/entries", 403 },
         { "admin", "PUT", "/keys/matrix-a", 200 },
         { "admin", "GET", "/admin/cluster", 200 },
         { "admin", "GET", "/admin/keys", 200 },
         { "admin", "POST", "/admin/snapshot", 200 },
+        { "admin", "GET", "/admin/shards/1/snapshot", 200 },
     };
 
     [Theory]

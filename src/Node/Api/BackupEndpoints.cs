@@ -1,0 +1,78 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using RaftCache.Node.Configuration;
+using RaftCache.Node.Hosting;
+using RaftCache.StateMachine;
+
+namespace RaftCache.Node.Api;
+
+/// <summary>
+/// What the <c>raftcache backup</c> and <c>restore</c> commands need from a node: one shard's entries at an index its
+/// leader confirmed, and a batch of puts keeping each entry's content type and absolute expiry. Admin role only;
+/// both are served by the shard's leader, any other node forwards.
+/// </summary>
+public static class BackupEndpoints
+{
+    public static void MapBackup(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/shards/{id:int}/snapshot", SnapshotAsync).WithName("ShardSnapshot").WithDocs(BackupDocs.Snapshot);
+        admin.MapPost("/shards/{id:int}/entries", RestoreAsync).WithName("RestoreEntries").WithDocs(BackupDocs.Entries);
+    }
+
+    private static Task<IResult> SnapshotAsync(int id, HttpContext http, CacheNode node, RequestDispatcher dispatcher)
+    {
+        if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(NoSuchShard(node));
+        return dispatcher.DispatchAsync(http, id, isWrite: false, ReadConsistency.Linearizable, async (_, _, ct) =>
+        {
+            if (await node.CaptureShardAsync(id, ct) is not { } capture) return null; // not confirmed leader here: route again
+            var (first, last) = node.Shards.SlotRange(id);
+            var header = new ShardSnapshotHeader(Metadata.ClusterRecord.FormatId(node.Cluster.ClusterId), id, [first, last], capture.Index, capture.Term, capture.Entries.Count, capture.StateHash, capture.TakenAtMs);
+            var body = new ArrayBufferWriter<byte>(4096);
+            var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
+            BinaryPrimitives.WriteUInt32LittleEndian(body.GetSpan(4), (uint)headerBytes.Length);
+            body.Advance(4);
+            body.Write(headerBytes);
+            foreach (var entry in capture.Entries)
+                BackupFormat.Write(body, entry.Key.Span, entry.ContentType.Span, entry.Value.Span, entry.ExpiresAtMs);
+            return TypedResults.Bytes(body.WrittenMemory.ToArray(), BackupFormat.MediaType);
+        });
+    }
+
+    private static Task<IResult> RestoreAsync(int id, HttpContext http, CacheNode node, ICacheCluster cluster, RequestDispatcher dispatcher, IOptions<NodeOptions> options, TimeProvider time)
+    {
+        if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(NoSuchShard(node));
+        return dispatcher.DispatchAsync(http, id, isWrite: true, ReadConsistency.Linearizable, async (_, body, ct) =>
+        {
+            var entries = new List<BackupEntry>();
+            if (!BackupFormat.TryRead(body, options.Value.MaxValueBytes, entries, out var error)) return Problems.BadRequest(error);
+            if (entries.FirstOrDefault(e => cluster.ShardOfKey(e.Key) != id) is { } stray)
+                return Problems.BadRequest($"Key '{System.Text.Encoding.UTF8.GetString(stray.Key)}' belongs to shard {cluster.ShardOfKey(stray.Key)}, not {id}.");
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            // An entry whose expiry passed is not written: it would read as absent anyway, and writing it would revive
+            // nothing but memory use until the sweep.
+            var live = entries.Where(e => e.ExpiresAtMs == BackupFormat.NoExpiry || e.ExpiresAtMs > now).ToArray();
+            // Puts without a session: a put of the same value and expiry is idempotent, so a retried batch is harmless.
+            var outcomes = await Task.WhenAll(live.Select(e => cluster.WriteAsync(id, CommandCodec.EncodePut(
+                e.Key, e.Value, e.ContentType, now,
+                e.ExpiresAtMs == BackupFormat.NoExpiry ? ExpiryMode.None : ExpiryMode.At, Math.Max(0, e.ExpiresAtMs)), ct)));
+            if (outcomes.Any(o => o.Status == WriteStatus.MemoryLimit)) return Problems.InsufficientStorage($"Shard {id} reached its memory limit.");
+            if (outcomes.Any(o => o.Status == WriteStatus.Indeterminate))
+                return Problems.Unavailable("Some entries were not confirmed within the request timeout; sending the batch again is safe.", mayHaveApplied: true);
+            if (outcomes.Any(o => o.Status != WriteStatus.Applied)) return null; // leadership moved: route the whole batch again
+            return TypedResults.Ok(new RestoreResponse(id, live.Length, entries.Count - live.Length));
+        });
+    }
+
+    private static IResult NoSuchShard(CacheNode node) =>
+        Problems.Problem(404, "No such shard", "no-such-shard", $"Shard ids are 1 to {node.Shards.ShardCount}.");
+}
+
+public sealed record RestoreResponse(
+    [property: JsonPropertyName("shard")] int Shard,
+    [property: JsonPropertyName("written")] int Written,
+    [property: JsonPropertyName("skipped_expired")] int SkippedExpired);
