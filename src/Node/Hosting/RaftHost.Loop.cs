@@ -14,8 +14,10 @@ public sealed partial class RaftHost
         {
             while (await reader.WaitToReadAsync())
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 for (var n = 0; n < _options.MaxWorkPerIteration && reader.TryRead(out var work); n++) work();
                 ProcessReadies();
+                Instruments.IterationDone(started);
             }
         }
         catch (Exception e)
@@ -63,6 +65,7 @@ public sealed partial class RaftHost
         {
             if (ready.SoftState is { } soft) OnSoftState(replica, soft);
             ApplyCommitted(replica, ready.CommittedEntries);
+            Instruments.Applied(replica.GroupId, ready.CommittedEntries.Count);
             foreach (var read in ready.ReadStates)
             {
                 if (replica.ReadRequests.Remove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
@@ -130,6 +133,7 @@ public sealed partial class RaftHost
                 if (!_groups.TryGetValue(groupId, out var replica)) continue;
                 if (!sent) replica.Node.ReportUnreachable(node);
                 if (message.Type != MessageType.Snapshot) continue;
+                if (sent) Instruments.SnapshotSent(groupId, node, message.Snapshot?.Data.Length ?? 0);
                 // A snapshot taken before the recipient joined does not list it, and it would ignore that snapshot
                 // forever: take a fresh one and let the leader retry with it.
                 var stale = message.Snapshot is { Metadata.ConfState: var conf } && !IsMember(conf, node);

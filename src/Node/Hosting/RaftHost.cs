@@ -125,6 +125,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
                 return;
             }
             var result = replica.Node.Propose(command);
+            Instruments.Proposed(groupId, result.Outcome == ProposeOutcome.Accepted);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
             else completion.TrySetResult(new ProposalOutcome(ProposalStatus.NotApplied, null));
         });
@@ -147,6 +148,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
                 return;
             }
             requestId = ++_nextReadId;
+            Instruments.ReadIndexAsked(groupId);
             if (replica.Node.ReadIndex(requestId).IsAccepted) replica.ReadRequests[requestId] = completion;
             else completion.TrySetResult(false);
         });

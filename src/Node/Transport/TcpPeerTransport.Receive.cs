@@ -85,6 +85,7 @@ public sealed partial class TcpPeerTransport
                     await stream.ReadExactlyAsync(payload.AsMemory(0, length), _stopping.Token);
                     var batch = PeerFrame.DecodeBatch(payload.AsSpan(0, length), _limits);
                     CheckAddressing(batch, from);
+                    Traffic.Received(from, PeerFrame.HeaderBytes + length);
                     sink.Deliver(from, batch);
                 }
                 finally

@@ -141,6 +141,7 @@ public sealed partial class TcpPeerTransport
                     _connected = false;
                     if (_stop.IsCancellationRequested) return;
                     MarkUnreachable();
+                    _owner.Traffic.ConnectFailed(_peer);
                     LogConnectFailed(_owner._logger, _peer, Endpoint, e.Message);
                 }
                 try
@@ -195,12 +196,14 @@ public sealed partial class TcpPeerTransport
             while (await reader.WaitToReadAsync(_stop.Token))
             {
                 buffer.ResetWrittenCount();
-                while (buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame))
+                var frames = 0;
+                for (; buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame); frames++)
                 {
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
                     buffer.Write(frame);
                 }
                 await WriteAsync(stream, buffer.WrittenMemory);
+                _owner.Traffic.Sent(_peer, frames, buffer.WrittenCount);
             }
         }
 
