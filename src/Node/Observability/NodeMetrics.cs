@@ -38,6 +38,7 @@ public sealed class NodeMetrics
             SnapshotInstallBytes = Meter.CreateCounter<long>("raftcache_snapshot_install_bytes", "By", "Bytes of snapshots installed from a leader."),
             SnapshotSendBytes = Meter.CreateCounter<long>("raftcache_snapshot_sent_bytes", "By", "Bytes of snapshots handed to the transport for a peer (moves and lagging followers)."),
         };
+        Forwarded = Meter.CreateCounter<long>("raftcache_forwarded_requests", null, "Client requests this node forwarded to a shard's leader, by shard.");
         Requests = Seconds("raftcache_request_duration_seconds", "Client requests by API (rest, resp), route or command, method, status and whether another node forwarded it.", RequestBuckets);
     }
 
@@ -45,6 +46,9 @@ public sealed class NodeMetrics
 
     /// <summary>The instruments the host loop and the WAL record into.</summary>
     public HostInstruments Host { get; }
+
+    /// <summary>Requests forwarded to another node's leader, by shard.</summary>
+    public Counter<long> Forwarded { get; }
 
     /// <summary>Client request latency; the count of its samples is the request count.</summary>
     public Histogram<double> Requests { get; }

@@ -14,6 +14,11 @@ public sealed class RequestMetrics(NodeMetrics metrics, RequestHistory history)
 {
     private static readonly HashSet<string> KnownMethods = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"];
 
+    private const string ForwardedShardKey = "raftcache.forwarded-shard";
+
+    /// <summary>Marks a request this node forwards to a shard's leader; the middleware counts it per shard when it ends.</summary>
+    public static void MarkForwarded(HttpContext http, int shard) => http.Items[ForwardedShardKey] = shard;
+
     public void Record(string api, string route, string method, int status, bool forwarded, double seconds)
     {
         metrics.Requests.Record(seconds,
@@ -39,6 +44,7 @@ public sealed class RequestMetrics(NodeMetrics metrics, RequestHistory history)
             if (route != EventStreamEndpoint.Route)
             {
                 var method = KnownMethods.Contains(context.Request.Method) ? context.Request.Method : "OTHER";
+                if (context.Items.TryGetValue(ForwardedShardKey, out var shard) && shard is int id) metrics.Forwarded.Add(1, Hosting.HostInstruments.Shard((ulong)id));
                 Record("rest", route, method, context.Response.StatusCode, LeaderForwarder.HopsOf(context.Request) > 0, Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
         }
