@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using RaftCache.Node.Api;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
+using RaftCache.Node.Observability;
 using RaftCache.Node.Security;
 
 namespace RaftCache.Node;
@@ -91,6 +92,7 @@ public static class NodeProgram
         });
         builder.Services.AddSingleton(new ResolvedApiKeys(keys));
         ConfigureServices(builder.Services, options, security, keys);
+        builder.Services.AddRaftCacheObservability(builder.Configuration, security);
         return builder;
     }
 
@@ -104,8 +106,7 @@ public static class NodeProgram
         app.Services.GetRequiredService<CacheNode>().RecordApplied += record => apiKeys.SetRevoked(record.RevokedKeyIds);
         var security = app.Services.GetRequiredService<SecurityOptions>();
         var keys = app.Services.GetRequiredService<ResolvedApiKeys>().Keys;
-        var metrics = app.Services.GetRequiredService<RequestMetrics>();
-        app.Use((context, next) => metrics.InvokeAsync(context, next));
+        app.UseRaftCacheObservability(security);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRaftCacheSecurity(security, keys);
@@ -114,8 +115,7 @@ public static class NodeProgram
         app.MapCacheCommands();
         app.MapHealth();
         app.MapAdmin();
-        var metricsEndpoint = app.MapMetrics();
-        if (!security.AllowAnonymousMetrics) metricsEndpoint.RequireAuthorization(Roles.Policies.Read);
+        app.MapRaftCacheObservability(security);
         var openApi = app.MapOpenApi("/openapi/{documentName}.json");
         if (!security.AllowAnonymousOpenApi) openApi.RequireAuthorization(Roles.Policies.Read);
         app.UseSwaggerUI(ui =>
@@ -134,7 +134,10 @@ public static class NodeProgram
         services.AddRaftCacheSecurity(security, keys);
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<CacheNode>(sp => new CacheNode(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<CacheNode>(sp => new CacheNode(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>())
+        {
+            Instruments = sp.GetRequiredService<NodeMetrics>().Host,
+        });
         services.AddSingleton<ICacheCluster>(sp => sp.GetRequiredService<CacheNode>());
         services.AddHostedService<NodeService>();
         services.AddSingleton(sp => new LeaderForwarder(new HttpClient(BoundHandler(options.PeerListen, security), disposeHandler: true)
@@ -142,7 +145,6 @@ public static class NodeProgram
             Timeout = Timeout.InfiniteTimeSpan, // the dispatcher's request timeout bounds every forward
         }));
         services.AddSingleton<RequestDispatcher>();
-        services.AddSingleton<RequestMetrics>();
         services.AddHttpClient(SelfClient).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen, security));
         services.AddHttpClient(MembersEndpoints.JoinClient, c => c.Timeout = TimeSpan.FromSeconds(5)).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen, security));
         services.AddProblemDetails();

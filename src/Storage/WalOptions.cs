@@ -48,6 +48,12 @@ public sealed record WalOptions
     /// </summary>
     public StorageKeyring? Encryption { get; init; }
 
+    /// <summary>
+    /// Called after each batch is written and fsynced, with the fsync's duration and the batch's bytes (metrics).
+    /// Runs on the syncing thread, inside the sync: it must be quick and must not throw.
+    /// </summary>
+    public Action<TimeSpan, long>? Synced { get; init; }
+
     /// <summary>Small segments for the simulation and tests, so rolling and reclaiming happen often.</summary>
     public static WalOptions ForTests => new() { SegmentBytes = 64 * 1024, MaxRecordBytes = 16 * 1024, MaxEntriesPerRecord = 64, MaxSealedSegments = 3 };
 

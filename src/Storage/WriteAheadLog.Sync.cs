@@ -79,7 +79,9 @@ public sealed partial class WriteAheadLog
             record = end;
         }
 
+        var fsyncStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!_options.UnsafeSkipFsync) _active!.Sync();
+        _options.Synced?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(fsyncStarted), bytes.Length);
         if (created && !_options.UnsafeSkipFsync) _disk.SyncDirectory(WalDirectory);
     }
 

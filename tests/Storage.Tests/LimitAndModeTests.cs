@@ -22,6 +22,22 @@ public sealed class LimitAndModeTests
     }
 
     [Fact]
+    public void Each_written_batch_reports_its_bytes_and_fsync_time_once_and_an_empty_sync_reports_nothing()
+    {
+        var reports = new List<(TimeSpan Fsync, long Bytes)>();
+        using var wal = new MemoryWal(WalOptions.ForTests with { Synced = (fsync, bytes) => reports.Add((fsync, bytes)) });
+        wal.StageEntries(1, Entries(1, 5, 1, 100));
+        wal.Sync();
+        wal.Sync();
+        wal.StageEntries(1, Entries(6, 6, 1, 100));
+        wal.Sync();
+
+        Assert.Equal(2, reports.Count);
+        Assert.All(reports, r => Assert.True(r.Fsync >= TimeSpan.Zero));
+        Assert.True(reports[0].Bytes > 5 * 100 && reports[1].Bytes > 100 && reports[1].Bytes < reports[0].Bytes);
+    }
+
+    [Fact]
     public void Staging_more_than_the_staged_bytes_limit_without_a_sync_throws()
     {
         using var wal = new MemoryWal(WalOptions.ForTests with { MaxStagedBytes = 20_000 });

@@ -49,6 +49,7 @@ public sealed class RequestDispatcher(ICacheCluster cluster, LeaderForwarder for
                 else if (route.Kind == RouteKind.Forward && hops < LeaderForwarder.MaxHops)
                 {
                     mayHaveApplied |= isWrite;
+                    Observability.RequestMetrics.MarkForwarded(http, shard);
                     if (await forwarder.TryForwardAsync(captured, route.Leader!, hops + 1, session, timeout.Token) is { } answer) return answer;
                 }
                 await Task.Delay(RetryInterval, timeout.Token);

@@ -63,6 +63,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions
         {
             UnsafeSkipFsync = _options.UnsafeNoFsync,
+            Synced = Instruments.OnWalSynced,
             Encryption = _options.EncryptionKeyFile is { Length: > 0 } keyFile ? StorageKeyring.Load(keyFile) : null,
         });
         var fresh = _wal.Recovered.Count == 0;
@@ -92,7 +93,7 @@ public sealed partial class CacheNode : IAsyncDisposable
             Admission = AdmissionRule(identity),
             RemovedFromCluster = OnRefusedAsRemoved,
         };
-        var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand };
+        var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand, Instruments = Instruments };
         _host = host;
         foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
         // Subscribed before recovery: the restored metadata snapshot names members that joined after the founders,

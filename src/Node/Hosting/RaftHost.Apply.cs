@@ -52,6 +52,7 @@ public sealed partial class RaftHost
 
     private void InstallSnapshot(GroupReplica replica, Snapshot snapshot)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         replica.Log.ApplySnapshot(snapshot);
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
@@ -65,6 +66,7 @@ public sealed partial class RaftHost
             replica.Proposals.Remove(index, out var proposal);
             proposal.Completion.TrySetResult(ProposalOutcome.MayHaveApplied);
         }
+        Instruments.SnapshotInstalled(replica.GroupId, snapshot.Data.Length, started);
         LogSnapshotInstalled(_logger, NodeId, replica.GroupId, snapshot.Metadata.Index);
     }
 
@@ -88,7 +90,9 @@ public sealed partial class RaftHost
         {
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 using (var stream = new MemoryStream(data, writable: false)) _wal.WriteSnapshot(groupId, metadata, stream);
+                Instruments.SnapshotSaved(groupId, data.Length, started);
             }
             catch (Exception e)
             {

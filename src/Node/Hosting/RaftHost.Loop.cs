@@ -70,6 +70,7 @@ public sealed partial class RaftHost
         {
             if (ready.SoftState is { } soft) OnSoftState(replica, soft);
             ApplyCommitted(replica, ready.CommittedEntries);
+            Instruments.Applied(replica.GroupId, ready.CommittedEntries.Count);
             foreach (var read in ready.ReadStates)
             {
                 if (replica.ReadRequests.Remove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
@@ -138,6 +139,7 @@ public sealed partial class RaftHost
                 if (!_groups.TryGetValue(groupId, out var replica)) continue;
                 if (!sent) replica.Node.ReportUnreachable(node);
                 if (message.Type != MessageType.Snapshot) continue;
+                if (sent) Instruments.SnapshotSent(groupId, node, message.Snapshot?.Data.Length ?? 0);
                 // A snapshot taken before the recipient joined does not list it, and it would ignore that snapshot
                 // forever: take a fresh one and let the leader retry with it.
                 var stale = message.Snapshot is { Metadata.ConfState: var conf } && !IsMember(conf, node);

@@ -21,7 +21,12 @@ public sealed partial class RaftHost
         var reader = _inbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync()) RunOnce();
+            while (await reader.WaitToReadAsync())
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                RunOnce();
+                Instruments.IterationDone(started);
+            }
         }
         catch (Exception e)
         {

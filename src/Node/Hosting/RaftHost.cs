@@ -154,6 +154,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
                 return;
             }
             var result = replica.Node.Propose(command);
+            Instruments.Proposed(groupId, result.Outcome == ProposeOutcome.Accepted);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
             // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.
             else completion.TrySetResult(ProposalOutcome.NotApplied);
@@ -177,6 +178,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
                 return;
             }
             requestId = ++_nextReadId;
+            Instruments.ReadIndexAsked(groupId);
             if (replica.Node.ReadIndex(requestId).IsAccepted) replica.ReadRequests[requestId] = completion;
             else completion.TrySetResult(false);
         });

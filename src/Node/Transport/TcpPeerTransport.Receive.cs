@@ -93,6 +93,7 @@ public sealed partial class TcpPeerTransport
                     // A member removed after its connection was admitted is cut off here, so its next dial is refused
                     // as removed and it learns why (it may never apply its own removal).
                     if (_admission?.Invoke(from) is { Kind: PeerAdmissionKind.Removed } verdict) PeerProtocolException.Throw(verdict.Reason);
+                    Traffic.Received(from, PeerFrame.HeaderBytes + length);
                     sink.Deliver(from, batch);
                 }
                 finally

@@ -151,6 +151,7 @@ public sealed partial class TcpPeerTransport
                     _connected = false;
                     if (_stop.IsCancellationRequested) return;
                     MarkUnreachable();
+                    _owner.Traffic.ConnectFailed(_peer);
                     LogConnectFailed(_owner._logger, _peer, Endpoint, e.Message);
                 }
                 try
@@ -227,13 +228,15 @@ public sealed partial class TcpPeerTransport
             while (await reader.WaitToReadAsync(cancellationToken))
             {
                 buffer.ResetWrittenCount();
-                while (buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame))
+                var frames = 0;
+                for (; buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame); frames++)
                 {
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
                     if (channel is null) buffer.Write(frame);
                     else channel.Seal(frame, buffer);
                 }
                 await WriteAsync(stream, buffer.WrittenMemory, cancellationToken);
+                _owner.Traffic.Sent(_peer, frames, buffer.WrittenCount);
             }
         }
 

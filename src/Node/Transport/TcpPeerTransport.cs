@@ -50,6 +50,9 @@ public sealed partial class TcpPeerTransport : IPeerTransport
 
     public ulong NodeId { get; }
 
+    /// <summary>Frames, bytes and connection failures per peer (metrics).</summary>
+    public PeerTraffic Traffic { get; } = new();
+
     /// <summary>
     /// Decides, for a peer that completed the handshake (it knows the cluster secret), whether its node id may send
     /// frames to this node. Consulted once per incoming connection, on a transport thread: it must be thread-safe,

@@ -35,6 +35,9 @@ public sealed class RoleMatrixTests(SecuredNode secured) : IClassFixture<Secured
         { "reader", "DELETE", "/keys/matrix-r", 403 },
         { "reader", "GET", "/admin/cluster", 403 },
         { "reader", "GET", "/metrics", 200 },
+        { "reader", "GET", "/admin/overview", 200 },
+        { "reader", "GET", "/admin/requests", 200 },
+        { "reader", "POST", "/admin/snapshot", 403 },
         { "writer", "GET", "/keys/matrix-absent", 404 },
         { "writer", "PUT", "/keys/matrix-w", 200 },
         { "writer", "DELETE", "/keys/matrix-w", 204 },
@@ -76,6 +79,8 @@ public sealed class RoleMatrixTests(SecuredNode secured) : IClassFixture<Secured
     [InlineData("GET", "/admin/cluster")]
     [InlineData("DELETE", "/admin/keys")]
     [InlineData("GET", "/metrics")]
+    [InlineData("GET", "/admin/events")]
+    [InlineData("GET", "/admin/overview")]
     public async Task A_call_without_credentials_is_401_with_a_challenge_and_problem_details(string method, string path)
     {
         using var response = await Node.SendAsync(new HttpMethod(method), path, content: method == "PUT" ? Json("""{"data": 1}""") : null);
@@ -106,6 +111,22 @@ public sealed class RoleMatrixTests(SecuredNode secured) : IClassFixture<Secured
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_page_is_open_and_its_data_is_not()
+    {
+        using var page = await Node.SendAsync(HttpMethod.Get, "/dashboard");
+        using var script = await Node.SendAsync(HttpMethod.Get, "/dashboard/dashboard.js");
+        using var unknown = await Node.SendAsync(HttpMethod.Get, "/dashboard/secrets.txt");
+        using var data = await Node.SendAsync(HttpMethod.Get, "/admin/overview");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/dashboard/dashboard.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, data.StatusCode);
     }
 
     [Fact]

@@ -1,0 +1,59 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using OpenTelemetry.Metrics;
+using RaftCache.Node.Configuration;
+using RaftCache.Node.Hosting;
+using RaftCache.Node.Security;
+
+namespace RaftCache.Node.Observability;
+
+/// <summary>
+/// Wires metrics, the event stream and the dashboard into a node. Metrics: the RaftCache meter plus ASP.NET
+/// Core's and Kestrel's own, exported in the Prometheus format at /metrics and, when an OTLP endpoint is
+/// configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, the OpenTelemetry standard variable), over OTLP too.
+/// </summary>
+public static class ObservabilitySetup
+{
+    /// <summary>Meters exported besides RaftCache's own.</summary>
+    public static readonly string[] PlatformMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "System.Net.Http"];
+
+    public static void AddRaftCacheObservability(this IServiceCollection services, IConfiguration configuration, SecurityOptions security)
+    {
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<RequestHistory>();
+        services.AddSingleton<RequestMetrics>();
+        services.AddSingleton<EventHub>();
+        services.AddSingleton<ClusterWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterWatcher>());
+        services.AddSingleton(sp => new NodeGauges(sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<CacheNode>(), CertificateExpiry(security)));
+        var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(NodeMetrics.MeterName).AddMeter(PlatformMeters).AddPrometheusExporter();
+            if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter();
+        });
+    }
+
+    /// <summary>The request middleware, /metrics, /admin/events and the dashboard.</summary>
+    public static void UseRaftCacheObservability(this WebApplication app, SecurityOptions security)
+    {
+        _ = app.Services.GetRequiredService<NodeGauges>(); // observable instruments exist from the start
+        var requests = app.Services.GetRequiredService<RequestMetrics>();
+        app.Use((context, next) => requests.InvokeAsync(context, next));
+    }
+
+    public static void MapRaftCacheObservability(this WebApplication app, SecurityOptions security)
+    {
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (!security.AllowAnonymousMetrics) metrics.RequireAuthorization(Roles.Policies.Read);
+        app.MapEventStream();
+        app.MapDashboard();
+    }
+
+    private static DateTimeOffset? CertificateExpiry(SecurityOptions security)
+    {
+        if (security.TlsCertificate is null) return null;
+        using var certificate = TlsSetup.LoadServerCertificate(security);
+        return certificate.NotAfter.ToUniversalTime();
+    }
+}
