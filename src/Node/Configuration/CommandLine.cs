@@ -47,6 +47,8 @@ public static class CommandLine
         ["--cluster-secret"] = "RaftCache:ClusterSecret",
         ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
         ["--encryption-key-file"] = "RaftCache:EncryptionKeyFile",
+        ["--resp-listen"] = "RaftCache:RespListen",
+        ["--resp-read-consistency"] = "RaftCache:RespReadConsistency",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>
@@ -54,6 +56,7 @@ public static class CommandLine
     {
         ["--no-auth"] = "RaftCache:NoAuth",
         ["--insecure-peers"] = "RaftCache:InsecurePeers",
+        ["--resp-cluster"] = "RaftCache:RespCluster",
     };
 
     public const string ApiKeySwitch = "--api-key";
