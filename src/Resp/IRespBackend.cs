@@ -54,8 +54,11 @@ public enum RespReadStatus
 
 public readonly record struct RespReadResult(RespReadStatus Status, RespEntry? Entry);
 
-/// <summary>One shard as cluster mode describes it: its slots and where its leader and replicas serve RESP.</summary>
-public sealed record RespShard(int Id, int FirstSlot, int LastSlot, RespNodeAddress? Leader, IReadOnlyList<RespNodeAddress> Replicas);
+/// <summary>
+/// One shard as cluster mode describes it: its slots and where its leader and replicas serve RESP (those whose
+/// address is known), and how many replicas it has in all.
+/// </summary>
+public sealed record RespShard(int Id, int FirstSlot, int LastSlot, RespNodeAddress? Leader, IReadOnlyList<RespNodeAddress> Replicas, int ReplicaCount);
 
 public sealed record RespNodeAddress(ulong Id, string Host, int Port);
 

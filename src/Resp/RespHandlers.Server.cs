@@ -45,7 +45,7 @@ public static partial class RespHandlers
     internal static Task Wait(RespSession s, byte[][] args)
     {
         var shards = s.Backend.Shards();
-        s.Writer.Integer(shards.Count == 0 ? 0 : shards.Min(shard => Math.Max(shard.Replicas.Count, 1) / 2));
+        s.Writer.Integer(shards.Count == 0 ? 0 : shards.Min(shard => Math.Max(shard.ReplicaCount, 1) / 2));
         return Task.CompletedTask;
     }
 

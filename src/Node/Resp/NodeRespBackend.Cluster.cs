@@ -30,9 +30,10 @@ public sealed partial class NodeRespBackend
         {
             var (first, last) = node.Shards.SlotRange(id);
             var leaderId = LeaderOf(id, record);
-            var replicas = record.Placement.GetValueOrDefault(id, []).Select(forwarder.AddressOf).OfType<RespNodeAddress>().ToArray();
+            var placement = record.Placement.GetValueOrDefault(id, []);
+            var replicas = placement.Select(forwarder.AddressOf).OfType<RespNodeAddress>().ToArray();
             var leader = leaderId == 0 ? null : forwarder.AddressOf(leaderId);
-            shards.Add(new RespShard(id, first, last, leader, replicas));
+            shards.Add(new RespShard(id, first, last, leader, replicas, placement.Length));
         }
 
         return shards;
