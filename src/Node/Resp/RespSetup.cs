@@ -45,7 +45,8 @@ public static class RespSetup
             MaxValueBytes = options.MaxValueBytes,
             Limits = new RespLimits
             {
-                MaxBulkBytes = Math.Max(options.MaxValueBytes, 64 * 1024),
+                // Room above the value limit, so a value slightly too large gets a clear error and the connection stays.
+                MaxBulkBytes = (2 * options.MaxValueBytes) + (64 * 1024),
                 MaxClients = options.MaxConnections,
                 MaxCommandBytes = Math.Max(16L << 20, 4L * options.MaxValueBytes),
             },
