@@ -23,6 +23,19 @@ if ! python3 -c 'import requests' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'impo
   fi
 fi
 
+# The RESP tests script Debian's redis-cli (redis-tools) against a live cluster.
+if ! command -v redis-cli >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's redis-tools for the redis-cli test"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 300 apt-get update -qq && timeout 600 apt-get install -y -qq --no-install-recommends redis-tools >/dev/null \
+      || { echo "test.sh: could not install redis-tools" >&2; exit 1; }
+  else
+    echo "test.sh: the RESP tests need redis-cli (Debian: apt-get install redis-tools)" >&2
+    exit 1
+  fi
+fi
+
 # Docker is needed only once tests/Chaos holds tests (containers killed, paused, partitioned).
 if grep -rqE '\[(Fact|Theory)' tests/Chaos --include='*.cs' 2>/dev/null; then
   docker/docker-up.sh || { echo "test.sh: Docker could not be started; the chaos tests need it" >&2; exit 1; }
