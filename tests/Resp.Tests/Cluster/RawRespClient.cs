@@ -44,8 +44,8 @@ public sealed class RawRespClient : IAsyncDisposable
             case '$' or '=':
                 var length = int.Parse(line[1..]);
                 if (length < 0) return "(nil)";
-                var text = await ReadLineAsync();
-                return line[0] == '=' ? text[4..] : text;
+                var text = await ReadExactAsync(length + 2);
+                return line[0] == '=' ? text[4..^2] : text[..^2];
             case '*' or '%' or '~':
                 var count = int.Parse(line[1..]) * (line[0] == '%' ? 2 : 1);
                 if (count < 0) return "(nil)";
@@ -71,6 +71,27 @@ public sealed class RawRespClient : IAsyncDisposable
         {
             return true;
         }
+    }
+
+    private async Task<string> ReadExactAsync(int count)
+    {
+        while (_end - _start < count)
+        {
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end));
+            if (read == 0) throw new IOException("the server closed the connection");
+            _end += read;
+        }
+
+        var text = Encoding.UTF8.GetString(_buffer, _start, count);
+        _start += count;
+        return text;
     }
 
     private async Task<string> ReadLineAsync()
