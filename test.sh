@@ -24,20 +24,21 @@ if ! python3 -c 'import requests' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'impo
 fi
 
 # The monitoring tests run promtool and a real Prometheus (Debian's prometheus package); the dashboard test drives
-# Debian's Chromium through Playwright.
+# Debian's Chromium through Playwright; the RESP tests script Debian's redis-cli (redis-tools).
 missing=()
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing Debian's ${missing[*]} for the monitoring and dashboard tests"
+    echo "test.sh: installing Debian's ${missing[*]} for the monitoring, dashboard and RESP tests"
     export DEBIAN_FRONTEND=noninteractive
     timeout 300 apt-get update -qq && timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
       || { echo "test.sh: could not install ${missing[*]}" >&2; exit 1; }
     # The package may start a Prometheus service of its own; the tests start theirs.
     if command -v service >/dev/null 2>&1; then service prometheus stop >/dev/null 2>&1 || true; fi
   else
-    echo "test.sh: the monitoring and dashboard tests need ${missing[*]} (Debian: apt-get install ${missing[*]})" >&2
+    echo "test.sh: the monitoring, dashboard and RESP tests need ${missing[*]} (Debian: apt-get install ${missing[*]})" >&2
     exit 1
   fi
 fi

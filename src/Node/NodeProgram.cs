@@ -70,6 +70,9 @@ public static class NodeProgram
         if (new NodeOptionsValidator().Validate(null, options) is { Failed: true, Failures: { } nodeFailures }) failures.AddRange(nodeFailures);
         var (securityFailures, keys) = SecurityOptionsValidator.Validate(security, options);
         failures.AddRange(securityFailures);
+        string? respError = null;
+        var resp = failures.Count == 0 ? Resp.RespSetup.OptionsOf(options, security, out respError) : null;
+        if (respError is not null) failures.Add(respError);
         if (failures.Count > 0)
         {
             foreach (var failure in failures) errors.WriteLine($"raftcache: {failure}");
@@ -93,6 +96,7 @@ public static class NodeProgram
         builder.Services.AddSingleton(new ResolvedApiKeys(keys));
         ConfigureServices(builder.Services, options, security, keys);
         builder.Services.AddRaftCacheObservability(builder.Configuration, security);
+        if (resp is not null) Resp.RespSetup.AddRaftCacheResp(builder.Services, resp, options);
         return builder;
     }
 
@@ -116,6 +120,7 @@ public static class NodeProgram
         app.MapHealth();
         app.MapAdmin();
         app.MapRaftCacheObservability(security);
+        Resp.RespInternalEndpoints.MapRespInternal(app, app.Services.GetService<RaftCache.Resp.RespOptions>());
         var openApi = app.MapOpenApi("/openapi/{documentName}.json");
         if (!security.AllowAnonymousOpenApi) openApi.RequireAuthorization(Roles.Policies.Read);
         app.UseSwaggerUI(ui =>
@@ -227,5 +232,9 @@ public static class NodeProgram
           --tls-certificate FILE    PEM or PFX certificate for an https:// --listen (--tls-key FILE, --tls-certificate-password P)
           --tls-ca-file FILE        CAs trusted when forwarding to other nodes over https (default: the system's)
           --max-connections N (10000), --max-request-header-bytes N (32768), --max-keys-per-page N (1000)
+        Redis protocol (docs/resp.md):
+          --resp-listen HOST:PORT   RESP2/RESP3 endpoint (":PORT" = the host of --listen); off when not given
+          --resp-cluster            cluster mode (CLUSTER SLOTS, MOVED) instead of proxy mode
+          --resp-read-consistency linearizable|lease|local   reads of RESP connections (default linearizable)
         """;
 }

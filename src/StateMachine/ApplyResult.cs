@@ -19,6 +19,15 @@ public enum ApplyStatus : byte
     /// session's floor). It was applied earlier; nothing changed now and its original result is unknown.
     /// </summary>
     SessionResultDiscarded = 4,
+
+    /// <summary>An increment met a value (or hash field) that is not a base-10 signed 64-bit integer; nothing changed.</summary>
+    NotAnInteger = 5,
+
+    /// <summary>An increment would leave the signed 64-bit range; nothing changed.</summary>
+    Overflow = 6,
+
+    /// <summary>A string command met a hash, or a hash command a string; nothing changed.</summary>
+    WrongType = 7,
 }
 
 /// <summary>The outcome of applying one command, identical on every replica.</summary>
@@ -29,7 +38,8 @@ public enum ApplyStatus : byte
 /// </param>
 /// <param name="Count">
 /// Put: keys evicted to make room. Delete: 1 when a visible key was removed, else 0.
-/// Flush and sweep: keys removed. Otherwise 0.
+/// Flush and sweep: keys removed. Increments: the new integer. Append: the new value length. SetExpiry: 1 when
+/// a visible key was changed, else 0. HashSet: fields added. HashDelete: fields removed. Otherwise 0.
 /// </param>
 /// <param name="IsDuplicate">True when this is the stored result of an earlier application of the same session write.</param>
 public readonly record struct ApplyResult(ApplyStatus Status, ulong Version, long Count, bool IsDuplicate = false)

@@ -40,6 +40,7 @@ public readonly ref struct CacheCommand
 
     public ReadOnlySpan<byte> ContentType { get; init; }
 
+    /// <summary>Put and Append: the value. HashIncrementBy: the field.</summary>
     public ReadOnlySpan<byte> Value { get; init; }
 
     /// <summary>Sweep: remove keys whose expiry is at or before this instant (Unix ms).</summary>
@@ -47,6 +48,17 @@ public readonly ref struct CacheCommand
 
     /// <summary>Sweep: remove at most this many keys (0 = no limit), so one sweep entry has a bounded apply time.</summary>
     public uint SweepMaxKeys { get; init; }
+
+    /// <summary>IncrementBy and HashIncrementBy: the signed delta.</summary>
+    public long Delta { get; init; }
+
+    /// <summary>HashSet and HashDelete: the encoded fields (see <see cref="HashValue"/>), <see cref="FieldCount"/> of them.</summary>
+    public ReadOnlySpan<byte> Fields { get; init; }
+
+    public int FieldCount { get; init; }
+
+    /// <summary>HashSet: set only fields that are absent (HSETNX).</summary>
+    public bool OnlyNewFields { get; init; }
 
     /// <summary>SetMemoryLimit: the new limit in accounted bytes.</summary>
     public long MemoryLimitBytes { get; init; }

@@ -31,6 +31,12 @@ public sealed partial class CacheStateMachine
             CommandKind.Flush => ApplyFlush(index),
             CommandKind.ExpirySweep => ApplySweep(index, decoded),
             CommandKind.SetMemoryLimit => ApplyMemoryLimit(index, decoded.MemoryLimitBytes),
+            CommandKind.IncrementBy => ApplyIncrementBy(index, decoded),
+            CommandKind.Append => ApplyAppend(index, decoded),
+            CommandKind.SetExpiry => ApplySetExpiry(index, decoded),
+            CommandKind.HashSet => ApplyHashSet(index, decoded),
+            CommandKind.HashDelete => ApplyHashDelete(index, decoded),
+            CommandKind.HashIncrementBy => ApplyHashIncrementBy(index, decoded),
             _ => throw new StateMachineFormatException($"Unknown command kind {decoded.Kind}."),
         };
         if (decoded.Session is { } writer)
@@ -68,6 +74,7 @@ public sealed partial class CacheStateMachine
         {
             WriteCondition.IfVersion => visible && current == command.ExpectedVersion,
             WriteCondition.IfAbsent => !visible,
+            WriteCondition.IfPresent => visible,
             _ => true,
         };
         if (!conditionHolds)
@@ -93,7 +100,17 @@ public sealed partial class CacheStateMachine
             return new ApplyResult(ApplyStatus.Applied, index, 0);
         }
 
-        var size = Slot.AccountedSize(command.Key.Length, command.ContentType.Length, command.Value.Length);
+        return Replace(index, command.Key, command.ContentType, command.Value, expiresAtMs, existing, current);
+    }
+
+    /// <summary>
+    /// Stores a new value for a key (removing the old one at <paramref name="existing"/>, if any) after evicting
+    /// down to make room, or refuses when the entry alone exceeds the limit. Version = the log index.
+    /// </summary>
+    private ApplyResult Replace(
+        ulong index, ReadOnlySpan<byte> key, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> value, long expiresAtMs, int existing, ulong current)
+    {
+        var size = Slot.AccountedSize(key.Length, contentType.Length, value.Length);
         if (size > MemoryLimitBytes)
         {
             return new ApplyResult(ApplyStatus.RefusedMemoryLimit, current, 0);
@@ -105,19 +122,19 @@ public sealed partial class CacheStateMachine
         }
 
         var evicted = EvictDownTo(MemoryLimitBytes - size);
-        Store(command, index, expiresAtMs);
+        Store(key, contentType, value, index, expiresAtMs);
         return new ApplyResult(ApplyStatus.Applied, index, evicted);
     }
 
-    private void Store(in CacheCommand command, ulong version, long expiresAtMs)
+    private void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> value, ulong version, long expiresAtMs)
     {
-        var code = ContentTypes.CodeOf(command.ContentType);
-        var inline = code == ContentTypes.Inline ? command.ContentType : [];
-        var blob = GC.AllocateUninitializedArray<byte>(command.Key.Length + inline.Length + command.Value.Length);
-        command.Key.CopyTo(blob);
-        inline.CopyTo(blob.AsSpan(command.Key.Length));
-        command.Value.CopyTo(blob.AsSpan(command.Key.Length + inline.Length));
-        _table.Add(blob, command.Key.Length, code, inline.Length, version, expiresAtMs);
+        var code = ContentTypes.CodeOf(contentType);
+        var inline = code == ContentTypes.Inline ? contentType : [];
+        var blob = GC.AllocateUninitializedArray<byte>(key.Length + inline.Length + value.Length);
+        key.CopyTo(blob);
+        inline.CopyTo(blob.AsSpan(key.Length));
+        value.CopyTo(blob.AsSpan(key.Length + inline.Length));
+        _table.Add(blob, key.Length, code, inline.Length, version, expiresAtMs);
     }
 
     /// <summary>

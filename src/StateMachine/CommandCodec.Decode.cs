@@ -39,6 +39,12 @@ public static partial class CommandCodec
                 SweepMaxKeys = reader.ReadUInt32("sweep key limit"),
             },
             CommandKind.SetMemoryLimit => ReadMemoryLimit(ref reader),
+            CommandKind.IncrementBy => ReadIncrementBy(ref reader),
+            CommandKind.Append => ReadAppend(ref reader),
+            CommandKind.SetExpiry => ReadSetExpiry(ref reader),
+            CommandKind.HashSet => ReadHashSet(ref reader),
+            CommandKind.HashDelete => ReadHashDelete(ref reader),
+            CommandKind.HashIncrementBy => ReadHashIncrementBy(ref reader),
             _ => throw new StateMachineFormatException($"Unknown command kind {(byte)kind}."),
         };
         if (reader.Remaining != 0)
@@ -125,7 +131,7 @@ public static partial class CommandCodec
         var condition = (WriteCondition)reader.ReadByte("condition");
         var expected = reader.ReadUInt64("expected version");
         var known = condition is WriteCondition.None or WriteCondition.IfVersion
-            || (allowIfAbsent && condition == WriteCondition.IfAbsent);
+            || (allowIfAbsent && condition is WriteCondition.IfAbsent or WriteCondition.IfPresent);
         if (!known)
         {
             throw new StateMachineFormatException($"Condition {(byte)condition} is not valid here.");

@@ -123,7 +123,7 @@ public static partial class CommandCodec
     private static Span<byte> WriteConditionField(Span<byte> span, WriteCondition condition, ulong expectedVersion, bool allowIfAbsent)
     {
         var valid = condition is WriteCondition.None or WriteCondition.IfVersion
-            || (allowIfAbsent && condition == WriteCondition.IfAbsent);
+            || (allowIfAbsent && condition is WriteCondition.IfAbsent or WriteCondition.IfPresent);
         if (!valid)
         {
             throw new ArgumentOutOfRangeException(nameof(condition));

@@ -19,6 +19,24 @@ public enum CommandKind : byte
 
     /// <summary>Change the replicated memory limit, so that every replica evicts against the same number.</summary>
     SetMemoryLimit = 5,
+
+    /// <summary>Add a signed 64-bit delta to an integer value (Redis INCRBY), computed at apply time.</summary>
+    IncrementBy = 6,
+
+    /// <summary>Append bytes to a value, creating it when absent (Redis APPEND).</summary>
+    Append = 7,
+
+    /// <summary>Set or clear the expiry of a visible entry, keeping its value (Redis EXPIRE, PERSIST).</summary>
+    SetExpiry = 8,
+
+    /// <summary>Set fields of a hash entry, creating it when absent (Redis HSET, HSETNX).</summary>
+    HashSet = 9,
+
+    /// <summary>Remove fields of a hash entry; the entry goes when its last field does (Redis HDEL).</summary>
+    HashDelete = 10,
+
+    /// <summary>Add a signed 64-bit delta to an integer field of a hash (Redis HINCRBY).</summary>
+    HashIncrementBy = 11,
 }
 
 /// <summary>The precondition of a write. Persisted: values are explicit and append-only.</summary>
@@ -32,6 +50,9 @@ public enum WriteCondition : byte
 
     /// <summary>Only if the key is absent or expired (HTTP <c>If-None-Match: *</c>, Redis NX).</summary>
     IfAbsent = 2,
+
+    /// <summary>Only if the key is visible, whatever its version (Redis XX).</summary>
+    IfPresent = 3,
 }
 
 /// <summary>What a put does with the expiry. Persisted: values are explicit and append-only.</summary>

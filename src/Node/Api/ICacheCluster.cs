@@ -40,9 +40,16 @@ public enum WriteStatus
 
     /// <summary>Appended but its fate is unknown within the request timeout: it may or may not apply later.</summary>
     Indeterminate = 4,
+
+    /// <summary>Applied as a no-op because the value did not allow it (not an integer, overflow, wrong type): see <see cref="WriteOutcome.Result"/>.</summary>
+    Rejected = 5,
 }
 
-public readonly record struct WriteOutcome(WriteStatus Status, ulong Version, string? Detail = null);
+public readonly record struct WriteOutcome(WriteStatus Status, ulong Version, string? Detail = null)
+{
+    /// <summary>The state machine's own result when the command was applied (its count carries increments' new values).</summary>
+    public ApplyResult Result { get; init; }
+}
 
 public enum ReadStatus
 {

@@ -48,6 +48,8 @@ public static class CommandLine
         ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
         ["--encryption-key-file"] = "RaftCache:EncryptionKeyFile",
         ["--removed-exit-code"] = "RaftCache:RemovedExitCode",
+        ["--resp-listen"] = "RaftCache:RespListen",
+        ["--resp-read-consistency"] = "RaftCache:RespReadConsistency",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>
@@ -56,6 +58,7 @@ public static class CommandLine
         ["--no-auth"] = "RaftCache:NoAuth",
         ["--insecure-peers"] = "RaftCache:InsecurePeers",
         ["--stay-up-when-removed"] = "RaftCache:StayUpWhenRemoved",
+        ["--resp-cluster"] = "RaftCache:RespCluster",
     };
 
     public const string ApiKeySwitch = "--api-key";

@@ -127,4 +127,13 @@ public sealed class NodeOptions
 
     /// <summary>Largest page of GET /admin/keys: a larger ?limit= is clamped to it.</summary>
     public int MaxKeysPerPage { get; set; } = 1000;
+
+    /// <summary>RESP (Redis protocol) endpoint, HOST:PORT or :PORT (the host of <see cref="Listen"/>); empty = off.</summary>
+    public string? RespListen { get; set; }
+
+    /// <summary>RESP cluster mode: CLUSTER SLOTS/SHARDS/NODES and MOVED instead of proxying (docs/resp.md).</summary>
+    public bool RespCluster { get; set; }
+
+    /// <summary>Read consistency of RESP connections: linearizable (default), lease or local.</summary>
+    public string RespReadConsistency { get; set; } = "linearizable";
 }

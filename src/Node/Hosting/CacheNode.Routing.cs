@@ -67,13 +67,15 @@ public sealed partial class CacheNode : ICacheCluster
         if (outcome.Status == ProposalStatus.NotApplied) return new WriteOutcome(WriteStatus.NotApplied, 0);
         if (outcome.Status == ProposalStatus.MayHaveApplied || outcome.Result.Cache is not { } result)
             return new WriteOutcome(WriteStatus.Indeterminate, 0, "A snapshot replaced the log past this write; it may or may not have been applied.");
-        return result.Status switch
+        var written = result.Status switch
         {
             ApplyStatus.Applied => new WriteOutcome(WriteStatus.Applied, result.Version),
             ApplyStatus.PreconditionFailed => new WriteOutcome(WriteStatus.PreconditionFailed, result.Version),
             ApplyStatus.RefusedMemoryLimit => new WriteOutcome(WriteStatus.MemoryLimit, 0, "The value does not fit under the shard's memory limit, even after evicting."),
+            ApplyStatus.NotAnInteger or ApplyStatus.Overflow or ApplyStatus.WrongType => new WriteOutcome(WriteStatus.Rejected, result.Version, result.Status.ToString()),
             _ => new WriteOutcome(WriteStatus.Indeterminate, 0, "This write was applied earlier, and its result is no longer known."),
         };
+        return written with { Result = result };
     }
 
     public async Task<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken cancellationToken)

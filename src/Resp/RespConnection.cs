@@ -1,0 +1,68 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.IO.Pipelines;
+using System.Net;
+
+namespace RaftCache.Resp;
+
+/// <summary>
+/// One client connection. Pipelining: every complete command in what arrived is parsed, run in order and
+/// answered, and the replies of the batch are flushed together. A protocol error is answered with one
+/// <c>-ERR</c> and closes this connection only.
+/// </summary>
+public sealed class RespConnection(Stream stream, IRespBackend backend, RespOptions options, IPAddress? remote, long id, CancellationToken stopping)
+{
+    public async Task RunAsync()
+    {
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024));
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var writer = new RespWriter(output);
+        var session = new RespSession(backend, options, writer, remote, id) { Aborted = stopping };
+        var batch = new List<byte[][]>();
+        try
+        {
+            while (!session.Closing)
+            {
+                var read = await input.ReadAsync(stopping);
+                var buffer = read.Buffer;
+                string? protocolError = null;
+                try
+                {
+                    while (batch.Count < options.Limits.MaxPipelineBatch && RespParser.TryParse(ref buffer, options.Limits, out var args))
+                    {
+                        batch.Add(args);
+                    }
+                }
+                catch (RespProtocolException e)
+                {
+                    protocolError = e.Message;
+                }
+
+                // A full batch leaves complete commands behind: mark them unexamined so the next read returns at once.
+                var full = batch.Count >= options.Limits.MaxPipelineBatch;
+                if (full) input.AdvanceTo(buffer.Start);
+                else input.AdvanceTo(buffer.Start, buffer.End);
+                foreach (var args in batch)
+                {
+                    await session.ExecuteAsync(args);
+                    if (session.Closing) break;
+                }
+
+                batch.Clear();
+                if (protocolError is not null)
+                {
+                    writer.Error("ERR " + protocolError);
+                    session.Closing = true;
+                }
+
+                await output.FlushAsync(stopping);
+                if (read.IsCompleted && !full) break;
+            }
+        }
+        finally
+        {
+            await input.CompleteAsync();
+            await output.CompleteAsync();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Text;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+
+namespace RaftCache.Resp.Tests.Cluster;
+
+/// <summary>ASP.NET Core's IDistributedCache over Microsoft.Extensions.Caching.StackExchangeRedis, unchanged.</summary>
+public sealed class DistributedCacheTests(RespCluster fixture) : IClassFixture<RespCluster>
+{
+    private RedisCache CacheOn(int node) => new(Options.Create(new RedisCacheOptions
+    {
+        Configuration = $"{RespCluster.EndpointOf(fixture.Cluster.Nodes[node])},password={fixture.AdminKey},abortConnect=true",
+        InstanceName = "app:",
+    }));
+
+    [Fact]
+    public async Task Set_get_refresh_and_remove_work_through_different_nodes()
+    {
+        using var first = CacheOn(0);
+        using var second = CacheOn(1);
+        await first.SetAsync("session-a", Encoding.UTF8.GetBytes("payload"), new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(5) });
+        Assert.Equal("payload", Encoding.UTF8.GetString((await second.GetAsync("session-a"))!));
+        await second.RefreshAsync("session-a");
+        await second.RemoveAsync("session-a");
+        Assert.Null(await first.GetAsync("session-a"));
+    }
+
+    [Fact]
+    public async Task An_absolute_expiry_ends_the_entry()
+    {
+        using var cache = CacheOn(2);
+        await cache.SetAsync("short", "x"u8.ToArray(), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1) });
+        Assert.NotNull(await cache.GetAsync("short"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await cache.GetAsync("short") is not null && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Null(await cache.GetAsync("short"));
+    }
+
+    [Fact]
+    public async Task A_sliding_expiry_is_extended_by_reads_and_ends_without_them()
+    {
+        using var cache = CacheOn(0);
+        await cache.SetAsync("slide", "x"u8.ToArray(), new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(2) });
+        await using var redis = await fixture.ConnectAsync(1);
+        var db = redis.GetDatabase();
+        for (var i = 0; i < 4; i++)
+        {
+            // Each read slides the expiry forward: the key's TTL goes back up to about 2 s.
+            await Task.Delay(700);
+            Assert.NotNull(await cache.GetAsync("slide"));
+            Assert.InRange((await db.KeyTimeToLiveAsync("app:slide"))!.Value.TotalMilliseconds, 1_000, 2_000);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await db.KeyExistsAsync("app:slide") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Null(await cache.GetAsync("slide"));
+    }
+}

@@ -1,0 +1,57 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Tests.Cluster;
+using StackExchange.Redis;
+
+namespace RaftCache.Resp.Tests.Cluster;
+
+/// <summary>
+/// A real 3-node cluster serving RESP on port <see cref="Port"/> of each node's loopback address, with a reader and
+/// a writer key beside the admin key. Proxy mode unless the subclass asks for cluster mode.
+/// </summary>
+public class RespCluster : IAsyncLifetime
+{
+    public const int Port = 6379;
+    public const string ReaderKey = "reader-key-0123456789";
+    public const string WriterKey = "writer-key-0123456789";
+
+    protected virtual string[] ExtraArgs => [];
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public string AdminKey => TestCluster.AdminKey;
+
+    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(3,
+    [
+        "--resp-listen", $":{Port}", "--max-value-bytes", "65536", "--request-timeout-ms", "4000",
+        "--api-key", $"reader1:reader:{ReaderKey}", "--api-key", $"writer1:writer:{WriterKey}", .. ExtraArgs,
+    ]);
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    public static string EndpointOf(NodeProcess node) => $"{node.Ip}:{Port}";
+
+    /// <summary>A StackExchange.Redis client of one node (standalone, as proxy mode presents itself).</summary>
+    public Task<ConnectionMultiplexer> ConnectAsync(int node = 0, string? password = null, string? user = null, RedisProtocol protocol = RedisProtocol.Resp2)
+    {
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { EndpointOf(Cluster.Nodes[node]) },
+            Password = password ?? AdminKey,
+            User = user,
+            Protocol = protocol,
+            AbortOnConnectFail = true,
+            AllowAdmin = true,
+            ConnectTimeout = 10_000,
+            SyncTimeout = 10_000,
+            AsyncTimeout = 10_000,
+        };
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
+}
+
+/// <summary>The same cluster in cluster mode (<c>--resp-cluster</c>).</summary>
+public sealed class RespClusterMode : RespCluster
+{
+    protected override string[] ExtraArgs => ["--resp-cluster"];
+}
