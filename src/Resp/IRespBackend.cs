@@ -78,6 +78,12 @@ public interface IRespBackend
     /// <summary>The identity of an API key, or null when it matches no configured key.</summary>
     RespCaller? Authenticate(string key);
 
+    /// <summary>Changes whenever an API key may have stopped working (revoked, or removed from the keys file).</summary>
+    int CredentialsGeneration { get; }
+
+    /// <summary>True while the key <paramref name="caller"/> authenticated with still works.</summary>
+    bool IsCurrent(RespCaller caller);
+
     bool IsAuthBlocked(IPAddress? address);
 
     void RecordAuthFailure(IPAddress? address);

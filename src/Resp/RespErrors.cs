@@ -9,6 +9,8 @@ public static class RespErrors
 
     public static ReadOnlySpan<byte> WrongPass => "WRONGPASS invalid username-password pair or user is disabled."u8;
 
+    public static ReadOnlySpan<byte> CredentialsRevoked => "NOAUTH the API key of this connection was revoked or removed; the connection closes"u8;
+
     public static ReadOnlySpan<byte> AuthBlocked => "ERR too many failed authentication attempts from this address; try again later"u8;
 
     public static ReadOnlySpan<byte> AuthNotConfigured => "ERR AUTH called without any password configured. Are you sure your configuration is correct?"u8;

@@ -10,8 +10,11 @@ public sealed record RespOptions
 {
     public required IPEndPoint EndPoint { get; init; }
 
-    /// <summary>TLS with this certificate (the node's REST certificate) when set.</summary>
-    public X509Certificate2? Certificate { get; init; }
+    /// <summary>
+    /// TLS when set: asked for the certificate at every handshake (the node's REST certificate, re-read when its files
+    /// change, so a renewed certificate is served without a restart).
+    /// </summary>
+    public Func<X509Certificate2>? Certificate { get; init; }
 
     /// <summary>Cluster mode: CLUSTER SLOTS/SHARDS/NODES, MOVED and CROSSSLOT; otherwise proxy mode.</summary>
     public bool ClusterMode { get; init; }

@@ -78,7 +78,7 @@ public sealed partial class RespServer(IRespBackend backend, RespOptions options
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 handshake.CancelAfter(TimeSpan.FromSeconds(10));
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, handshake.Token);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate() }, handshake.Token);
                 stream = tls;
             }
 

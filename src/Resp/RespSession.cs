@@ -41,6 +41,9 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
     /// <summary>Set by QUIT: the connection closes once the reply is sent.</summary>
     public bool Closing { get; internal set; }
 
+    // The credentials generation this connection's key was last found current at (-1: not yet checked).
+    private int _credentialsChecked = -1;
+
     public CancellationToken Aborted { get; init; }
 
     public RespConsistency Consistency => ReadOnlyMode ? RespConsistency.Local : options.ReadConsistency;
@@ -60,6 +63,20 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
         {
             writer.Error(RespErrors.WrongArity(spec.Name));
             return;
+        }
+
+        // A key revoked (or removed from the keys file) since this connection authenticated ends the connection at its
+        // next command; the key is checked again only when the node's credentials changed.
+        if (Caller is { } caller && backend.AuthEnabled && backend.CredentialsGeneration is var generation && generation != _credentialsChecked)
+        {
+            if (!backend.IsCurrent(caller))
+            {
+                Caller = null;
+                Closing = true;
+                writer.Error(RespErrors.CredentialsRevoked);
+                return;
+            }
+            _credentialsChecked = generation;
         }
 
         if (Caller is null && backend.AuthEnabled && (spec.Flags & RespCommandFlags.NoAuth) == 0)

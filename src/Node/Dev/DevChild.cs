@@ -20,6 +20,12 @@ public sealed class DevChild(int id, string name, Uri readyUrl, string logPath, 
     /// <summary>True once dev has reported this process's exit and until it is started again.</summary>
     public bool Dead { get; set; }
 
+    /// <summary>
+    /// True once the node exited with <see cref="ExitCodes.Removed"/>: it was removed from the cluster, and starting it
+    /// again on the same data folder would only get it refused, so dev never restarts it.
+    /// </summary>
+    public bool Removed { get; set; }
+
     public void Restart()
     {
         Process.Dispose();

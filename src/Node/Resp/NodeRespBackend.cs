@@ -38,6 +38,10 @@ public sealed partial class NodeRespBackend(
     public RespCaller? Authenticate(string key) =>
         keys.Find(key) is { } identity ? new RespCaller(identity.Name, identity.Role, key) : null;
 
+    public int CredentialsGeneration => keys.Generation;
+
+    public bool IsCurrent(RespCaller caller) => caller.ApiKey is { } key && keys.Find(key) is not null;
+
     public bool IsAuthBlocked(IPAddress? address) => failures.IsBlocked(address, out _);
 
     public void RecordAuthFailure(IPAddress? address) => failures.RecordFailure(address);

@@ -39,7 +39,7 @@ public static class RespSetup
         return new RespOptions
         {
             EndPoint = endPoint,
-            Certificate = security.TlsCertificate is null ? null : TlsSetup.LoadServerCertificate(security),
+            Certificate = security.TlsCertificate is null ? null : new ReloadingCertificate(security, TimeProvider.System) is var reloading ? () => reloading.Current : null,
             ClusterMode = options.RespCluster,
             ReadConsistency = consistency,
             MaxValueBytes = options.MaxValueBytes,

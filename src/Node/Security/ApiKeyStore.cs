@@ -37,7 +37,8 @@ public sealed class ApiKeyStore
     private volatile Entry[] _keys;
     private volatile FrozenSet<string> _revoked = FrozenSet<string>.Empty;
     private DateTime _fileStamp;
-    private DateTimeOffset _nextCheck;
+    private long _nextCheckMs;
+    private int _generation;
 
     private sealed record Entry(byte[] Hash, CallerIdentity Identity);
 
@@ -53,7 +54,7 @@ public sealed class ApiKeyStore
         _time = time ?? TimeProvider.System;
         _keys = Entries(all);
         if (_file is not null && File.Exists(_file)) _fileStamp = File.GetLastWriteTimeUtc(_file);
-        _nextCheck = _time.GetUtcNow() + ReloadInterval;
+        _nextCheckMs = (_time.GetUtcNow() + ReloadInterval).ToUnixTimeMilliseconds();
     }
 
     public int Count => _keys.Length;
@@ -75,7 +76,26 @@ public sealed class ApiKeyStore
     public IReadOnlySet<string> Revoked => _revoked;
 
     /// <summary>Replaces the revoked key ids (from the cluster's metadata, applied on every node).</summary>
-    public void SetRevoked(IEnumerable<string> keyIds) => _revoked = keyIds.ToFrozenSet(StringComparer.Ordinal);
+    public void SetRevoked(IEnumerable<string> keyIds)
+    {
+        var revoked = keyIds.ToFrozenSet(StringComparer.Ordinal);
+        if (revoked.SetEquals(_revoked)) return;
+        _revoked = revoked;
+        Interlocked.Increment(ref _generation);
+    }
+
+    /// <summary>
+    /// Changes whenever a key may have stopped working (a revocation applied, the keys file re-read), so a long-lived
+    /// session (a RESP connection) checks its key again only then. Looks at the keys file when that is due.
+    /// </summary>
+    public int Generation
+    {
+        get
+        {
+            MaybeReload();
+            return Volatile.Read(ref _generation);
+        }
+    }
 
     /// <summary>The identity of the key, or null when no current, unrevoked key matches.</summary>
     public CallerIdentity? Find(string presented)
@@ -99,18 +119,21 @@ public sealed class ApiKeyStore
 
     private void MaybeReload()
     {
-        if (_file is null) return;
+        // Lock-free until a look is due: this runs on every key check and every RESP command.
+        if (_file is null || _time.GetUtcNow().ToUnixTimeMilliseconds() < Volatile.Read(ref _nextCheckMs)) return;
         lock (_reload)
         {
             var now = _time.GetUtcNow();
-            if (now < _nextCheck) return;
-            _nextCheck = now + ReloadInterval;
+            if (now.ToUnixTimeMilliseconds() < _nextCheckMs) return;
+            Volatile.Write(ref _nextCheckMs, (now + ReloadInterval).ToUnixTimeMilliseconds());
             var stamp = File.Exists(_file) ? File.GetLastWriteTimeUtc(_file) : default;
             if (stamp == _fileStamp) return;
             _fileStamp = stamp;
             var errors = new List<string>();
             var fromFile = ApiKeySpec.ReadFile(_file, errors);
-            if (errors.Count == 0) _keys = Entries([.. _fixedKeys, .. fromFile]);
+            if (errors.Count > 0) return;
+            _keys = Entries([.. _fixedKeys, .. fromFile]);
+            Interlocked.Increment(ref _generation);
         }
     }
 

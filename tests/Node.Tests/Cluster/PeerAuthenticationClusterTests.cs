@@ -15,7 +15,10 @@ public sealed class PeerAuthenticationClusterTests
         await using var cluster = await TestCluster.StartAsync(3);
         var (one, two, three) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
         three.Terminate();
-        await cluster.WaitAsync(async () => (await ShardsAsync(cluster, one)).All(s => s.Leader is 1 or 2), TimeSpan.FromSeconds(30));
+        // Both nodes whose views are compared must have settled on the new leaders first (under load one lags).
+        await cluster.WaitAsync(async () => (await ShardsAsync(cluster, one)).All(s => s.Leader is 1 or 2)
+            && (await ShardsAsync(cluster, two)).All(s => s.Leader is 1 or 2)
+            && (await ShardsAsync(cluster, one)).Select(s => (s.Id, s.Term, s.Leader)).SequenceEqual((await ShardsAsync(cluster, two)).Select(s => (s.Id, s.Term, s.Leader))), TimeSpan.FromSeconds(30));
         var before = new[] { await ShardsAsync(cluster, one), await ShardsAsync(cluster, two) };
 
         using var impostor = new NodeProcess(3, three.Ip, three.DataDir + "-impostor", three.InitialCluster,
