@@ -49,7 +49,7 @@ cell() { # name rest clients -> "ops_per_s p50 p99 cpu_us_per_op"
   before=$(ticks "${node_pids[$1]}")
   out=$("$LOADGEN" --target raftcache --endpoints "$(endpoints $2)" --clients $3 --value-bytes 1024 --read-ratio 0 --duration-s "$DURATION" --warmup-s 0 --keys 2000)
   after=$(ticks "${node_pids[$1]}")
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); ops=d["operations"]; cpu=($after-$before)/$hz; print(d['ops_per_s'], d['p50_ms'], d['p99_ms'], round(cpu/ops*1e6) if ops else 0, d['errors'])" "$out"
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); ops=d['operations']; cpu=($after-$before)/$hz; print(d['ops_per_s'], d['p50_ms'], d['p99_ms'], round(cpu/ops*1e6) if ops else 0, d['errors'])" "$out"
 }
 # Warm-up, discarded: JIT, connection pools, first elections' aftermath.
 cell sealed 5001 16 >/dev/null; cell clear 7001 16 >/dev/null
