@@ -59,6 +59,7 @@ public static class NodeProgram
         if (new NodeOptionsValidator().Validate(null, options) is { Failed: true, Failures: { } nodeFailures }) failures.AddRange(nodeFailures);
         var (securityFailures, keys) = SecurityOptionsValidator.Validate(security, options);
         failures.AddRange(securityFailures);
+        failures.AddRange(OtlpSettings.Read(builder.Configuration).Errors);
         if (failures.Count > 0)
         {
             foreach (var failure in failures) errors.WriteLine($"raftcache: {failure}");
@@ -198,6 +199,7 @@ public static class NodeProgram
           --encryption-key-file F   encrypt the WAL and snapshots at rest (AES-256-GCM key file; rotation: id:key lines)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
+          --otlp-endpoint URL       also push metrics to this OTLP/HTTP collector (e.g. http://127.0.0.1:4318); --otlp-interval-ms N (10000)
         security (docs/security.md):
           --api-key [NAME:]ROLE:SECRET   an API key (repeatable); ROLE is reader, writer or admin; at least 16 characters
           --api-keys-file FILE      API keys, one [NAME:]ROLE:SECRET per line

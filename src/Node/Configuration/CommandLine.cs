@@ -47,6 +47,8 @@ public static class CommandLine
         ["--cluster-secret"] = "RaftCache:ClusterSecret",
         ["--cluster-secret-file"] = "RaftCache:ClusterSecretFile",
         ["--encryption-key-file"] = "RaftCache:EncryptionKeyFile",
+        ["--otlp-endpoint"] = "RaftCache:OtlpEndpoint",
+        ["--otlp-interval-ms"] = "RaftCache:OtlpIntervalMs",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>
