@@ -93,7 +93,7 @@ public static class NodeProgram
         var app = builder.Build();
         var security = app.Services.GetRequiredService<SecurityOptions>();
         var keys = app.Services.GetRequiredService<ResolvedApiKeys>().Keys;
-        app.UseRaftCacheObservability(security);
+        app.UseRaftCacheObservability();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRaftCacheSecurity(security, keys);

@@ -48,7 +48,7 @@ public static class ObservabilitySetup
     }
 
     /// <summary>The request middleware, /metrics, /admin/events and the dashboard.</summary>
-    public static void UseRaftCacheObservability(this WebApplication app, SecurityOptions security)
+    public static void UseRaftCacheObservability(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<NodeGauges>(); // observable instruments exist from the start
         var requests = app.Services.GetRequiredService<RequestMetrics>();
