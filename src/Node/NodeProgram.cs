@@ -73,6 +73,7 @@ public static class NodeProgram
         string? respError = null;
         var resp = failures.Count == 0 ? Resp.RespSetup.OptionsOf(options, security, out respError) : null;
         if (respError is not null) failures.Add(respError);
+        failures.AddRange(OtlpSettings.Read(builder.Configuration).Errors);
         if (failures.Count > 0)
         {
             foreach (var failure in failures) errors.WriteLine($"raftcache: {failure}");
@@ -110,7 +111,7 @@ public static class NodeProgram
         app.Services.GetRequiredService<CacheNode>().RecordApplied += record => apiKeys.SetRevoked(record.RevokedKeyIds);
         var security = app.Services.GetRequiredService<SecurityOptions>();
         var keys = app.Services.GetRequiredService<ResolvedApiKeys>().Keys;
-        app.UseRaftCacheObservability(security);
+        app.UseRaftCacheObservability();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRaftCacheSecurity(security, keys);
@@ -221,6 +222,7 @@ public static class NodeProgram
           --removed-exit-code N     exit code of a removed node (default 3; 0 for restart policies like Docker's on-failure)
           --tick-ms N, --election-ticks N, --default-ttl-seconds N, --max-value-bytes N, --snapshot-entries N,
           --request-timeout-ms N
+          --otlp-endpoint URL       also push metrics to this OTLP/HTTP collector (e.g. http://127.0.0.1:4318); --otlp-interval-ms N (10000)
         security (docs/security.md):
           --api-key [NAME:]ROLE:SECRET   an API key (repeatable); ROLE is reader, writer or admin; at least 16 characters
           --api-keys-file FILE      API keys, one [NAME:]ROLE:SECRET per line

@@ -84,6 +84,9 @@ public interface IRespBackend
     /// <summary>True while the key <paramref name="caller"/> authenticated with still works.</summary>
     bool IsCurrent(RespCaller caller);
 
+    /// <summary>Counts one executed command (its table name), whether it answered an error, and how long it took.</summary>
+    void RecordCommand(string command, bool failed, double seconds);
+
     bool IsAuthBlocked(IPAddress? address);
 
     void RecordAuthFailure(IPAddress? address);

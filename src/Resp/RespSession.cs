@@ -101,7 +101,10 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
         }
 
         if (options.ClusterMode && !CheckSlots(spec, args)) return;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var errors = writer.Errors;
         await spec.Handler(this, args);
+        backend.RecordCommand(spec.Name, writer.Errors != errors, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Keys are what REST accepts too (UTF-8, 1 to 1,024 bytes), so every key is reachable both ways.</summary>

@@ -20,7 +20,14 @@ public sealed class RespWriter(IBufferWriter<byte> output)
     public void Ok() => Raw("+OK\r\n"u8);
 
     /// <summary>An error reply; <paramref name="text"/> starts with its code (ERR, NOAUTH, WRONGTYPE…).</summary>
-    public void Error(ReadOnlySpan<byte> text) => Line((byte)'-', text);
+    public void Error(ReadOnlySpan<byte> text)
+    {
+        Errors++;
+        Line((byte)'-', text);
+    }
+
+    /// <summary>Error replies written so far (a command that wrote one counts as failed).</summary>
+    public long Errors { get; private set; }
 
     public void Error(string text) => Error(Encoding.UTF8.GetBytes(text.Replace('\r', ' ').Replace('\n', ' ')));
 

@@ -50,6 +50,8 @@ public static class CommandLine
         ["--removed-exit-code"] = "RaftCache:RemovedExitCode",
         ["--resp-listen"] = "RaftCache:RespListen",
         ["--resp-read-consistency"] = "RaftCache:RespReadConsistency",
+        ["--otlp-endpoint"] = "RaftCache:OtlpEndpoint",
+        ["--otlp-interval-ms"] = "RaftCache:OtlpIntervalMs",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>

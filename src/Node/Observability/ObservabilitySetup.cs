@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
@@ -26,16 +27,28 @@ public static class ObservabilitySetup
         services.AddSingleton<ClusterWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterWatcher>());
         services.AddSingleton(sp => new NodeGauges(sp.GetRequiredService<NodeMetrics>(), sp.GetRequiredService<CacheNode>(), CertificateExpiry(security)));
-        var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var otlp = OtlpSettings.Read(configuration).Settings ?? throw new InvalidOperationException("OTLP settings were validated at start");
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(NodeMetrics.MeterName).AddMeter(PlatformMeters).AddPrometheusExporter();
-            if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter();
+            if (otlp.Endpoint is { } endpoint)
+            {
+                metrics.AddOtlpExporter((exporter, reader) =>
+                {
+                    exporter.Endpoint = endpoint;
+                    exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = otlp.IntervalMs;
+                });
+            }
+            else if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            {
+                metrics.AddOtlpExporter();
+            }
         });
     }
 
     /// <summary>The request middleware, /metrics, /admin/events and the dashboard.</summary>
-    public static void UseRaftCacheObservability(this WebApplication app, SecurityOptions security)
+    public static void UseRaftCacheObservability(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<NodeGauges>(); // observable instruments exist from the start
         var requests = app.Services.GetRequiredService<RequestMetrics>();

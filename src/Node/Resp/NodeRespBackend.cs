@@ -25,7 +25,8 @@ public sealed partial class NodeRespBackend(
     AuthFailureLimiter failures,
     SecurityOptions security,
     IOptions<NodeOptions> options,
-    TimeProvider time) : IRespBackend
+    TimeProvider time,
+    Observability.RequestMetrics requests) : IRespBackend
 {
     private static readonly TimeSpan RetryInterval = RequestDispatcher.RetryInterval;
 
@@ -39,6 +40,11 @@ public sealed partial class NodeRespBackend(
         keys.Find(key) is { } identity ? new RespCaller(identity.Name, identity.Role, key) : null;
 
     public int CredentialsGeneration => keys.Generation;
+
+    // RESP commands are counted beside REST routes: api "resp", the command as the route, status 200 or (an error
+    // reply) 400, so one histogram shows what clients of both protocols get.
+    public void RecordCommand(string command, bool failed, double seconds) =>
+        requests.Record("resp", command, "RESP", failed ? 400 : 200, forwarded: false, seconds);
 
     public bool IsCurrent(RespCaller caller) => caller.ApiKey is { } key && keys.Find(key) is not null;
 

@@ -62,7 +62,8 @@ public static class RespSetup
         services.AddSingleton<IRespBackend>(sp => new NodeRespBackend(
             sp.GetRequiredService<ICacheCluster>(), sp.GetRequiredService<CacheNode>(), sp.GetRequiredService<RespForwarder>(),
             sp.GetRequiredService<ApiKeyStore>(), sp.GetRequiredService<AuthFailureLimiter>(), sp.GetRequiredService<SecurityOptions>(),
-            sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<NodeOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Observability.RequestMetrics>()));
         services.AddHostedService<RespServer>();
     }
 }

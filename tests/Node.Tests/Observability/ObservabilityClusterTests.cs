@@ -21,14 +21,15 @@ public sealed class ObservabilityClusterTests(SharedCluster shared) : IClassFixt
 
         foreach (var node in Cluster.Nodes)
         {
-            var text = await Cluster.Http.GetStringAsync(new Uri(node.Url, "/metrics"));
-
             // Every shard replica (4 shards and the metadata group, all on every node of 3) reports its Raft position.
-            foreach (var shard in Enumerable.Range(0, 5))
+            // Polled (bounded): another test of this class may just have moved a leadership, and figures are cached briefly.
+            var text = "";
+            await Cluster.WaitAsync(async () =>
             {
-                Assert.Contains($"raftcache_raft_has_leader{{otel_scope_name=\"RaftCache\",shard=\"{shard}\"}} 1", text, StringComparison.Ordinal);
-                Assert.Matches($"raftcache_raft_applied_index\\{{[^}}]*shard=\"{shard}\"\\}} [1-9]", text);
-            }
+                text = await Cluster.Http.GetStringAsync(new Uri(node.Url, "/metrics"));
+                return Enumerable.Range(0, 5).All(shard => text.Contains($"raftcache_raft_has_leader{{otel_scope_name=\"RaftCache\",shard=\"{shard}\"}} 1", StringComparison.Ordinal));
+            }, TimeSpan.FromSeconds(15), () => string.Join('\n', text.Split('\n').Where(l => l.StartsWith("raftcache_raft_has_leader", StringComparison.Ordinal))));
+            foreach (var shard in Enumerable.Range(0, 5)) Assert.Matches($"raftcache_raft_applied_index\\{{[^}}]*shard=\"{shard}\"\\}} [1-9]", text);
             Assert.Equal(1, Count(text, "raftcache_raft_is_leader{otel_scope_name=\"RaftCache\",shard=\"0\"} 1") + Count(text, "raftcache_raft_is_leader{otel_scope_name=\"RaftCache\",shard=\"0\"} 0"));
             Assert.Matches("raftcache_wal_fsync_duration_seconds_count\\{[^}]*\\} [1-9]", text);
             Assert.Matches("raftcache_host_loop_iteration_duration_seconds_count\\{[^}]*\\} [1-9]", text);

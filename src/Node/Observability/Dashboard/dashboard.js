@@ -21,7 +21,11 @@
     const text = await response.text();
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
-    if (!response.ok) throw new Error((data && (data.detail || data.title)) || ("HTTP " + response.status));
+    if (!response.ok) {
+      const error = new Error((data && (data.detail || data.title)) || ("HTTP " + response.status));
+      error.status = response.status;
+      throw error;
+    }
     return data;
   }
 
@@ -57,15 +61,33 @@
       overview = await api("GET", "/admin/overview");
       render();
     } catch (e) {
+      if (e.status === 401) return signOut("The session expired; sign in again.");
       $("action-result").textContent = "Refresh failed: " + e.message;
     }
   }
 
+  // Back to the sign-in form (the token expired): the token is forgotten, nothing was ever stored.
+  function signOut(reason) {
+    token = null;
+    clearInterval(refreshTimer);
+    $("main").hidden = true;
+    $("login").hidden = false;
+    $("login-error").textContent = reason;
+  }
+
   // Server-sent events read with fetch (EventSource cannot send an Authorization header); reconnects when dropped.
+  let streaming = false;
   async function streamEvents() {
+    if (streaming) return; // one stream per page, across sign-ins
+    streaming = true;
+    try { await readEvents(); } finally { streaming = false; }
+  }
+
+  async function readEvents() {
     for (;;) {
       try {
         const response = await fetch("/admin/events", { headers: headers({ Accept: "text/event-stream" }) });
+        if (response.status === 401) return;
         if (!response.ok) throw new Error("HTTP " + response.status);
         setLive(true);
         const reader = response.body.getReader();
@@ -116,7 +138,7 @@
     }
   }
 
-  function badge(text, cls) { return '<span class="badge ' + (cls || text) + '">' + esc(text) + "</span>"; }
+  function badge(text, cls) { return '<span class="badge ' + esc(cls || text) + '">' + esc(text) + "</span>"; }
   function esc(value) { return String(value == null ? "" : value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
 
   function render() {
