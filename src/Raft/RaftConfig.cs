@@ -39,13 +39,6 @@ public sealed record RaftConfig
 
     public ReadOnlyOption ReadOnlyOption { get; init; } = ReadOnlyOption.Safe;
 
-    /// <summary>
-    /// When set, a follower refuses a local proposal (<see cref="ProposeOutcome.NotLeader"/> with the leader as hint)
-    /// instead of forwarding it: a host that waits for its proposal's index can never learn the index of a
-    /// forwarded one, nor whether the leader appended it (etcd's DisableProposalForwarding).
-    /// </summary>
-    public bool DisableProposalForwarding { get; init; }
-
     /// <summary>A leader that is removed from the configuration steps down once the removal is applied.</summary>
     public bool StepDownOnRemoval { get; init; } = true;
 

@@ -72,6 +72,15 @@ public sealed partial class RawNode
     public ProposeResult Propose(ReadOnlyMemory<byte> data) =>
         _raft.Propose([new Entry(0, 0, EntryType.Normal, data)]);
 
+    /// <summary>
+    /// Proposes <paramref name="data"/>; with <paramref name="forward"/> false a follower refuses it
+    /// (<see cref="ProposeOutcome.NotLeader"/> with the leader as hint) instead of forwarding it: a caller that waits
+    /// for its entry's index can never learn the index of a forwarded one, nor whether the leader appended it (etcd's
+    /// DisableProposalForwarding, per call).
+    /// </summary>
+    public ProposeResult Propose(ReadOnlyMemory<byte> data, bool forward) =>
+        _raft.Propose([new Entry(0, 0, EntryType.Normal, data)], forward);
+
     /// <summary>Proposes a membership change; only one may be pending at a time.</summary>
     public ProposeResult ProposeConfChange(ConfChange change)
     {

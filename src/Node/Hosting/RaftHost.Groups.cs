@@ -98,8 +98,6 @@ public sealed partial class RaftHost
         MaxMessageBytes = _options.MaxMessageBytes,
         MaxInflightMessages = _options.MaxInflightMessages,
         PlantedBugs = _options.PlantedBugs,
-        // The host answers a proposal when its own index applies; it could never learn a forwarded one's fate.
-        DisableProposalForwarding = true,
         Applied = applied,
         Logger = new RaftLoggerAdapter(_logger, _options.NodeId, groupId),
     };

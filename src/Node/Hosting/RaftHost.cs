@@ -153,7 +153,8 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
                 completion.TrySetResult(ProposalOutcome.NotApplied);
                 return;
             }
-            var result = replica.Node.Propose(command);
+            // Never forwarded: this answer waits for the entry's own index, which a forwarded entry never tells.
+            var result = replica.Node.Propose(command, forward: false);
             Instruments.Proposed(groupId, result.Outcome == ProposeOutcome.Accepted);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
             // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.

@@ -5,10 +5,10 @@ namespace RaftCache.Raft;
 internal sealed partial class Raft
 {
     /// <summary>
-    /// A local proposal: appended on the leader, forwarded by a follower that knows its leader (unless
-    /// forwarding is disabled), otherwise dropped with the reason (pitfall 17: callers learn exactly what happened).
+    /// A local proposal: appended on the leader, forwarded by a follower that knows its leader (when
+    /// <paramref name="forward"/>), otherwise dropped with the reason (pitfall 17: callers learn exactly what happened).
     /// </summary>
-    public ProposeResult Propose(IReadOnlyList<Entry> entries)
+    public ProposeResult Propose(IReadOnlyList<Entry> entries, bool forward = true)
     {
         foreach (var e in entries)
         {
@@ -16,7 +16,7 @@ internal sealed partial class Raft
         }
 
         if (State == RaftRole.Leader) return ProposeAsLeader(entries);
-        if (State != RaftRole.Follower || Lead == 0 || _config.DisableProposalForwarding) return ProposeResult.Dropped(ProposeOutcome.NotLeader, Lead);
+        if (State != RaftRole.Follower || Lead == 0 || !forward) return ProposeResult.Dropped(ProposeOutcome.NotLeader, Lead);
         Send(new Message { Type = MessageType.Propose, To = Lead, Entries = entries });
         return new ProposeResult(ProposeOutcome.Forwarded, 0, 0, Lead);
     }

@@ -42,7 +42,6 @@ internal sealed partial class InteractionEnv
         public int MaxInflightMessages { get; init; } = 256;
         public long MaxUncommittedBytes { get; init; } = 64L << 20;
         public PlantedBugs Bugs { get; init; }
-        public bool DisableProposalForwarding { get; init; }
     }
 
     public TestNode AddNode(ulong id, NodeOptions options, IReadOnlyList<ulong>? bootstrapVoters)
@@ -71,7 +70,6 @@ internal sealed partial class InteractionEnv
         MaxInflightMessages = node.Options.MaxInflightMessages,
         MaxUncommittedBytes = node.Options.MaxUncommittedBytes,
         PlantedBugs = node.Options.Bugs,
-        DisableProposalForwarding = node.Options.DisableProposalForwarding,
         Applied = applied,
         Logger = new EnvLogger(this),
     };

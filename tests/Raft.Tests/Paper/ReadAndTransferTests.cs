@@ -110,9 +110,9 @@ public sealed class ReadAndTransferTests
     [Fact]
     public void A_follower_with_forwarding_disabled_refuses_proposals_and_names_the_leader()
     {
-        var env = Clusters.Elected(3, options: new InteractionEnv.NodeOptions { DisableProposalForwarding = true });
+        var env = Clusters.Elected(3);
         var before = env[1].Raw.Status().LastIndex;
-        var r = env[2].Raw.Propose(Clusters.Bytes("via 2"));
+        var r = env[2].Raw.Propose(Clusters.Bytes("via 2"), forward: false);
         Assert.Equal(ProposeResult.Dropped(ProposeOutcome.NotLeader, 1), r);
         env.Stabilize();
         Assert.Equal(before, env[1].Raw.Status().LastIndex);
