@@ -83,7 +83,7 @@ public static partial class DevCluster
         start.Environment["RaftCache__ClusterSecret"] = clusterSecret; // not on the command line: others could read it there
         foreach (var arg in new[]
         {
-            "--id", id.ToString(CultureInfo.InvariantCulture), "--listen", RestUrl(id), "--peer-listen", PeerAddress(id),
+            "--id", id.ToString(CultureInfo.InvariantCulture), "--listen", RestUrl(id), "--peer-listen", PeerAddress(id), "--resp-listen", RespAddress(id),
             "--data-dir", Path.Combine(dataDir, $"node-{id}"), "--initial-cluster", initialCluster,
         })
         {
@@ -171,7 +171,7 @@ public static partial class DevCluster
     private static void PrintEndpoints(int nodes, string dataDir, DevCredentials? credentials)
     {
         Console.WriteLine("raftcache dev: cluster ready");
-        for (var id = 1; id <= nodes; id++) Console.WriteLine($"  node {id}: {RestUrl(id)}   peers {PeerAddress(id)}   log {LogPath(dataDir, id)}");
+        for (var id = 1; id <= nodes; id++) Console.WriteLine($"  node {id}: {RestUrl(id)}   redis://{RespAddress(id)}   peers {PeerAddress(id)}   log {LogPath(dataDir, id)}");
         Console.WriteLine($"  Swagger UI: {RestUrl(1)}/swagger   OpenAPI: {RestUrl(1)}/openapi/v1.json");
         if (credentials is null)
         {
@@ -189,6 +189,7 @@ public static partial class DevCluster
         Console.WriteLine($"       curl -X PUT {RestUrl(1)}/keys/hello -H \"X-Api-Key: $RAFTCACHE_KEY\" -H 'Content-Type: application/json' -d '{{\"data\": \"world\", \"ttl_seconds\": 600}}'");
         Console.WriteLine($"       curl {RestUrl(Math.Min(2, nodes))}/keys/hello -H \"X-Api-Key: $RAFTCACHE_KEY\"");
         Console.WriteLine($"       curl -X POST {RestUrl(1)}/login -H 'Content-Type: application/json' -d \"{{\\\"key\\\": \\\"$RAFTCACHE_KEY\\\"}}\"   # a 15-minute bearer token");
+        Console.WriteLine($"       redis-cli -p {6379 + 1} -a \"$RAFTCACHE_KEY\" --no-auth-warning SET hello world EX 600   # the Redis protocol");
         Console.WriteLine("  In Swagger UI, press Authorize and paste the key into ApiKey. Press Ctrl-C to stop.");
     }
 
@@ -227,6 +228,9 @@ public static partial class DevCluster
     public static string RestUrl(int id) => $"http://127.0.0.1:{5000 + id}";
 
     public static string PeerAddress(int id) => $"127.0.0.1:{6000 + id}";
+
+    /// <summary>Node N's RESP endpoint: Redis's port plus N, so node 1 is 127.0.0.1:6380.</summary>
+    public static string RespAddress(int id) => $"127.0.0.1:{6379 + id}";
 
     private static string LogPath(string dataDir, int id) => Path.Combine(dataDir, $"node-{id}.log");
 
