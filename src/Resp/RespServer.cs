@@ -89,6 +89,11 @@ public sealed partial class RespServer(IRespBackend backend, RespOptions options
         {
             LogConnectionEnded(remote?.ToString() ?? "?", e.Message);
         }
+        catch (Exception e)
+        {
+            // A bug met by one connection ends that connection, loudly; the listener and other clients go on.
+            LogConnectionFailed(remote?.ToString() ?? "?", e);
+        }
         finally
         {
             Interlocked.Decrement(ref _connected);
@@ -117,4 +122,7 @@ public sealed partial class RespServer(IRespBackend backend, RespOptions options
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Debug, Message = "RESP connection from {Remote} ended: {Reason}")]
     private partial void LogConnectionEnded(string remote, string reason);
+
+    [LoggerMessage(EventId = 9103, Level = LogLevel.Error, Message = "RESP connection from {Remote} failed")]
+    private partial void LogConnectionFailed(string remote, Exception exception);
 }

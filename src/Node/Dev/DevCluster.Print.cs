@@ -12,7 +12,7 @@ public static partial class DevCluster
         Console.WriteLine("raftcache dev: cluster ready");
         Console.WriteLine($"  gateway: {gateway}   (one address for clients: it follows the members and survives the loss of any node)");
         foreach (var node in children.Where(c => c.Id > 0))
-            Console.WriteLine($"  node {node.Id}: {settings.RestUrl(node.Id)}   peers {settings.PeerAddress(node.Id)}   pid {node.Process.Id}   log {settings.LogPath(node.Id)}");
+            Console.WriteLine($"  node {node.Id}: {settings.RestUrl(node.Id)}   redis://{settings.RespAddress(node.Id)}   peers {settings.PeerAddress(node.Id)}   pid {node.Process.Id}   log {settings.LogPath(node.Id)}");
         Console.WriteLine($"  Swagger UI: {settings.RestUrl(1)}/swagger   OpenAPI: {settings.RestUrl(1)}/openapi/v1.json");
         var auth = settings.NoAuth ? "" : " -H \"X-Api-Key: $RAFTCACHE_KEY\"";
         if (settings.NoAuth)
@@ -29,6 +29,8 @@ public static partial class DevCluster
         }
         Console.WriteLine($"       curl -X PUT {gateway}/keys/hello{auth} -H 'Content-Type: application/json' -d '{{\"data\": \"world\", \"ttl_seconds\": 600}}'");
         Console.WriteLine($"       curl {gateway}/keys/hello{auth}");
+        var redisAuth = settings.NoAuth ? "" : " -a \"$RAFTCACHE_KEY\" --no-auth-warning";
+        Console.WriteLine($"       redis-cli -h {settings.Host} -p {6379 + 1}{redisAuth} SET hello world EX 600   # the Redis protocol, any node");
         if (!settings.NoAuth)
             Console.WriteLine($"       curl -X POST {gateway}/login -H 'Content-Type: application/json' -d \"{{\\\"api_key\\\": \\\"$RAFTCACHE_KEY\\\"}}\"   # a 15-minute bearer token");
         var next = NextFreeId(settings);
@@ -36,7 +38,7 @@ public static partial class DevCluster
         {
             string[] join =
             [
-                "--listen", settings.RestUrl(next), "--peer-listen", settings.PeerAddress(next),
+                "--listen", settings.RestUrl(next), "--peer-listen", settings.PeerAddress(next), "--resp-listen", settings.RespAddress(next),
                 "--data-dir", Path.Combine(settings.DataDir, $"node-{next}"), "--join", settings.RestUrl(1),
                 .. settings.NoAuth ? ["--no-auth"] : Array.Empty<string>(),
             ];

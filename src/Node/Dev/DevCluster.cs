@@ -73,7 +73,7 @@ public static partial class DevCluster
         string[] args =
         [
             "--id", id.ToString(CultureInfo.InvariantCulture), "--listen", settings.RestUrl(id), "--peer-listen", settings.PeerAddress(id),
-            "--data-dir", Path.Combine(settings.DataDir, $"node-{id}"), "--initial-cluster", initial,
+            "--resp-listen", settings.RespAddress(id), "--data-dir", Path.Combine(settings.DataDir, $"node-{id}"), "--initial-cluster", initial,
             .. settings.NoAuth ? ["--no-auth"] : Array.Empty<string>(),
         ];
         return new DevChild(id, $"node {id}", new Uri(settings.RestUrl(id) + "/health/ready"), settings.LogPath(id),

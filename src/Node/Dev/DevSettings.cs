@@ -17,6 +17,9 @@ public sealed record DevSettings(int Nodes, string DataDir, bool Fresh, bool NoA
 
     public string PeerAddress(int id) => $"{Host}:{6000 + id}";
 
+    /// <summary>Node N's RESP endpoint: Redis's port plus N, so node 1 is 6380.</summary>
+    public string RespAddress(int id) => $"{Host}:{6379 + id}";
+
     public string GatewayUrl => $"http://{Host}:5000";
 
     public string LogPath(int id) => Path.Combine(DataDir, id == 0 ? "gateway.log" : $"node-{id}.log");

@@ -3,7 +3,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -28,11 +27,8 @@ public sealed class TlsTests
             X509Certificate2? certificate = null;
             await using var cluster = await TestCluster.StartWithAsync(3, ips =>
             {
-                certificate = SelfSigned(ips);
-                var certPath = Path.Combine(folder, "node.crt");
-                var keyPath = Path.Combine(folder, "node.key");
-                File.WriteAllText(certPath, certificate.ExportCertificatePem());
-                File.WriteAllText(keyPath, certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+                certificate = TestCertificates.SelfSigned(ips);
+                var (certPath, keyPath) = TestCertificates.WritePem(certificate, folder);
                 return new ClusterSetup(["--tls-certificate", certPath, "--tls-key", keyPath, "--tls-ca-file", certPath], Trusting(certificate));
             });
 
@@ -52,9 +48,8 @@ public sealed class TlsTests
             Assert.True(plain is null, $"plain http to a TLS-only port answered {plain}");
 
             // Rotation without a restart: new certificate files on disk are presented on the next handshake.
-            var renewed = SelfSigned([.. cluster.Nodes.Select(n => n.Ip)]);
-            File.WriteAllText(Path.Combine(folder, "node.crt"), renewed.ExportCertificatePem());
-            File.WriteAllText(Path.Combine(folder, "node.key"), renewed.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+            var renewed = TestCertificates.SelfSigned([.. cluster.Nodes.Select(n => n.Ip)]);
+            TestCertificates.WritePem(renewed, folder);
             await cluster.WaitAsync(async () => await PresentedThumbprintAsync(leader.Url) == renewed.Thumbprint, TimeSpan.FromSeconds(30));
         }
         finally
@@ -98,19 +93,6 @@ public sealed class TlsTests
         {
         }
         return seen;
-    }
-
-    private static X509Certificate2 SelfSigned(IReadOnlyList<string> ips)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=raftcache-test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        foreach (var ip in ips) names.AddIpAddress(IPAddress.Parse(ip));
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, 0, critical: true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, critical: false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
     private static SocketsHttpHandler Trusting(X509Certificate2 root)

@@ -4,7 +4,7 @@ using System.Xml.Linq;
 
 namespace RaftCache.Raft.Tests.Guard;
 
-/// <summary>Dependencies point down: Node → StateMachine, Storage, Raft; StateMachine and Storage → Raft at most.</summary>
+/// <summary>Dependencies point down: Node → Resp, StateMachine, Storage, Raft; Resp → StateMachine; StateMachine and Storage → Raft at most.</summary>
 public sealed class ArchitectureTests
 {
     public static TheoryData<string, string[]> AllowedReferences => new()
@@ -12,7 +12,8 @@ public sealed class ArchitectureTests
         { "Raft", [] },
         { "Storage", ["Raft"] },
         { "StateMachine", ["Raft"] },
-        { "Node", ["Raft", "Storage", "StateMachine"] },
+        { "Resp", ["StateMachine"] },
+        { "Node", ["Raft", "Storage", "StateMachine", "Resp"] },
     };
 
     [Theory]

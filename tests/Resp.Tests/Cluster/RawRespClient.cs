@@ -75,23 +75,25 @@ public sealed class RawRespClient : IAsyncDisposable
 
     private async Task<string> ReadExactAsync(int count)
     {
-        while (_end - _start < count)
-        {
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end));
-            if (read == 0) throw new IOException("the server closed the connection");
-            _end += read;
-        }
-
+        while (_end - _start < count) await FillAsync();
         var text = Encoding.UTF8.GetString(_buffer, _start, count);
         _start += count;
         return text;
+    }
+
+    /// <summary>Moves what is left to the front of the buffer and reads more after it.</summary>
+    private async Task FillAsync()
+    {
+        if (_start > 0)
+        {
+            Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end));
+        if (read == 0) throw new IOException("the server closed the connection");
+        _end += read;
     }
 
     private async Task<string> ReadLineAsync()
@@ -106,16 +108,7 @@ public sealed class RawRespClient : IAsyncDisposable
                 return line;
             }
 
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end));
-            if (read == 0) throw new IOException("the server closed the connection");
-            _end += read;
+            await FillAsync();
         }
     }
 

@@ -24,7 +24,9 @@ public class RespCluster : IAsyncLifetime
     public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync(3,
     [
         "--resp-listen", $":{Port}", "--max-value-bytes", "65536", "--request-timeout-ms", "4000",
-        "--api-key", $"reader1:reader:{ReaderKey}", "--api-key", $"writer1:writer:{WriterKey}", .. ExtraArgs,
+        "--api-key", $"reader1:reader:{ReaderKey}", "--api-key", $"writer1:writer:{WriterKey}",
+        // Wrong-key tests of one class must not lock the others out; the limit itself has a test of its own.
+        "--auth-failure-limit", "1000", .. ExtraArgs,
     ]);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
