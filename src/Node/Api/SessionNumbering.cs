@@ -9,7 +9,8 @@ namespace RaftCache.Node.Api;
 /// Numbers the writes of one client of the cluster (a random client id per process): each write gets its own
 /// sequence and keeps it across every attempt, so a write sent again after a failure applies at most once. The lowest
 /// sequence still open tells the replicas which stored results they may forget. The gateway numbers the writes it
-/// passes on this way (members accept a client-supplied session header, docs/security.md).
+/// passes on this way (members accept a client-supplied session header, docs/security.md), and so does each node for
+/// the writes it proposes or forwards for its callers.
 /// </summary>
 public sealed class SessionNumbering
 {

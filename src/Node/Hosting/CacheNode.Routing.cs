@@ -1,6 +1,5 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Security.Cryptography;
 using RaftCache.Node.Api;
 using RaftCache.Raft;
 using RaftCache.StateMachine;
@@ -9,10 +8,8 @@ namespace RaftCache.Node.Hosting;
 
 public sealed partial class CacheNode : ICacheCluster
 {
-    private readonly SortedSet<ulong> _openSessions = [];
-    private readonly Lock _sessionLock = new();
-    private readonly ulong _clientId = NonZeroRandom();
-    private ulong _nextSequence;
+    // This node is one client of the cluster: the writes it proposes or forwards for its callers are numbered here.
+    private readonly SessionNumbering _sessions = new();
 
     public int ShardOfKey(ReadOnlySpan<byte> key) => Shards.ShardOfKey(key);
 
@@ -38,20 +35,9 @@ public sealed partial class CacheNode : ICacheCluster
             : ShardRoute.Unavailable($"the REST address of node {leader}, leader of shard {shard}, is not known yet");
     }
 
-    public ClientSession NewSession()
-    {
-        lock (_sessionLock)
-        {
-            var sequence = ++_nextSequence;
-            _openSessions.Add(sequence);
-            return new ClientSession(_clientId, sequence, _openSessions.Min);
-        }
-    }
+    public ClientSession NewSession() => _sessions.Open();
 
-    public void CompleteSession(ClientSession session)
-    {
-        lock (_sessionLock) _openSessions.Remove(session.Sequence);
-    }
+    public void CompleteSession(ClientSession session) => _sessions.Close(session);
 
     public async Task<WriteOutcome> WriteAsync(int shard, byte[] command, CancellationToken cancellationToken)
     {
@@ -86,18 +72,5 @@ public sealed partial class CacheNode : ICacheCluster
         return cache.TryGet(key, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var entry)
             ? new ReadOutcome(ReadStatus.Found, entry)
             : new ReadOutcome(ReadStatus.NotFound, default);
-    }
-
-    private static ulong NonZeroRandom()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        ulong value;
-        do
-        {
-            RandomNumberGenerator.Fill(bytes);
-            value = BitConverter.ToUInt64(bytes);
-        }
-        while (value == 0);
-        return value;
     }
 }
