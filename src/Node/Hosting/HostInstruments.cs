@@ -46,15 +46,15 @@ public sealed class HostInstruments
         if (entries > 0) AppliedEntries?.Add(entries, Shard(group));
     }
 
-    public void SnapshotSaved(ulong group, long bytes, long startedTimestamp)
+    public void SnapshotSaved(ulong group, long bytes, TimeSpan took)
     {
-        SnapshotSaveSeconds?.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, Shard(group));
+        SnapshotSaveSeconds?.Record(took.TotalSeconds, Shard(group));
         SnapshotSaveBytes?.Add(bytes, Shard(group));
     }
 
-    public void SnapshotInstalled(ulong group, long bytes, long startedTimestamp)
+    public void SnapshotInstalled(ulong group, long bytes, TimeSpan took)
     {
-        SnapshotInstallSeconds?.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, Shard(group));
+        SnapshotInstallSeconds?.Record(took.TotalSeconds, Shard(group));
         SnapshotInstallBytes?.Add(bytes, Shard(group));
     }
 

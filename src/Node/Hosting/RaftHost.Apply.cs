@@ -52,7 +52,7 @@ public sealed partial class RaftHost
 
     private void InstallSnapshot(GroupReplica replica, Snapshot snapshot)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
         replica.Log.ApplySnapshot(snapshot);
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
@@ -66,7 +66,7 @@ public sealed partial class RaftHost
             replica.Proposals.Remove(index, out var proposal);
             proposal.Completion.TrySetResult(ProposalOutcome.MayHaveApplied);
         }
-        Instruments.SnapshotInstalled(replica.GroupId, snapshot.Data.Length, started);
+        Instruments.SnapshotInstalled(replica.GroupId, snapshot.Data.Length, _time.GetElapsedTime(started));
         LogSnapshotInstalled(_logger, NodeId, replica.GroupId, snapshot.Metadata.Index);
     }
 
@@ -90,9 +90,9 @@ public sealed partial class RaftHost
         {
             try
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
                 using (var stream = new MemoryStream(data, writable: false)) _wal.WriteSnapshot(groupId, metadata, stream);
-                Instruments.SnapshotSaved(groupId, data.Length, started);
+                Instruments.SnapshotSaved(groupId, data.Length, _time.GetElapsedTime(started));
             }
             catch (Exception e)
             {
