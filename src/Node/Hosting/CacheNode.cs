@@ -93,6 +93,7 @@ public sealed partial class CacheNode : IAsyncDisposable
             Admission = AdmissionRule(identity),
             RemovedFromCluster = OnRefusedAsRemoved,
         };
+        _transport.Traffic.SnapshotStreamed = Instruments.SnapshotStreamed;
         var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand, Instruments = Instruments };
         _host = host;
         foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);

@@ -26,6 +26,7 @@ public sealed class HostInstruments
     public Histogram<double>? SnapshotInstallSeconds { get; init; }
     public Counter<long>? SnapshotInstallBytes { get; init; }
     public Counter<long>? SnapshotSendBytes { get; init; }
+    public Histogram<double>? SnapshotSendSeconds { get; init; }
 
     /// <summary>The WAL's <c>Synced</c> callback.</summary>
     public void OnWalSynced(TimeSpan fsync, long bytes)
@@ -57,6 +58,8 @@ public sealed class HostInstruments
         SnapshotInstallSeconds?.Record(took.TotalSeconds, Shard(group));
         SnapshotInstallBytes?.Add(bytes, Shard(group));
     }
+
+    public void SnapshotStreamed(ulong peer, long bytes, TimeSpan took) => SnapshotSendSeconds?.Record(took.TotalSeconds, new KeyValuePair<string, object?>("peer", Label(peer)));
 
     public void SnapshotSent(ulong group, ulong peer, long bytes) => SnapshotSendBytes?.Add(bytes, Shard(group), new("peer", Label(peer)));
 

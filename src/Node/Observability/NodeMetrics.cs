@@ -37,6 +37,7 @@ public sealed class NodeMetrics
             SnapshotInstallSeconds = Seconds("raftcache_snapshot_install_duration_seconds", "Time to install a snapshot received from a leader.", SnapshotBuckets),
             SnapshotInstallBytes = Meter.CreateCounter<long>("raftcache_snapshot_install_bytes", "By", "Bytes of snapshots installed from a leader."),
             SnapshotSendBytes = Meter.CreateCounter<long>("raftcache_snapshot_sent_bytes", "By", "Bytes of snapshots handed to the transport for a peer (moves and lagging followers)."),
+            SnapshotSendSeconds = Seconds("raftcache_snapshot_send_duration_seconds", "Time to stream snapshot frames to a peer over the rate-limited snapshot connection.", SnapshotBuckets),
         };
         Forwarded = Meter.CreateCounter<long>("raftcache_forwarded_requests", null, "Client requests this node forwarded to a shard's leader, by shard.");
         Requests = Seconds("raftcache_request_duration_seconds", "Client requests by API (rest, resp), route or command, method, status and whether another node forwarded it.", RequestBuckets);

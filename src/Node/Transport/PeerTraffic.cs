@@ -28,6 +28,12 @@ public sealed class PeerTraffic
         Interlocked.Add(ref counters.BytesReceived, bytes);
     }
 
+    /// <summary>
+    /// Called by a snapshot connection's sender after it wrote snapshot frames to a peer: the bytes and how long the
+    /// (rate-limited) write took. Set once, before the transport starts.
+    /// </summary>
+    public Action<ulong, long, TimeSpan>? SnapshotStreamed { get; set; }
+
     public void ConnectFailed(ulong peer) => Interlocked.Increment(ref Of(peer).ConnectFailures);
 
     private Counters Of(ulong peer) => _peers.GetOrAdd(peer, static _ => new Counters());

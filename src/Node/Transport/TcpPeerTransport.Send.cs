@@ -235,8 +235,10 @@ public sealed partial class TcpPeerTransport
                     if (channel is null) buffer.Write(frame);
                     else channel.Seal(frame, buffer);
                 }
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await WriteAsync(stream, buffer.WrittenMemory, cancellationToken);
                 _owner.Traffic.Sent(_peer, frames, buffer.WrittenCount);
+                if (_bytesPerSecond > 0) _owner.Traffic.SnapshotStreamed?.Invoke(_peer, buffer.WrittenCount, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
         }
 

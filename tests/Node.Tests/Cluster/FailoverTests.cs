@@ -139,6 +139,18 @@ public sealed class FailoverTests
         var installed = (await cluster.OwnReplicasAsync(victim)).Select(r => r.GetProperty("snapshots_installed").GetInt64()).ToArray();
         if (how == "compaction") Assert.True(installed.All(n => n >= 1), $"snapshots installed per shard: {string.Join(", ", installed)} (victim's last index before the kill: {string.Join(", ", victimLast)}): {(await cluster.ClusterViewAsync(victim)).GetRawText()}");
         else Assert.True(installed.All(n => n == 0), $"snapshots installed per shard without compaction: {string.Join(", ", installed)}");
+        if (how != "compaction") return;
+
+        // The metrics saw the same: a leader timed streaming snapshots to the victim, and the victim timed installing
+        // them (polled, bounded: the exporter caches a scrape briefly).
+        static bool Counted(string text, string series) => text.Split('\n').Any(l => l.StartsWith(series, StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
+        await cluster.WaitAsync(async () =>
+        {
+            var sent = false;
+            foreach (var live in cluster.Nodes.Take(2))
+                sent |= Counted(await cluster.Http.GetStringAsync(new Uri(live.Url, "/metrics")), "raftcache_snapshot_send_duration_seconds_count{otel_scope_name=\"RaftCache\",peer=\"3\"}");
+            return sent && Counted(await cluster.Http.GetStringAsync(new Uri(victim.Url, "/metrics")), "raftcache_snapshot_install_duration_seconds_count{");
+        }, TimeSpan.FromSeconds(15));
     }
 
     [Fact]
