@@ -110,11 +110,11 @@ public static class KeyCommands
                     if (max > 0 && list.Count >= max) break;
                     list.Add(JsonNode.Parse(k.GetRawText()));
                 }
-                foreach (var s in page.GetProperty("shards_not_here").EnumerateArray()) missing.Add(s.GetInt32());
+                foreach (var s in page.GetProperty("shards_unavailable").EnumerateArray()) missing.Add(s.GetInt32());
                 cursor = page.GetProperty("next_cursor").GetString();
             }
             while (cursor is not null && (max == 0 || list.Count < max));
-            if (missing.Count > 0) context.Printer.Note($"the answering node holds no replica of shards {string.Join(", ", missing)}: their keys are not listed");
+            if (missing.Count > 0) context.Printer.Note($"no replica of shards {string.Join(", ", missing)} answered: their keys are not listed");
             if (context.Json)
             {
                 context.Printer.WriteJson(list);

@@ -98,7 +98,7 @@ public sealed partial class DevClusterTests
     [GeneratedRegex(@"admin API key: (\S+)")]
     private static partial Regex AdminKey();
 
-    [GeneratedRegex(@"node 2: \S+\s+peers \S+\s+pid (\d+)")]
+    [GeneratedRegex(@"node 2: \S+\s+redis://\S+\s+peers \S+\s+pid (\d+)")]
     private static partial Regex NodePid();
 
     /// <summary>`raftcache dev` with its console captured and its standard input writable (Enter).</summary>

@@ -50,11 +50,8 @@ public sealed class CommandTableTests
         Assert.True(actual == expected, "docs/resp.md's command table differs from RespCommandTable; run this test with RAFTCACHE_REWRITE_DOCS=1 to regenerate it");
     }
 
-    // The build output may live outside the checkout (RAFTCACHE_ARTIFACTS), so the root is found from this source file.
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(source)!);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RaftCache.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("RaftCache.sln not found above " + source);
-    }
+    // The checkout, stamped into the test assembly at build time (source paths are mapped away in CI builds).
+    private static string RepositoryRoot() => typeof(CommandTableTests).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false).Cast<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!;
 }
