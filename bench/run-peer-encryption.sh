@@ -51,8 +51,9 @@ cell() { # name rest clients -> "ops_per_s p50 p99 cpu_us_per_op"
   after=$(ticks "${node_pids[$1]}")
   python3 -c "import json,sys; d=json.loads(sys.argv[1]); ops=d['operations']; cpu=($after-$before)/$hz; print(d['ops_per_s'], d['p50_ms'], d['p99_ms'], round(cpu/ops*1e6) if ops else 0, d['errors'])" "$out"
 }
-# Warm-up, discarded: JIT, connection pools, first elections' aftermath.
-cell sealed 5001 16 >/dev/null; cell clear 7001 16 >/dev/null
+# Warm-up, discarded: JIT (tiered recompilation settles over the first minute), connection pools, first elections'
+# aftermath. Every cell shape once per cluster: with one short warm-up the first measured cell was an outlier.
+for clients in 16 64; do cell sealed 5001 $clients >/dev/null; cell clear 7001 $clients >/dev/null; done
 echo "| round | clients | sealed ops/s | p50 ms | p99 ms | CPU µs/op | clear ops/s | p50 ms | p99 ms | CPU µs/op |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
