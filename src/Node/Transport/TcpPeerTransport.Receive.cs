@@ -90,9 +90,6 @@ public sealed partial class TcpPeerTransport
                     if (channel is not null) length = channel.Open(header, payload.AsSpan(0, length), payload);
                     var batch = PeerFrame.DecodeBatch(payload.AsSpan(0, length), _limits);
                     CheckAddressing(batch, from);
-                    // A member removed after its connection was admitted is cut off here, so its next dial is refused
-                    // as removed and it learns why (it may never apply its own removal).
-                    if (_admission?.Invoke(from) is { Kind: PeerAdmissionKind.Removed } verdict) PeerProtocolException.Throw(verdict.Reason);
                     Traffic.Received(from, PeerFrame.HeaderBytes + length);
                     sink.Deliver(from, batch);
                 }

@@ -58,8 +58,8 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     /// frames to this node. Consulted once per incoming connection, on a transport thread: it must be thread-safe,
     /// fast and must not block (read an immutable membership snapshot). Null (the default) admits every proven peer.
     /// A refusal's <see cref="PeerAdmission.Reason"/> is sent to the peer before the connection closes. Changing the
-    /// rule does not close connections already admitted, except that an admitted connection whose sender the rule
-    /// now calls removed is closed at its next frame (so the removed node redials, is refused, and learns why).
+    /// rule does not close connections already admitted: <see cref="RemovePeer"/> does, for a removed member (which then
+    /// redials, is refused, and learns why).
     /// </summary>
     public Func<ulong, PeerAdmission>? Admission
     {
