@@ -13,6 +13,7 @@ public static class RespCommandTable
     private const string PerKey = "per key as GET/SET; keys on different shards are not atomic together";
     private const string Rmw = "read then conditional write (retried on a race): atomic per key";
     private const string NoData = "no data";
+    private const string CommittedOrRmw = Committed + "; with NX XX GT LT: " + Rmw;
 
     public static readonly IReadOnlyList<RespCommandSpec> All =
     [
@@ -45,6 +46,7 @@ public static class RespCommandTable
         new("STRLEN", 2, Read, 1, 1, 1, Linearizable, RespHandlers.StrLen),
         new("MGET", -2, Read, 1, -1, 1, PerKey, RespHandlers.MGet),
         new("MSET", -3, Write, 1, -1, 2, PerKey, RespHandlers.MSet, "not atomic: one replicated write per key"),
+        new("MSETNX", -3, Write, 1, -1, 2, "one replicated write: all keys or none; keys must share a shard", RespHandlers.MSetNx, "keys on several shards: CROSSSLOT"),
         new("INCR", 2, Write, 1, 1, 1, Committed + "; computed at apply time", RespHandlers.Incr),
         new("DECR", 2, Write, 1, 1, 1, Committed + "; computed at apply time", RespHandlers.Decr),
         new("INCRBY", 3, Write, 1, 1, 1, Committed + "; computed at apply time", RespHandlers.IncrBy),
@@ -54,10 +56,10 @@ public static class RespCommandTable
         new("UNLINK", -2, Write, 1, -1, 1, PerKey, RespHandlers.Del),
         new("EXISTS", -2, Read, 1, -1, 1, PerKey, RespHandlers.Exists),
         new("TYPE", 2, Read, 1, 1, 1, Linearizable, RespHandlers.Type, "string or hash"),
-        new("EXPIRE", 3, Write, 1, 1, 1, Committed, RespHandlers.Expire, "no NX XX GT LT options"),
-        new("PEXPIRE", 3, Write, 1, 1, 1, Committed, RespHandlers.PExpire, "no NX XX GT LT options"),
-        new("EXPIREAT", 3, Write, 1, 1, 1, Committed, RespHandlers.ExpireAt, "no NX XX GT LT options"),
-        new("PEXPIREAT", 3, Write, 1, 1, 1, Committed, RespHandlers.PExpireAt, "no NX XX GT LT options"),
+        new("EXPIRE", -3, Write, 1, 1, 1, CommittedOrRmw, RespHandlers.Expire, "NX XX GT LT: read then conditional write"),
+        new("PEXPIRE", -3, Write, 1, 1, 1, CommittedOrRmw, RespHandlers.PExpire, "NX XX GT LT: read then conditional write"),
+        new("EXPIREAT", -3, Write, 1, 1, 1, CommittedOrRmw, RespHandlers.ExpireAt, "NX XX GT LT: read then conditional write"),
+        new("PEXPIREAT", -3, Write, 1, 1, 1, CommittedOrRmw, RespHandlers.PExpireAt, "NX XX GT LT: read then conditional write"),
         new("PERSIST", 2, Write, 1, 1, 1, Committed, RespHandlers.Persist),
         new("TTL", 2, Read, 1, 1, 1, Linearizable, RespHandlers.Ttl),
         new("PTTL", 2, Read, 1, 1, 1, Linearizable, RespHandlers.PTtl),

@@ -39,6 +39,13 @@ public static class RespErrors
 
     public static ReadOnlySpan<byte> CrossSlot => "CROSSSLOT Keys in request don't hash to the same slot"u8;
 
+    public static ReadOnlySpan<byte> CrossShard =>
+        "CROSSSLOT Keys in request don't hash to the same shard: a multi-key write is atomic only within one shard (use a hash tag such as {user})"u8;
+
+    public static ReadOnlySpan<byte> ExpireNxWithOthers => "ERR NX and XX, GT or LT options at the same time are not compatible"u8;
+
+    public static ReadOnlySpan<byte> ExpireGtAndLt => "ERR GT and LT options at the same time are not compatible"u8;
+
     public static ReadOnlySpan<byte> MemoryLimit => "OOM command not allowed when used memory > 'maxmemory'."u8;
 
     public static ReadOnlySpan<byte> TryAgain => "TRYAGAIN no leader for this key's shard within the request timeout; the write was not applied"u8;

@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Text;
 using RaftCache.StateMachine;
 
 namespace RaftCache.Resp;
@@ -50,6 +51,8 @@ public static partial class RespHandlers
             return;
         }
 
+        if (!TryExpireCondition(s, args, out var condition)) return;
+
         // A time at or before now deletes the key, as in Redis; the state machine does it at the same log index everywhere.
         var now = s.Backend.NowMs;
         if (!TryAbsolute(unit, amount, now, out var atMs) && amount > 0)
@@ -59,8 +62,65 @@ public static partial class RespHandlers
         }
 
         atMs = Math.Max(atMs, 1);
-        var result = await WriteAsync(s, args[1], (session, at) => CommandCodec.EncodeSetExpiry(args[1], ExpiryMode.At, atMs, at, session: session));
-        if (!WriteFailed(s, result)) s.Writer.Integer(result.Result.Count);
+        if (condition == ExpireCondition.None)
+        {
+            var result = await WriteAsync(s, args[1], (session, at) => CommandCodec.EncodeSetExpiry(args[1], ExpiryMode.At, atMs, at, session: session));
+            if (!WriteFailed(s, result)) s.Writer.Integer(result.Result.Count);
+            return;
+        }
+
+        await ReadModifyWriteAsync(s, args[1], async entry =>
+        {
+            if (entry is null || !condition.Allows(entry.ExpiresAtMs, atMs))
+            {
+                s.Writer.Integer(0);
+                return Step.Done;
+            }
+
+            var result = await WriteAsync(s, args[1], (session, at) =>
+                CommandCodec.EncodeSetExpiry(args[1], ExpiryMode.At, atMs, at, WriteCondition.IfVersion, entry.Version, session));
+            if (WriteFailed(s, result)) return Step.Done;
+            if (result.Status == RespWriteStatus.PreconditionFailed) return Step.Retry;
+            s.Writer.Integer(result.Result.Count);
+            return Step.Done;
+        });
+    }
+
+    /// <summary>EXPIRE's options after the time: NX, XX, GT, LT, with Redis's errors for unknown words and incompatible pairs.</summary>
+    private static bool TryExpireCondition(RespSession s, byte[][] args, out ExpireCondition condition)
+    {
+        condition = ExpireCondition.None;
+        for (var i = 3; i < args.Length; i++)
+        {
+            var word = Word(args[i]);
+            condition |= word switch
+            {
+                "NX" => ExpireCondition.Nx,
+                "XX" => ExpireCondition.Xx,
+                "GT" => ExpireCondition.Gt,
+                "LT" => ExpireCondition.Lt,
+                _ => ExpireCondition.Unknown,
+            };
+            if (condition.HasFlag(ExpireCondition.Unknown))
+            {
+                s.Writer.Error("ERR Unsupported option " + Encoding.UTF8.GetString(args[i]));
+                return false;
+            }
+        }
+
+        if (condition.HasFlag(ExpireCondition.Nx) && condition != ExpireCondition.Nx)
+        {
+            s.Writer.Error(RespErrors.ExpireNxWithOthers);
+            return false;
+        }
+
+        if (condition.HasFlag(ExpireCondition.Gt | ExpireCondition.Lt))
+        {
+            s.Writer.Error(RespErrors.ExpireGtAndLt);
+            return false;
+        }
+
+        return true;
     }
 
     internal static async Task Persist(RespSession s, byte[][] args)

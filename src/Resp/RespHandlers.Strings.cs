@@ -150,6 +150,32 @@ public static partial class RespHandlers
         s.Writer.Ok();
     }
 
+    /// <summary>
+    /// MSETNX: one replicated command, so the keys are set all together or not at all. That needs them on one shard
+    /// (one Raft group); keys on several shards are refused with CROSSSLOT, as Redis Cluster refuses keys in several slots.
+    /// </summary>
+    internal static async Task MSetNx(RespSession s, byte[][] args)
+    {
+        if (args.Length % 2 == 0)
+        {
+            s.Writer.Error(RespErrors.WrongArity("msetnx"));
+            return;
+        }
+
+        if (TooLarge(s, args)) return;
+        var pairs = new List<(byte[] Key, byte[] Value)>();
+        for (var i = 1; i < args.Length; i += 2) pairs.Add((args[i], args[i + 1]));
+        var shard = s.Backend.ShardOfKey(pairs[0].Key);
+        if (pairs.Exists(p => s.Backend.ShardOfKey(p.Key) != shard))
+        {
+            s.Writer.Error(RespErrors.CrossShard);
+            return;
+        }
+
+        var result = await s.Backend.WriteAsync(shard, (session, now) => CommandCodec.EncodePutAllIfAbsent(pairs, now, session), s.Acting, s.Aborted);
+        if (!WriteFailed(s, result)) s.Writer.Integer(result.Status == RespWriteStatus.Applied ? 1 : 0);
+    }
+
     internal static Task Incr(RespSession s, byte[][] args) => IncrementAsync(s, args[1], 1);
 
     internal static Task Decr(RespSession s, byte[][] args) => IncrementAsync(s, args[1], -1);

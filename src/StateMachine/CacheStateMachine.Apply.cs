@@ -37,6 +37,7 @@ public sealed partial class CacheStateMachine
             CommandKind.HashSet => ApplyHashSet(index, decoded),
             CommandKind.HashDelete => ApplyHashDelete(index, decoded),
             CommandKind.HashIncrementBy => ApplyHashIncrementBy(index, decoded),
+            CommandKind.PutAllIfAbsent => ApplyPutAllIfAbsent(index, decoded),
             _ => throw new StateMachineFormatException($"Unknown command kind {decoded.Kind}."),
         };
         if (decoded.Session is { } writer)

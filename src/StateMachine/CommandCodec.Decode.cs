@@ -45,6 +45,7 @@ public static partial class CommandCodec
             CommandKind.HashSet => ReadHashSet(ref reader),
             CommandKind.HashDelete => ReadHashDelete(ref reader),
             CommandKind.HashIncrementBy => ReadHashIncrementBy(ref reader),
+            CommandKind.PutAllIfAbsent => ReadPutAllIfAbsent(ref reader),
             _ => throw new StateMachineFormatException($"Unknown command kind {(byte)kind}."),
         };
         if (reader.Remaining != 0)

@@ -37,6 +37,9 @@ public enum CommandKind : byte
 
     /// <summary>Add a signed 64-bit delta to an integer field of a hash (Redis HINCRBY).</summary>
     HashIncrementBy = 11,
+
+    /// <summary>Store raw values under several keys of one shard if none of them is visible, all or nothing (Redis MSETNX).</summary>
+    PutAllIfAbsent = 12,
 }
 
 /// <summary>The precondition of a write. Persisted: values are explicit and append-only.</summary>

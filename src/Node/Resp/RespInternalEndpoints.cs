@@ -24,7 +24,7 @@ public static class RespInternalEndpoints
     private static readonly CommandKind[] Forwardable =
     [
         CommandKind.Put, CommandKind.Delete, CommandKind.IncrementBy, CommandKind.Append, CommandKind.SetExpiry,
-        CommandKind.HashSet, CommandKind.HashDelete, CommandKind.HashIncrementBy,
+        CommandKind.HashSet, CommandKind.HashDelete, CommandKind.HashIncrementBy, CommandKind.PutAllIfAbsent,
     ];
 
     public static void MapRespInternal(this IEndpointRouteBuilder app, RespOptions? options)

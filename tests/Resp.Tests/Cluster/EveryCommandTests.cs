@@ -15,7 +15,7 @@ public sealed class EveryCommandTests(RespCluster fixture) : IClassFixture<RespC
         ["READONLY"] = [], ["READWRITE"] = [], ["CONFIG"] = ["GET", "maxmemory"], ["CLUSTER"] = ["KEYSLOT", "k"],
         ["GET"] = ["ec:s"], ["SET"] = ["ec:s", "1", "PX", "60000", "GET"], ["SETNX"] = ["ec:s2", "v"], ["SETEX"] = ["ec:s3", "60", "v"],
         ["PSETEX"] = ["ec:s3", "60000", "v"], ["GETSET"] = ["ec:s", "2"], ["GETDEL"] = ["ec:s3"], ["GETEX"] = ["ec:s", "PERSIST"],
-        ["APPEND"] = ["ec:a", "x"], ["STRLEN"] = ["ec:a"], ["MGET"] = ["ec:s", "ec:a"], ["MSET"] = ["ec:m1", "1", "ec:m2", "2"],
+        ["APPEND"] = ["ec:a", "x"], ["STRLEN"] = ["ec:a"], ["MGET"] = ["ec:s", "ec:a"], ["MSET"] = ["ec:m1", "1", "ec:m2", "2"], ["MSETNX"] = ["{ec}:x1", "1", "{ec}:x2", "2"],
         ["INCR"] = ["ec:n"], ["DECR"] = ["ec:n"], ["INCRBY"] = ["ec:n", "5"], ["DECRBY"] = ["ec:n", "2"], ["INCRBYFLOAT"] = ["ec:f", "0.5"],
         ["DEL"] = ["ec:m1"], ["UNLINK"] = ["ec:m2"], ["EXISTS"] = ["ec:s"], ["TYPE"] = ["ec:s"], ["EXPIRE"] = ["ec:s", "100"],
         ["PEXPIRE"] = ["ec:s", "100000"], ["EXPIREAT"] = ["ec:s", "4102444800"], ["PEXPIREAT"] = ["ec:s", "4102444800000"],
