@@ -6,8 +6,9 @@ using System.Net;
 namespace RaftCache.Resp;
 
 /// <summary>
-/// One client connection. Pipelining: every complete command in what arrived is parsed, run in order and
-/// answered, and the replies of the batch are flushed together. A protocol error is answered with one
+/// One client connection. Pipelining: every complete command in what arrived is parsed and run (commands of
+/// different shards side by side, see <see cref="RespPipeline"/>), answered in order, and the replies of the batch
+/// are flushed together. A protocol error is answered with one
 /// <c>-ERR</c> and closes this connection only.
 /// </summary>
 public sealed class RespConnection(Stream stream, IRespBackend backend, RespOptions options, IPAddress? remote, long id, CancellationToken stopping)
@@ -42,11 +43,22 @@ public sealed class RespConnection(Stream stream, IRespBackend backend, RespOpti
                 var full = batch.Count >= options.Limits.MaxPipelineBatch;
                 if (full) input.AdvanceTo(buffer.Start);
                 else input.AdvanceTo(buffer.Start, buffer.End);
+                var pipeline = new RespPipeline(session, writer);
                 foreach (var args in batch)
                 {
+                    if (session.OverlapShard(args) is var shard and >= 0)
+                    {
+                        pipeline.Start(shard, args);
+                        continue;
+                    }
+
+                    await pipeline.DrainAsync();
+                    if (session.Closing) break;
                     await session.ExecuteAsync(args);
                     if (session.Closing) break;
                 }
+
+                await pipeline.DrainAsync();
 
                 batch.Clear();
                 if (protocolError is not null)

@@ -155,6 +155,35 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     }
 
     [Fact]
+    public async Task One_raw_pipeline_mixing_shards_barriers_and_errors_is_answered_in_order()
+    {
+        // Sent as one write: commands of different shards run side by side, those of one key in order, and the
+        // connection commands, the arity error and the two-shard MGET wait for what came before them.
+        string[][] commands =
+        [
+            ["AUTH", fixture.AdminKey], ["DEL", "p:a"], ["DEL", "p:b"], ["DEL", "p:c"],
+            ["SET", "p:a", "1"], ["SET", "p:b", "2"], ["GET", "p:a"], ["INCR", "p:c"], ["PING"], ["GET", "p:b"],
+            ["DEL", "p:a"], ["GET", "p:a"], ["GET"], ["INCR", "p:c"], ["MGET", "p:a", "p:b"], ["ECHO", "x"], ["GET", "p:c"],
+        ];
+        var frame = new System.Text.StringBuilder();
+        foreach (var args in commands)
+        {
+            frame.Append('*').Append(args.Length).Append("\r\n");
+            foreach (var arg in args) frame.Append('$').Append(arg.Length).Append("\r\n").Append(arg).Append("\r\n");
+        }
+
+        await using var client = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Nodes[0]));
+        await client.SendRawAsync(System.Text.Encoding.UTF8.GetBytes(frame.ToString()));
+        var replies = new List<string>();
+        foreach (var _ in commands) replies.Add(await client.ReadReplyAsync());
+
+        Assert.Equal("+OK", replies[0]);
+        Assert.Equal(
+            ["+OK", "+OK", "1", ":1", "+PONG", "2", ":1", "(nil)", "-ERR wrong number of arguments for 'get' command", ":2", "[(nil), 2]", "x", "2"],
+            replies.Skip(4));
+    }
+
+    [Fact]
     public async Task Scan_and_keys_list_what_was_written()
     {
         await using var redis = await fixture.ConnectAsync(0);
