@@ -1,8 +1,8 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
+using RaftCache.Codec;
 using RaftCache.Raft;
 using static RaftCache.Storage.Tests.TestData;
 
@@ -222,10 +222,5 @@ public sealed class EncryptionTests
         return last;
     }
 
-    private static uint Crc(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes) crc = BitOperations.Crc32C(crc, b);
-        return crc ^ 0xFFFFFFFFu;
-    }
+    private static uint Crc(ReadOnlySpan<byte> bytes) => Crc32C.Compute(bytes);
 }

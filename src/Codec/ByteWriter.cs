@@ -1,0 +1,81 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace RaftCache.Codec;
+
+/// <summary>Appends little-endian integers, LEB128 varints and byte strings to a growable buffer; <see cref="ByteReader{TErrors}"/> reads them.</summary>
+public readonly ref struct ByteWriter
+{
+    private readonly IBufferWriter<byte> _output;
+
+    public ByteWriter(IBufferWriter<byte> output) => _output = output;
+
+    public void Byte(byte value)
+    {
+        _output.GetSpan(1)[0] = value;
+        _output.Advance(1);
+    }
+
+    public void Boolean(bool value) => Byte(value ? (byte)1 : (byte)0);
+
+    public void UInt16(ushort value)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(_output.GetSpan(2), value);
+        _output.Advance(2);
+    }
+
+    public void UInt32(uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_output.GetSpan(4), value);
+        _output.Advance(4);
+    }
+
+    public void Int32(int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(_output.GetSpan(4), value);
+        _output.Advance(4);
+    }
+
+    public void UInt64(ulong value)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(_output.GetSpan(8), value);
+        _output.Advance(8);
+    }
+
+    public void Int64(long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(_output.GetSpan(8), value);
+        _output.Advance(8);
+    }
+
+    /// <summary>Unsigned LEB128: small numbers (most terms, indexes and ids) take one or two bytes.</summary>
+    public void VarUInt(ulong value)
+    {
+        var span = _output.GetSpan(ByteReader<FormatErrors>.MaxVarUIntBytes);
+        var n = 0;
+        while (value >= 0x80)
+        {
+            span[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[n++] = (byte)value;
+        _output.Advance(n);
+    }
+
+    /// <summary>A byte string prefixed by its varint length.</summary>
+    public void Bytes(ReadOnlySpan<byte> bytes)
+    {
+        VarUInt((ulong)bytes.Length);
+        Raw(bytes);
+    }
+
+    /// <summary>Bytes as they are, without a length (fixed sizes, or a length written before).</summary>
+    public void Raw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_output.GetSpan(bytes.Length));
+        _output.Advance(bytes.Length);
+    }
+}
