@@ -12,7 +12,6 @@ namespace RaftCache.Codec.Bench;
 /// Decoding 1,000 fields the way the transport (varints) and the WAL (fixed u64) read them: the shared reader
 /// against DotNext's <c>Leb128</c> and <c>SpanReader&lt;byte&gt;</c> doing the same job.
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 public class ReadBench
 {
