@@ -1,7 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers;
-using System.Buffers.Binary;
+using System.Numerics;
 
 namespace RaftCache.Codec;
 
@@ -20,35 +20,15 @@ public readonly ref struct ByteWriter
 
     public void Boolean(bool value) => Byte(value ? (byte)1 : (byte)0);
 
-    public void UInt16(ushort value)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(_output.GetSpan(2), value);
-        _output.Advance(2);
-    }
+    public void UInt16(ushort value) => LittleEndian(value);
 
-    public void UInt32(uint value)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(_output.GetSpan(4), value);
-        _output.Advance(4);
-    }
+    public void UInt32(uint value) => LittleEndian(value);
 
-    public void Int32(int value)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(_output.GetSpan(4), value);
-        _output.Advance(4);
-    }
+    public void Int32(int value) => LittleEndian(value);
 
-    public void UInt64(ulong value)
-    {
-        BinaryPrimitives.WriteUInt64LittleEndian(_output.GetSpan(8), value);
-        _output.Advance(8);
-    }
+    public void UInt64(ulong value) => LittleEndian(value);
 
-    public void Int64(long value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(_output.GetSpan(8), value);
-        _output.Advance(8);
-    }
+    public void Int64(long value) => LittleEndian(value);
 
     /// <summary>Unsigned LEB128: small numbers (most terms, indexes and ids) take one or two bytes.</summary>
     public void VarUInt(ulong value)
@@ -70,6 +50,14 @@ public readonly ref struct ByteWriter
     {
         VarUInt((ulong)bytes.Length);
         Raw(bytes);
+    }
+
+    private void LittleEndian<T>(T value)
+        where T : IBinaryInteger<T>
+    {
+        var size = value.GetByteCount();
+        value.WriteLittleEndian(_output.GetSpan(size));
+        _output.Advance(size);
     }
 
     /// <summary>Bytes as they are, without a length (fixed sizes, or a length written before).</summary>

@@ -40,14 +40,6 @@ public sealed class EncryptionTests
         return wal;
     }
 
-    private static byte[] FileBytes(MemoryDisk disk, string path)
-    {
-        using var file = disk.Open(path);
-        var bytes = new byte[file.Length];
-        file.Read(0, bytes);
-        return bytes;
-    }
-
     [Fact]
     public void Records_and_snapshots_round_trip_and_no_plaintext_reaches_the_disk()
     {

@@ -3,6 +3,7 @@
 using System.Buffers.Binary;
 using RaftCache.Codec;
 using RaftCache.Raft;
+using static RaftCache.Storage.Tests.TestData;
 
 namespace RaftCache.Storage.Tests;
 
@@ -84,13 +85,5 @@ public sealed class RecordBytesTests
         }
 
         return records;
-    }
-
-    private static byte[] FileBytes(MemoryDisk disk, string path)
-    {
-        using var file = disk.Open(path);
-        var bytes = new byte[file.Length];
-        file.Read(0, bytes);
-        return bytes;
     }
 }
