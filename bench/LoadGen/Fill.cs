@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Diagnostics;
+using HdrHistogram;
 
 namespace RaftCache.LoadGen;
 
@@ -16,7 +17,7 @@ internal static class Fill
 
     public static async Task<object> RunAsync(Options options, ITarget target, string value)
     {
-        var histograms = new Histogram[options.Clients];
+        var histograms = new LongHistogram[options.Clients];
         var retries = new long[options.Clients];
         var missing = new long[options.Clients];
         var next = -1L;
@@ -24,7 +25,7 @@ internal static class Fill
         var end = started + (long)(options.DurationSeconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(client => Task.Run(async () =>
         {
-            var histogram = histograms[client] = new Histogram();
+            var histogram = histograms[client] = Latency.NewHistogram();
             var endpoint = options.Endpoints[client % options.Endpoints.Length];
             while (Stopwatch.GetTimestamp() < end)
             {
@@ -49,7 +50,7 @@ internal static class Fill
             }
         })));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var total = new Histogram();
+        var total = Latency.NewHistogram();
         foreach (var h in histograms) total.Add(h);
         return new
         {
@@ -58,12 +59,12 @@ internal static class Fill
             clients = options.Clients,
             value_bytes = options.ValueBytes,
             keys = options.Keys,
-            written = total.Count,
+            written = total.TotalCount,
             missing = missing.Sum() + Math.Max(0, options.Keys - Math.Min(options.Keys, Interlocked.Read(ref next) + 1)),
             retries = retries.Sum(),
             seconds = Math.Round(seconds, 3),
-            ops_per_s = Math.Round(total.Count / seconds, 1),
-            mb_per_s = Math.Round(total.Count * (double)options.ValueBytes / seconds / 1e6, 2),
+            ops_per_s = Math.Round(total.TotalCount / seconds, 1),
+            mb_per_s = Math.Round(total.TotalCount * (double)options.ValueBytes / seconds / 1e6, 2),
             p50_ms = Math.Round(total.PercentileMs(0.50), 3),
             p99_ms = Math.Round(total.PercentileMs(0.99), 3),
         };

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using HdrHistogram;
 using RaftCache.LoadGen;
 
 // Closed-loop load: N clients, each with one request in flight, spread over the given endpoints, for a fixed
@@ -49,7 +50,7 @@ if (options.ReadRatio > 0)
         async (k, ct) => await target.PutAsync(options.Endpoints[k % options.Endpoints.Length], $"{options.KeyPrefix}{k}", value));
 }
 
-var histograms = new Histogram[options.Clients];
+var histograms = new LongHistogram[options.Clients];
 var errors = new long[options.Clients];
 var warmupEnd = Stopwatch.GetTimestamp() + (long)(options.WarmupSeconds * Stopwatch.Frequency);
 var end = warmupEnd + (long)(options.DurationSeconds * Stopwatch.Frequency);
@@ -58,7 +59,7 @@ using var stop = new CancellationTokenSource();
 var stopWatcher = options.StopFile is { } stopFile ? WatchStopFileAsync(stopFile, end, stop) : Task.CompletedTask;
 await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(client => Task.Run(async () =>
 {
-    var histogram = histograms[client] = new Histogram();
+    var histogram = histograms[client] = Latency.NewHistogram();
     var random = new Random(client * 7919 + 1);
     var endpoint = options.Endpoints[client % options.Endpoints.Length];
     while (true)
@@ -90,7 +91,7 @@ var measured = options.StopFile is null ? options.DurationSeconds : Math.Max(0.0
 await stop.CancelAsync();
 await stopWatcher;
 
-var total = new Histogram();
+var total = Latency.NewHistogram();
 foreach (var h in histograms) total.Add(h);
 var result = new
 {
@@ -99,13 +100,13 @@ var result = new
     value_bytes = options.ValueBytes,
     read_ratio = options.ReadRatio,
     duration_s = Math.Round(measured, 3),
-    operations = total.Count,
+    operations = total.TotalCount,
     errors = errors.Sum(),
-    ops_per_s = Math.Round(total.Count / measured, 1),
+    ops_per_s = Math.Round(total.TotalCount / measured, 1),
     p50_ms = Math.Round(total.PercentileMs(0.50), 3),
     p99_ms = Math.Round(total.PercentileMs(0.99), 3),
     p999_ms = Math.Round(total.PercentileMs(0.999), 3),
-    max_ms = Math.Round(total.MaxMicros / 1000.0, 3),
+    max_ms = Math.Round(total.GetMaxValue() / 1000.0, 3),
     per_second = options.Timeline ? timeline.Take((int)Math.Ceiling(measured)).ToArray() : null,
 };
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));

@@ -11,22 +11,22 @@ public static partial class CommandCodec
     /// <exception cref="StateMachineFormatException">The bytes are not exactly one valid command of a known version.</exception>
     public static CacheCommand Decode(ReadOnlySpan<byte> data)
     {
-        var reader = new SpanReader(data);
-        var version = reader.ReadByte("format version");
+        var reader = new FormatReader(data);
+        var version = reader.Byte("format version");
         if (version != CacheCommand.FormatVersion)
         {
             throw new StateMachineFormatException(
                 $"Unknown command format version {version}; this build reads version {CacheCommand.FormatVersion}.");
         }
 
-        var kind = (CommandKind)reader.ReadByte("command kind");
-        var flags = reader.ReadByte("flags");
+        var kind = (CommandKind)reader.Byte("command kind");
+        var flags = reader.Byte("flags");
         if ((flags & ~FlagSession) != 0)
         {
             throw new StateMachineFormatException($"Unknown command flags 0x{flags:x2}.");
         }
 
-        var timestampMs = reader.ReadInt64("timestamp");
+        var timestampMs = reader.Int64("timestamp");
         var session = (flags & FlagSession) != 0 ? ReadSession(ref reader) : (ClientSession?)null;
         var command = kind switch
         {
@@ -35,8 +35,8 @@ public static partial class CommandCodec
             CommandKind.Flush => new CacheCommand(),
             CommandKind.ExpirySweep => new CacheCommand
             {
-                SweepUpToMs = reader.ReadInt64("sweep instant"),
-                SweepMaxKeys = reader.ReadUInt32("sweep key limit"),
+                SweepUpToMs = reader.Int64("sweep instant"),
+                SweepMaxKeys = reader.UInt32("sweep key limit"),
             },
             CommandKind.SetMemoryLimit => ReadMemoryLimit(ref reader),
             CommandKind.IncrementBy => ReadIncrementBy(ref reader),
@@ -56,10 +56,10 @@ public static partial class CommandCodec
         return command with { Kind = kind, TimestampMs = timestampMs, Session = session };
     }
 
-    private static ClientSession ReadSession(scoped ref SpanReader reader)
+    private static ClientSession ReadSession(scoped ref FormatReader reader)
     {
         var session = new ClientSession(
-            reader.ReadUInt64("client id"), reader.ReadUInt64("sequence"), reader.ReadUInt64("first unacknowledged"));
+            reader.UInt64("client id"), reader.UInt64("sequence"), reader.UInt64("first unacknowledged"));
         if (session.ClientId == 0)
         {
             throw new StateMachineFormatException("Client id 0 is reserved for writes without a session.");
@@ -74,11 +74,11 @@ public static partial class CommandCodec
         return session;
     }
 
-    private static CacheCommand ReadPut(scoped ref SpanReader reader)
+    private static CacheCommand ReadPut(scoped ref FormatReader reader)
     {
         var (condition, expectedVersion) = ReadCondition(ref reader, allowIfAbsent: true);
-        var expiryMode = (ExpiryMode)reader.ReadByte("expiry mode");
-        var expiresAtMs = reader.ReadInt64("expiry");
+        var expiryMode = (ExpiryMode)reader.Byte("expiry mode");
+        var expiresAtMs = reader.Int64("expiry");
         if (expiryMode is not (ExpiryMode.None or ExpiryMode.At or ExpiryMode.Keep))
         {
             throw new StateMachineFormatException($"Unknown expiry mode {(byte)expiryMode}.");
@@ -90,8 +90,8 @@ public static partial class CommandCodec
         }
 
         var key = ReadKey(ref reader);
-        var contentType = reader.ReadBytes(reader.ReadByte("content type length"), "content type");
-        var valueLength = reader.ReadInt32("value length");
+        var contentType = reader.Take(reader.Byte("content type length"), "content type");
+        var valueLength = reader.Int32("value length");
         if (valueLength is < 0 or > CacheCommand.MaxValueBytes)
         {
             throw new StateMachineFormatException(
@@ -106,19 +106,19 @@ public static partial class CommandCodec
             ExpiresAtMs = expiresAtMs,
             Key = key,
             ContentType = contentType,
-            Value = reader.ReadBytes(valueLength, "value"),
+            Value = reader.Take(valueLength, "value"),
         };
     }
 
-    private static CacheCommand ReadDelete(scoped ref SpanReader reader)
+    private static CacheCommand ReadDelete(scoped ref FormatReader reader)
     {
         var (condition, expectedVersion) = ReadCondition(ref reader, allowIfAbsent: false);
         return new CacheCommand { Condition = condition, ExpectedVersion = expectedVersion, Key = ReadKey(ref reader) };
     }
 
-    private static CacheCommand ReadMemoryLimit(scoped ref SpanReader reader)
+    private static CacheCommand ReadMemoryLimit(scoped ref FormatReader reader)
     {
-        var limit = reader.ReadInt64("memory limit");
+        var limit = reader.Int64("memory limit");
         if (limit <= 0)
         {
             throw new StateMachineFormatException($"Memory limit {limit} must be positive.");
@@ -127,10 +127,10 @@ public static partial class CommandCodec
         return new CacheCommand { MemoryLimitBytes = limit };
     }
 
-    private static (WriteCondition Condition, ulong ExpectedVersion) ReadCondition(scoped ref SpanReader reader, bool allowIfAbsent)
+    private static (WriteCondition Condition, ulong ExpectedVersion) ReadCondition(scoped ref FormatReader reader, bool allowIfAbsent)
     {
-        var condition = (WriteCondition)reader.ReadByte("condition");
-        var expected = reader.ReadUInt64("expected version");
+        var condition = (WriteCondition)reader.Byte("condition");
+        var expected = reader.UInt64("expected version");
         var known = condition is WriteCondition.None or WriteCondition.IfVersion
             || (allowIfAbsent && condition is WriteCondition.IfAbsent or WriteCondition.IfPresent);
         if (!known)
@@ -146,14 +146,14 @@ public static partial class CommandCodec
         return (condition, expected);
     }
 
-    private static ReadOnlySpan<byte> ReadKey(scoped ref SpanReader reader)
+    private static ReadOnlySpan<byte> ReadKey(scoped ref FormatReader reader)
     {
-        var length = reader.ReadUInt16("key length");
+        var length = reader.UInt16("key length");
         if (length == 0)
         {
             throw new StateMachineFormatException("Key length 0: keys have at least one byte.");
         }
 
-        return reader.ReadBytes(length, "key");
+        return reader.Take(length, "key");
     }
 }

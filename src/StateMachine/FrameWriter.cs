@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers.Binary;
+using RaftCache.Codec;
 
 namespace RaftCache.StateMachine;
 

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers.Binary;
+using RaftCache.Codec;
 
 namespace RaftCache.StateMachine;
 
@@ -29,7 +30,7 @@ internal static class SnapshotReader
             }
 
             lastKind = kind;
-            var reader = new SpanReader(payload);
+            var reader = new FormatReader(payload);
             if (kind == SnapshotFrameKind.End)
             {
                 CheckEnd(ref reader, table.Count, sessions.Count, entryCount);
@@ -106,22 +107,22 @@ internal static class SnapshotReader
         return kind;
     }
 
-    private static void ReadEntry(ref SpanReader reader, EntryTable table, ulong appliedIndex)
+    private static void ReadEntry(ref FormatReader reader, EntryTable table, ulong appliedIndex)
     {
-        var keyLength = reader.ReadUInt16("entry key length");
-        var contentTypeLength = reader.ReadByte("entry content type length");
-        var valueLength = reader.ReadInt32("entry value length");
-        var version = reader.ReadUInt64("entry version");
-        var expiresAtMs = reader.ReadInt64("entry expiry");
+        var keyLength = reader.UInt16("entry key length");
+        var contentTypeLength = reader.Byte("entry content type length");
+        var valueLength = reader.Int32("entry value length");
+        var version = reader.UInt64("entry version");
+        var expiresAtMs = reader.Int64("entry expiry");
         if (keyLength == 0 || valueLength is < 0 or > CacheCommand.MaxValueBytes || version == 0 || version > appliedIndex)
         {
             throw new StateMachineFormatException(
                 $"Snapshot entry is invalid (key length {keyLength}, value length {valueLength}, version {version}).");
         }
 
-        var key = reader.ReadBytes(keyLength, "entry key");
-        var contentType = reader.ReadBytes(contentTypeLength, "entry content type");
-        var value = reader.ReadBytes(valueLength, "entry value");
+        var key = reader.Take(keyLength, "entry key");
+        var contentType = reader.Take(contentTypeLength, "entry content type");
+        var value = reader.Take(valueLength, "entry value");
         if (table.Find(key) >= 0)
         {
             throw new StateMachineFormatException("Snapshot holds the same key twice.");
@@ -136,15 +137,15 @@ internal static class SnapshotReader
         table.Add(blob, keyLength, code, inline.Length, version, expiresAtMs);
     }
 
-    private static void ReadSession(ref SpanReader reader, SessionTable sessions)
+    private static void ReadSession(ref FormatReader reader, SessionTable sessions)
     {
-        var clientId = reader.ReadUInt64("session client id");
+        var clientId = reader.UInt64("session client id");
         var client = new SessionTable.ClientState
         {
-            Floor = reader.ReadUInt64("session floor"),
-            LastActivityMs = reader.ReadInt64("session last activity"),
+            Floor = reader.UInt64("session floor"),
+            LastActivityMs = reader.Int64("session last activity"),
         };
-        var count = reader.ReadInt32("session result count");
+        var count = reader.Int32("session result count");
         if (clientId == 0 || count < 0 || count > reader.Remaining / SnapshotFormat.ResultBytes)
         {
             throw new StateMachineFormatException($"Snapshot session is invalid (client {clientId}, {count} results).");
@@ -152,9 +153,9 @@ internal static class SnapshotReader
 
         for (var i = 0; i < count; i++)
         {
-            var sequence = reader.ReadUInt64("session sequence");
-            var status = (ApplyStatus)reader.ReadByte("session result status");
-            var result = new ApplyResult(status, reader.ReadUInt64("session result version"), reader.ReadInt64("session result count"));
+            var sequence = reader.UInt64("session sequence");
+            var status = (ApplyStatus)reader.Byte("session result status");
+            var result = new ApplyResult(status, reader.UInt64("session result version"), reader.Int64("session result count"));
             if (!Enum.IsDefined(status) || sequence < client.Floor || !client.Results.TryAdd(sequence, result))
             {
                 throw new StateMachineFormatException($"Snapshot session {clientId} has an invalid result for sequence {sequence}.");
@@ -164,10 +165,10 @@ internal static class SnapshotReader
         sessions.Restore(clientId, client);
     }
 
-    private static void CheckEnd(ref SpanReader reader, int entries, int sessions, long headerEntries)
+    private static void CheckEnd(ref FormatReader reader, int entries, int sessions, long headerEntries)
     {
-        var expectedEntries = reader.ReadInt64("entry count");
-        var expectedSessions = reader.ReadInt64("session count");
+        var expectedEntries = reader.Int64("entry count");
+        var expectedSessions = reader.Int64("session count");
         reader.ExpectEnd("snapshot end frame");
         if (expectedEntries != entries || expectedSessions != sessions || headerEntries != entries)
         {

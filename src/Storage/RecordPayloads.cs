@@ -1,12 +1,16 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Buffers.Binary;
 using System.Collections.Immutable;
+using RaftCache.Codec;
 using RaftCache.Raft;
 
 namespace RaftCache.Storage;
 
-/// <summary>Encodes and decodes record payloads (layouts in docs/storage.md). Decoders throw <see cref="FormatException"/>.</summary>
+/// <summary>
+/// Encodes and decodes record payloads (layouts in docs/storage.md) with the shared codec. The WAL keeps fixed-width
+/// fields (the entries header is 13 bytes whatever the numbers), so a record's size is known before it is encoded and
+/// batches split exactly at <see cref="WalOptions.MaxRecordBytes"/>. Decoders throw <see cref="FormatException"/>.
+/// </summary>
 internal static class RecordPayloads
 {
     public const int EntriesHeaderBytes = 12;
@@ -15,132 +19,138 @@ internal static class RecordPayloads
 
     public static void WriteEntries(StagingBuffer buffer, IReadOnlyList<Entry> entries, int start, int count)
     {
-        var head = buffer.Payload(EntriesHeaderBytes);
-        BinaryPrimitives.WriteUInt64LittleEndian(head, entries[start].Index);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)count);
+        var w = new ByteWriter(buffer);
+        w.UInt64(entries[start].Index);
+        w.UInt32((uint)count);
         for (var i = start; i < start + count; i++)
         {
             var entry = entries[i];
-            var span = buffer.Payload(EntryHeaderBytes + entry.Data.Length);
-            BinaryPrimitives.WriteUInt64LittleEndian(span, entry.Term);
-            span[8] = (byte)entry.Type;
-            BinaryPrimitives.WriteUInt32LittleEndian(span[9..], (uint)entry.Data.Length);
-            entry.Data.Span.CopyTo(span[EntryHeaderBytes..]);
+            w.UInt64(entry.Term);
+            w.Byte((byte)entry.Type);
+            w.UInt32((uint)entry.Data.Length);
+            w.Raw(entry.Data.Span);
         }
     }
 
     /// <summary>Decodes entries; their data are slices of <paramref name="payload"/> (which must not be reused).</summary>
     public static List<Entry> ReadEntries(ReadOnlyMemory<byte> payload)
     {
-        var span = payload.Span;
-        if (span.Length < EntriesHeaderBytes) throw new FormatException("entries record too short");
-        var index = BinaryPrimitives.ReadUInt64LittleEndian(span);
-        var count = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-        if (count == 0 || count > span.Length / EntryHeaderBytes || index == 0) throw new FormatException("bad entry count or index");
+        var r = new ByteReader<FormatErrors>(payload.Span);
+        var index = r.UInt64("first index");
+        var count = r.UInt32("entry count");
+        if (count == 0 || index == 0) throw new FormatException("bad entry count or index");
+        r.CheckFits(count, "entry", EntryHeaderBytes);
         var entries = new List<Entry>((int)count);
-        var offset = EntriesHeaderBytes;
         for (var i = 0u; i < count; i++)
         {
-            if (span.Length - offset < EntryHeaderBytes) throw new FormatException("entry header past the record end");
-            var term = BinaryPrimitives.ReadUInt64LittleEndian(span[offset..]);
-            var type = span[offset + 8];
-            var length = BinaryPrimitives.ReadUInt32LittleEndian(span[(offset + 9)..]);
-            offset += EntryHeaderBytes;
-            if (length > span.Length - offset) throw new FormatException("entry data past the record end");
+            var term = r.UInt64("entry term");
+            var type = r.Byte("entry type");
+            var length = r.UInt32("entry data length");
             if (type > (byte)EntryType.ConfChange) throw new FormatException($"unknown entry type {type}");
-            entries.Add(new Entry(index + i, term, (EntryType)type, payload.Slice(offset, (int)length)));
-            offset += (int)length;
+            if (length > (uint)r.Remaining) throw new FormatException("entry data past the record end");
+            var at = r.Position;
+            r.Take((int)length, "entry data");
+            entries.Add(new Entry(index + i, term, (EntryType)type, payload.Slice(at, (int)length)));
         }
 
-        if (offset != span.Length) throw new FormatException("trailing bytes after the entries");
+        r.ExpectEnd("the entries");
         return entries;
     }
 
     public static void WritePair(StagingBuffer buffer, ulong first, ulong second)
     {
-        var span = buffer.Payload(16);
-        BinaryPrimitives.WriteUInt64LittleEndian(span, first);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[8..], second);
+        var w = new ByteWriter(buffer);
+        w.UInt64(first);
+        w.UInt64(second);
     }
 
     public static (ulong First, ulong Second) ReadPair(ReadOnlySpan<byte> span)
     {
         if (span.Length != 16) throw new FormatException("expected 16 bytes");
-        return (BinaryPrimitives.ReadUInt64LittleEndian(span), BinaryPrimitives.ReadUInt64LittleEndian(span[8..]));
+        var r = new ByteReader<FormatErrors>(span);
+        return (r.UInt64(), r.UInt64());
     }
 
     public static void WriteHardState(StagingBuffer buffer, HardState state)
     {
-        var span = buffer.Payload(24);
-        BinaryPrimitives.WriteUInt64LittleEndian(span, state.Term);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[8..], state.Vote);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[16..], state.Commit);
+        var w = new ByteWriter(buffer);
+        w.UInt64(state.Term);
+        w.UInt64(state.Vote);
+        w.UInt64(state.Commit);
     }
 
     public static HardState ReadHardState(ReadOnlySpan<byte> span)
     {
         if (span.Length != 24) throw new FormatException("hard state must be 24 bytes");
-        return new HardState(BinaryPrimitives.ReadUInt64LittleEndian(span), BinaryPrimitives.ReadUInt64LittleEndian(span[8..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(span[16..]));
+        var r = new ByteReader<FormatErrors>(span);
+        return new HardState(r.UInt64(), r.UInt64(), r.UInt64());
     }
 
     /// <summary>A Snapshot record: u8 1 when the log was kept (it contained (index, term)), 0 when discarded; then the metadata.</summary>
-    public static byte[] EncodeSnapshotRecord(SnapshotMetadata metadata, bool logKept)
+    public static void WriteSnapshotRecord(StagingBuffer buffer, SnapshotMetadata metadata, bool logKept)
     {
-        var meta = EncodeSnapshotMetadata(metadata);
-        var bytes = new byte[1 + meta.Length];
-        bytes[0] = logKept ? (byte)1 : (byte)0;
-        meta.CopyTo(bytes, 1);
-        return bytes;
+        var w = new ByteWriter(buffer);
+        w.Boolean(logKept);
+        WriteSnapshotMetadata(ref w, metadata);
     }
 
     public static (SnapshotMetadata Metadata, bool LogKept) ReadSnapshotRecord(ReadOnlySpan<byte> span)
     {
-        if (span.Length < 1 || span[0] > 1) throw new FormatException("bad snapshot record flag");
-        return (ReadSnapshotMetadata(span[1..]), span[0] == 1);
+        var r = new ByteReader<FormatErrors>(span);
+        var logKept = r.Boolean("snapshot record flag");
+        return (ReadSnapshotMetadata(r.Rest()), logKept);
     }
 
-    public static byte[] EncodeSnapshotMetadata(SnapshotMetadata metadata)
+    public static int SnapshotRecordBytes(SnapshotMetadata metadata) => 1 + SnapshotMetadataBytes(metadata);
+
+    public static int SnapshotMetadataBytes(SnapshotMetadata metadata)
     {
         var conf = metadata.ConfState;
-        var lists = new[] { conf.Voters, conf.VotersOutgoing, conf.Learners, conf.LearnersNext };
-        var bytes = new byte[17 + lists.Sum(l => 4 + (8 * l.Length))];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, metadata.Index);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), metadata.Term);
-        bytes[16] = conf.AutoLeave ? (byte)1 : (byte)0;
-        var offset = 17;
-        foreach (var list in lists)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), (uint)list.Length);
-            offset += 4;
-            foreach (var id in list)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(offset), id);
-                offset += 8;
-            }
-        }
+        return 17 + 16 + (8 * (conf.Voters.Length + conf.VotersOutgoing.Length + conf.Learners.Length + conf.LearnersNext.Length));
+    }
 
-        return bytes;
+    /// <summary>
+    /// Snapshot metadata as the WAL and snapshot files hold it: u64 index, u64 term, u8 autoLeave, then four lists
+    /// (voters, votersOutgoing, learners, learnersNext), each u32 count + u64 ids.
+    /// </summary>
+    public static void WriteSnapshotMetadata(ref ByteWriter w, SnapshotMetadata metadata)
+    {
+        var conf = metadata.ConfState;
+        w.UInt64(metadata.Index);
+        w.UInt64(metadata.Term);
+        w.Boolean(conf.AutoLeave);
+        foreach (var list in (ReadOnlySpan<ImmutableArray<ulong>>)[conf.Voters, conf.VotersOutgoing, conf.Learners, conf.LearnersNext])
+        {
+            w.UInt32((uint)list.Length);
+            foreach (var id in list) w.UInt64(id);
+        }
     }
 
     public static SnapshotMetadata ReadSnapshotMetadata(ReadOnlySpan<byte> span)
     {
-        if (span.Length < 17 || span[16] > 1) throw new FormatException("bad snapshot metadata");
-        var lists = new ImmutableArray<ulong>[4];
-        var offset = 17;
-        for (var l = 0; l < lists.Length; l++)
+        var r = new ByteReader<FormatErrors>(span);
+        var index = r.UInt64("snapshot index");
+        var term = r.UInt64("snapshot term");
+        var autoLeave = r.Boolean("auto leave");
+        var conf = new ConfState
         {
-            if (span.Length - offset < 4) throw new FormatException("conf state list past the end");
-            var count = BinaryPrimitives.ReadUInt32LittleEndian(span[offset..]);
-            offset += 4;
-            if (count > MaxConfMembers || count * 8 > span.Length - offset) throw new FormatException("conf state list too long");
-            var ids = ImmutableArray.CreateBuilder<ulong>((int)count);
-            for (var i = 0; i < count; i++, offset += 8) ids.Add(BinaryPrimitives.ReadUInt64LittleEndian(span[offset..]));
-            lists[l] = ids.MoveToImmutable();
-        }
+            Voters = ReadIds(ref r),
+            VotersOutgoing = ReadIds(ref r),
+            Learners = ReadIds(ref r),
+            LearnersNext = ReadIds(ref r),
+            AutoLeave = autoLeave,
+        };
+        r.ExpectEnd("the conf state");
+        return new SnapshotMetadata(index, term, conf);
+    }
 
-        if (offset != span.Length) throw new FormatException("trailing bytes after the conf state");
-        var conf = new ConfState { Voters = lists[0], VotersOutgoing = lists[1], Learners = lists[2], LearnersNext = lists[3], AutoLeave = span[16] == 1 };
-        return new SnapshotMetadata(BinaryPrimitives.ReadUInt64LittleEndian(span), BinaryPrimitives.ReadUInt64LittleEndian(span[8..]), conf);
+    private static ImmutableArray<ulong> ReadIds(ref ByteReader<FormatErrors> r)
+    {
+        var count = r.UInt32("conf state list length");
+        if (count > MaxConfMembers) throw new FormatException("conf state list too long");
+        r.CheckFits(count, "conf state id", 8);
+        var ids = ImmutableArray.CreateBuilder<ulong>((int)count);
+        for (var i = 0; i < count; i++) ids.Add(r.UInt64("conf state id"));
+        return ids.MoveToImmutable();
     }
 }

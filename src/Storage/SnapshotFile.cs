@@ -1,6 +1,8 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Buffers.Binary;
+using RaftCache.Codec;
 using RaftCache.Raft;
 
 namespace RaftCache.Storage;
@@ -28,22 +30,22 @@ internal static class SnapshotFile
     /// <summary>The header; with <paramref name="encryption"/> it is a version 2 header naming the key and the file's nonce prefix.</summary>
     public static byte[] EncodeHeader(ulong group, SnapshotMetadata metadata, (uint KeyId, byte[] NoncePrefix)? encryption = null)
     {
-        var meta = RecordPayloads.EncodeSnapshotMetadata(metadata);
-        var extra = encryption is null ? 0 : EncryptionFieldBytes;
-        var header = new byte[24 + meta.Length + extra + 4];
-        BinaryPrimitives.WriteUInt64LittleEndian(header, HeaderMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), encryption is null ? FormatVersion : EncryptedFormatVersion);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), (uint)meta.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), group);
-        meta.CopyTo(header.AsSpan(24));
+        var metaLength = RecordPayloads.SnapshotMetadataBytes(metadata);
+        var header = new ArrayBufferWriter<byte>(24 + metaLength + EncryptionFieldBytes + 4);
+        var w = new ByteWriter(header);
+        w.UInt64(HeaderMagic);
+        w.UInt32(encryption is null ? FormatVersion : EncryptedFormatVersion);
+        w.UInt32((uint)metaLength);
+        w.UInt64(group);
+        RecordPayloads.WriteSnapshotMetadata(ref w, metadata);
         if (encryption is { } e)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24 + meta.Length), e.KeyId);
-            e.NoncePrefix.CopyTo(header.AsSpan(28 + meta.Length));
+            w.UInt32(e.KeyId);
+            w.Raw(e.NoncePrefix);
         }
-        var crcAt = 24 + meta.Length + extra;
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(crcAt), Crc32C.Compute(header.AsSpan(0, crcAt)));
-        return header;
+
+        w.UInt32(Crc32C.Compute(header.WrittenSpan));
+        return header.WrittenSpan.ToArray();
     }
 
     public static byte[] EncodeTrailer(long dataLength, uint dataCrc)

@@ -1,5 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using RaftCache.Codec;
+
 namespace RaftCache.Storage;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace RaftCache.Storage;
 internal sealed class SnapshotReadStream(IStorageFile file, string path, long dataStart, long dataLength, uint expectedCrc) : Stream
 {
     private long _position;
-    private uint _crc = Crc32C.Start;
+    private readonly System.IO.Hashing.Crc32 _crc = Crc32C.Start();
     private bool _checked;
 
     public override bool CanRead => true;
@@ -37,7 +39,7 @@ internal sealed class SnapshotReadStream(IStorageFile file, string path, long da
 
         var read = file.Read(dataStart + _position, buffer[..want]);
         if (read <= 0) throw new StorageCorruptionException(path, dataStart + _position, "snapshot data ends early");
-        _crc = Crc32C.Append(_crc, buffer[..read]);
+        _crc.Append(buffer[..read]);
         _position += read;
         if (_position == dataLength) Verify();
         return read;
@@ -47,7 +49,7 @@ internal sealed class SnapshotReadStream(IStorageFile file, string path, long da
     {
         if (_checked) return;
         _checked = true;
-        if (Crc32C.Finish(_crc) != expectedCrc) throw new StorageCorruptionException(path, dataStart, "snapshot data checksum mismatch");
+        if (_crc.GetCurrentHashAsUInt32() != expectedCrc) throw new StorageCorruptionException(path, dataStart, "snapshot data checksum mismatch");
     }
 
     public override void Flush() { }

@@ -1,12 +1,14 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Buffers;
+
 namespace RaftCache.Storage;
 
 /// <summary>
 /// Encoded records waiting for the next sync, back to back, with their boundaries (a sync may have to split
 /// them over two segments, and never splits a record).
 /// </summary>
-internal sealed class StagingBuffer(RecordCipher? cipher = null)
+internal sealed class StagingBuffer(RecordCipher? cipher = null) : IBufferWriter<byte>
 {
     private byte[] _bytes = new byte[64 * 1024];
     private readonly List<int> _recordEnds = [];
@@ -22,7 +24,7 @@ internal sealed class StagingBuffer(RecordCipher? cipher = null)
 
     public int RecordStart(int record) => record == 0 ? 0 : _recordEnds[record - 1];
 
-    /// <summary>Starts a record; its payload goes to <see cref="Payload"/>, then <see cref="EndRecord"/> seals it.</summary>
+    /// <summary>Starts a record; its payload is written through <see cref="IBufferWriter{T}"/>, then <see cref="EndRecord"/> seals it.</summary>
     public void BeginRecord(int maxPayloadBytes)
     {
         if (_recordStart >= 0) throw new InvalidOperationException("record already open");
@@ -31,14 +33,20 @@ internal sealed class StagingBuffer(RecordCipher? cipher = null)
         Length += RecordFormat.HeaderBytes;
     }
 
-    /// <summary>Room for <paramref name="count"/> payload bytes of the open record.</summary>
-    public Span<byte> Payload(int count)
+    /// <summary>Room for payload bytes of the open record (records are encoded with the shared <c>ByteWriter</c>).</summary>
+    public Span<byte> GetSpan(int sizeHint = 0)
     {
-        Ensure(count + RecordFormat.Alignment);
-        var span = _bytes.AsSpan(Length, count);
-        Length += count;
-        return span;
+        Ensure(Math.Max(sizeHint, 1) + RecordFormat.Alignment);
+        return _bytes.AsSpan(Length);
     }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(Math.Max(sizeHint, 1) + RecordFormat.Alignment);
+        return _bytes.AsMemory(Length);
+    }
+
+    public void Advance(int count) => Length += count;
 
     /// <summary>Bytes an encrypted payload adds (0 without encryption).</summary>
     public int Overhead => cipher is null ? 0 : RecordCipher.OverheadBytes;

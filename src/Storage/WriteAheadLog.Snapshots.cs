@@ -2,6 +2,7 @@
 
 using System.Globalization;
 using System.Security.Cryptography;
+using RaftCache.Codec;
 using RaftCache.Raft;
 
 namespace RaftCache.Storage;
@@ -28,7 +29,7 @@ public sealed partial class WriteAheadLog
                 file.Write(0, header);
                 using var cipher = keyring is null ? null : new SnapshotCipher(keyring.ActiveKey, prefix!, groupId, metadata.Index);
                 var (length, crc) = cipher is null ? CopyData(data, file, header.Length) : CopyEncrypted(data, file, header.Length, cipher);
-                file.Write(header.Length + length, SnapshotFile.EncodeTrailer(length, Crc32C.Finish(crc)));
+                file.Write(header.Length + length, SnapshotFile.EncodeTrailer(length, crc));
                 file.Sync();
             }
 
@@ -51,18 +52,18 @@ public sealed partial class WriteAheadLog
     private (long Length, uint Crc) CopyData(Stream data, IStorageFile file, long offset)
     {
         var buffer = new byte[SnapshotFile.ChunkBytes];
-        var crc = Crc32C.Start;
+        var crc = Crc32C.Start();
         long length = 0;
         int read;
         while ((read = data.Read(buffer)) > 0)
         {
             if (length + read > _options.MaxSnapshotBytes) throw new InvalidOperationException($"snapshot larger than {_options.MaxSnapshotBytes} bytes (WalOptions.MaxSnapshotBytes)");
             file.Write(offset + length, buffer.AsSpan(0, read));
-            crc = Crc32C.Append(crc, buffer.AsSpan(0, read));
+            crc.Append(buffer.AsSpan(0, read));
             length += read;
         }
 
-        return (length, crc);
+        return (length, crc.GetCurrentHashAsUInt32());
     }
 
     /// <summary>Encrypts the data in full chunks (the last one short), then the empty final chunk; returns the bytes written and their CRC.</summary>
@@ -70,7 +71,7 @@ public sealed partial class WriteAheadLog
     {
         var plain = new byte[SnapshotFile.ChunkBytes];
         var sealedChunk = new byte[SnapshotFile.ChunkBytes + SnapshotCipher.ChunkHeaderBytes + SnapshotCipher.TagBytes];
-        var crc = Crc32C.Start;
+        var crc = Crc32C.Start();
         long length = 0, plainTotal = 0;
         while (true)
         {
@@ -81,9 +82,9 @@ public sealed partial class WriteAheadLog
             if (plainTotal > _options.MaxSnapshotBytes) throw new InvalidOperationException($"snapshot larger than {_options.MaxSnapshotBytes} bytes (WalOptions.MaxSnapshotBytes)");
             var n = filled > 0 ? cipher.Seal(plain.AsSpan(0, filled), final: false, sealedChunk) : cipher.Seal([], final: true, sealedChunk);
             file.Write(offset + length, sealedChunk.AsSpan(0, n));
-            crc = Crc32C.Append(crc, sealedChunk.AsSpan(0, n));
+            crc.Append(sealedChunk.AsSpan(0, n));
             length += n;
-            if (filled == 0) return (length, crc);
+            if (filled == 0) return (length, crc.GetCurrentHashAsUInt32());
         }
     }
 

@@ -104,8 +104,8 @@ public sealed partial class WriteAheadLog
     private void StageSnapshotRecord(GroupLog group, SnapshotMetadata metadata, byte flags)
     {
         var logKept = group.Matches(metadata);
-        var bytes = RecordPayloads.EncodeSnapshotRecord(metadata, logKept);
-        var lsn = StageFixed(RecordType.Snapshot, group.GroupId, bytes.Length, b => bytes.CopyTo(b.Payload(bytes.Length)), flags);
+        var lsn = StageFixed(RecordType.Snapshot, group.GroupId, RecordPayloads.SnapshotRecordBytes(metadata),
+            b => RecordPayloads.WriteSnapshotRecord(b, metadata, logKept), flags);
         group.ApplySnapshot(metadata, logKept, lsn);
     }
 

@@ -1,8 +1,8 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
+using RaftCache.Codec;
 using RaftCache.Raft;
 using static RaftCache.Storage.Tests.TestData;
 
@@ -38,14 +38,6 @@ public sealed class EncryptionTests
         wal.StageHardState(1, new HardState(2, 1, 5));
         wal.Sync();
         return wal;
-    }
-
-    private static byte[] FileBytes(MemoryDisk disk, string path)
-    {
-        using var file = disk.Open(path);
-        var bytes = new byte[file.Length];
-        file.Read(0, bytes);
-        return bytes;
     }
 
     [Fact]
@@ -222,10 +214,5 @@ public sealed class EncryptionTests
         return last;
     }
 
-    private static uint Crc(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes) crc = BitOperations.Crc32C(crc, b);
-        return crc ^ 0xFFFFFFFFu;
-    }
+    private static uint Crc(ReadOnlySpan<byte> bytes) => Crc32C.Compute(bytes);
 }

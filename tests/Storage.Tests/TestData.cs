@@ -7,6 +7,15 @@ namespace RaftCache.Storage.Tests;
 
 internal static class TestData
 {
+    /// <summary>The whole content of a file on the in-memory disk.</summary>
+    public static byte[] FileBytes(MemoryDisk disk, string path)
+    {
+        using var file = disk.Open(path);
+        var bytes = new byte[file.Length];
+        file.Read(0, bytes);
+        return bytes;
+    }
+
     public static readonly ConfState ThreeVoters = new() { Voters = [1, 2, 3] };
 
     /// <summary>Entries first..last of one term, each carrying "g{group}-i{index}-t{term}" padded to <paramref name="bytes"/>.</summary>

@@ -3,6 +3,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
+using RaftCache.Codec;
 
 namespace RaftCache.Cli.Archive;
 
@@ -49,7 +50,7 @@ public sealed class ArchiveReader : IDisposable
     }
 
     /// <summary>Every part with its entries, one at a time (one shard in memory at once).</summary>
-    public IEnumerable<(ManifestPart Part, List<Entry> Entries)> Parts()
+    public IEnumerable<(ManifestPart Part, List<BackupEntry> Entries)> Parts()
     {
         using var file = File.OpenRead(_path);
         foreach (var part in Manifest.Parts)
@@ -131,8 +132,8 @@ public sealed class ArchiveReader : IDisposable
             file.Position = part.Offset;
             file.ReadExactly(body);
             if (Convert.ToHexStringLower(SHA256.HashData(body)) != part.Sha256) throw Refused(shown, $"the part of shard {part.Shard} does not match its checksum");
-            ShardHeader header;
-            List<Entry> entries;
+            ShardSnapshotHeader header;
+            List<BackupEntry> entries;
             try
             {
                 (header, entries) = EntryRecords.ReadSnapshot(body);

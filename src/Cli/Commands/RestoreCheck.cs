@@ -2,6 +2,7 @@
 
 using RaftCache.Cli.Archive;
 using RaftCache.Cli.Connection;
+using RaftCache.Codec;
 
 namespace RaftCache.Cli.Commands;
 
@@ -19,19 +20,19 @@ public static class RestoreCheck
 
     public static async Task<IReadOnlyList<ShardVerification>> VerifyAsync(CliContext context, TargetShards target, List<(int Shard, ulong Hash, long ExpiresAtMs)> ledger, CancellationToken ct)
     {
-        var restored = new Dictionary<int, List<Entry>>();
+        var restored = new Dictionary<int, List<BackupEntry>>();
         foreach (var shard in target.Shards.Keys) restored[shard] = await FetchAsync(context, shard, ct);
         var cutoff = (DateTimeOffset.UtcNow + CutoffMargin).ToUnixTimeMilliseconds();
         return target.Shards.Keys.Order().Select(shard =>
         {
-            var expected = ledger.Where(e => e.Shard == shard && (e.ExpiresAtMs == Entry.NoExpiry || e.ExpiresAtMs > cutoff)).ToArray();
+            var expected = ledger.Where(e => e.Shard == shard && (e.ExpiresAtMs == BackupRecords.NoExpiry || e.ExpiresAtMs > cutoff)).ToArray();
             var actual = restored[shard].Where(e => e.LiveAt(cutoff)).ToArray();
             var matches = expected.Length == actual.Length && ContentDigest.Of(expected.Select(e => e.Hash)) == ContentDigest.Of(actual.Select(e => e.Hash()));
             return new ShardVerification(shard, expected.Length, actual.Length, matches);
         }).ToArray();
     }
 
-    public static async Task<List<Entry>> FetchAsync(CliContext context, int shard, CancellationToken ct)
+    public static async Task<List<BackupEntry>> FetchAsync(CliContext context, int shard, CancellationToken ct)
     {
         using var response = await context.Client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/admin/shards/{shard}/snapshot"), ct);
         await RestClient.EnsureSuccessAsync(response, ct);

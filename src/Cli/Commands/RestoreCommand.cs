@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using RaftCache.Cli.Archive;
 using RaftCache.Cli.Connection;
+using RaftCache.Codec;
 
 namespace RaftCache.Cli.Commands;
 
@@ -107,9 +108,9 @@ public static class RestoreCommand
                             }
                             var shard = target.ShardOf(entry.Key);
                             ledger.Add((shard, entry.Hash(), entry.ExpiresAtMs));
-                            if (batches[shard].Buffer.WrittenCount + EntryRecords.SizeOf(entry) > BatchBytes) await Flush(shard);
+                            if (batches[shard].Buffer.WrittenCount + BackupRecords.SizeOf(entry) > BatchBytes) await Flush(shard);
                             var (buffer, count) = batches[shard];
-                            EntryRecords.Write(buffer, entry);
+                            BackupRecords.Write(buffer, entry);
                             batches[shard] = (buffer, count + 1);
                             sent++;
                         }
@@ -155,10 +156,10 @@ public static class RestoreCommand
         }
     }
 
-    private static ReadOnlyMemory<byte> Encode(List<Entry> entries)
+    private static ReadOnlyMemory<byte> Encode(List<BackupEntry> entries)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        foreach (var entry in entries) EntryRecords.Write(buffer, entry);
+        foreach (var entry in entries) BackupRecords.Write(buffer, entry);
         return buffer.WrittenMemory;
     }
 }

@@ -1,10 +1,9 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using RaftCache.Codec;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.StateMachine;
@@ -33,13 +32,10 @@ public static class BackupEndpoints
             var (first, last) = node.Shards.SlotRange(id);
             var header = new ShardSnapshotHeader(Metadata.ClusterRecord.FormatId(node.Cluster.ClusterId), id, [first, last], capture.Index, capture.Term, capture.Entries.Count, capture.StateHash, capture.TakenAtMs);
             var body = new ArrayBufferWriter<byte>(4096);
-            var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
-            BinaryPrimitives.WriteUInt32LittleEndian(body.GetSpan(4), (uint)headerBytes.Length);
-            body.Advance(4);
-            body.Write(headerBytes);
+            BackupRecords.WriteSnapshotHeader(body, header);
             foreach (var entry in capture.Entries)
-                BackupFormat.Write(body, entry.Key.Span, entry.ContentType.Span, entry.Value.Span, entry.ExpiresAtMs);
-            return TypedResults.Bytes(body.WrittenMemory.ToArray(), BackupFormat.MediaType);
+                BackupRecords.Write(body, entry.Key.Span, entry.ContentType.Span, entry.Value.Span, entry.ExpiresAtMs ?? BackupRecords.NoExpiry);
+            return TypedResults.Bytes(body.WrittenMemory.ToArray(), BackupRecords.MediaType);
         });
     }
 
@@ -48,18 +44,26 @@ public static class BackupEndpoints
         if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(NoSuchShard(node));
         return dispatcher.DispatchAsync(http, id, isWrite: true, ReadConsistency.Linearizable, async (_, body, ct) =>
         {
-            var entries = new List<BackupEntry>();
-            if (!BackupFormat.TryRead(body, options.Value.MaxValueBytes, entries, out var error)) return Problems.BadRequest(error);
+            List<BackupEntry> entries;
+            try
+            {
+                entries = BackupRecords.Read<FormatErrors>(body, options.Value.MaxValueBytes);
+            }
+            catch (FormatException e)
+            {
+                return Problems.BadRequest(e.Message);
+            }
+
             if (entries.FirstOrDefault(e => cluster.ShardOfKey(e.Key) != id) is { } stray)
                 return Problems.BadRequest($"Key '{System.Text.Encoding.UTF8.GetString(stray.Key)}' belongs to shard {cluster.ShardOfKey(stray.Key)}, not {id}.");
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             // An entry whose expiry passed is not written: it would read as absent anyway, and writing it would revive
             // nothing but memory use until the sweep.
-            var live = entries.Where(e => e.ExpiresAtMs == BackupFormat.NoExpiry || e.ExpiresAtMs > now).ToArray();
+            var live = entries.Where(e => e.LiveAt(now)).ToArray();
             // Puts without a session: a put of the same value and expiry is idempotent, so a retried batch is harmless.
             var outcomes = await Task.WhenAll(live.Select(e => cluster.WriteAsync(id, CommandCodec.EncodePut(
                 e.Key, e.Value, e.ContentType, now,
-                e.ExpiresAtMs == BackupFormat.NoExpiry ? ExpiryMode.None : ExpiryMode.At, Math.Max(0, e.ExpiresAtMs)), ct)));
+                e.ExpiresAtMs == BackupRecords.NoExpiry ? ExpiryMode.None : ExpiryMode.At, Math.Max(0, e.ExpiresAtMs)), ct)));
             if (outcomes.Any(o => o.Status == WriteStatus.MemoryLimit)) return Problems.InsufficientStorage($"Shard {id} reached its memory limit.");
             if (outcomes.Any(o => o.Status == WriteStatus.Indeterminate))
                 return Problems.Unavailable("Some entries were not confirmed within the request timeout; sending the batch again is safe.", mayHaveApplied: true);

@@ -1,12 +1,15 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Diagnostics.CodeAnalysis;
+using RaftCache.Codec;
 
 namespace RaftCache.Node.Transport;
 
 /// <summary>A peer sent bytes that break the protocol or its limits. The connection is closed; the node carries on.</summary>
-public sealed class PeerProtocolException : Exception
+public sealed class PeerProtocolException : Exception, IFormatErrors
 {
+    static Exception IFormatErrors.Create(string message) => new PeerProtocolException(message);
+
     public PeerProtocolException(string message) : base(message) { }
 
     public PeerProtocolException(string message, Exception inner) : base(message, inner) { }

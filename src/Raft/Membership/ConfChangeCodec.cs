@@ -1,7 +1,8 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Buffers.Binary;
+using System.Buffers;
 using System.Collections.Immutable;
+using RaftCache.Codec;
 
 namespace RaftCache.Raft;
 
@@ -20,50 +21,47 @@ public static class ConfChangeCodec
     {
         ArgumentNullException.ThrowIfNull(change);
         if (change.Changes.Length > ushort.MaxValue) throw new ArgumentException("too many changes in one configuration change", nameof(change));
-        var buffer = new byte[4 + change.Changes.Length * ChangeBytes + 4 + change.Context.Length];
-        buffer[0] = Version;
-        buffer[1] = (byte)change.Transition;
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(2), (ushort)change.Changes.Length);
-        var offset = 4;
+        var buffer = new ArrayBufferWriter<byte>(4 + change.Changes.Length * ChangeBytes + 4 + change.Context.Length);
+        var w = new ByteWriter(buffer);
+        w.Byte(Version);
+        w.Byte((byte)change.Transition);
+        w.UInt16((ushort)change.Changes.Length);
         foreach (var single in change.Changes)
         {
-            buffer[offset] = (byte)single.Type;
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(offset + 1), single.NodeId);
-            offset += ChangeBytes;
+            w.Byte((byte)single.Type);
+            w.UInt64(single.NodeId);
         }
 
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(offset), change.Context.Length);
-        change.Context.Span.CopyTo(buffer.AsSpan(offset + 4));
-        return buffer;
+        w.Int32(change.Context.Length);
+        w.Raw(change.Context.Span);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <exception cref="FormatException">The bytes are not an encoded configuration change.</exception>
     public static ConfChange Decode(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 8) throw new FormatException($"configuration change too short ({data.Length} bytes)");
-        if (data[0] != Version) throw new FormatException($"unknown configuration change version {data[0]}");
-        var transition = (ConfChangeTransition)data[1];
-        if (transition > ConfChangeTransition.JointExplicit) throw new FormatException($"unknown transition {data[1]}");
-        int count = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]);
-        var offset = 4;
-        if (data.Length < offset + count * ChangeBytes + 4) throw new FormatException("configuration change truncated");
+        var r = new ByteReader<FormatErrors>(data);
+        var version = r.Byte("configuration change version");
+        if (version != Version) throw new FormatException($"unknown configuration change version {version}");
+        var transition = r.Byte("transition");
+        if (transition > (byte)ConfChangeTransition.JointExplicit) throw new FormatException($"unknown transition {transition}");
+        int count = r.UInt16("change count");
+        r.CheckFits((ulong)count, "change", ChangeBytes);
         var changes = ImmutableArray.CreateBuilder<ConfChangeSingle>(count);
         for (var i = 0; i < count; i++)
         {
-            var type = (ConfChangeType)data[offset];
-            if (type > ConfChangeType.AddLearner) throw new FormatException($"unknown change type {data[offset]}");
-            changes.Add(new ConfChangeSingle(type, BinaryPrimitives.ReadUInt64LittleEndian(data[(offset + 1)..])));
-            offset += ChangeBytes;
+            var type = r.Byte("change type");
+            if (type > (byte)ConfChangeType.AddLearner) throw new FormatException($"unknown change type {type}");
+            changes.Add(new ConfChangeSingle((ConfChangeType)type, r.UInt64("node id")));
         }
 
-        var contextLength = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
-        offset += 4;
-        if (contextLength < 0 || data.Length != offset + contextLength) throw new FormatException("configuration change context length mismatch");
+        var contextLength = r.Int32("context length");
+        if (contextLength < 0 || contextLength != r.Remaining) throw new FormatException("configuration change context length mismatch");
         return new ConfChange
         {
-            Transition = transition,
+            Transition = (ConfChangeTransition)transition,
             Changes = changes.MoveToImmutable(),
-            Context = data[offset..].ToArray(),
+            Context = r.Rest().ToArray(),
         };
     }
 

@@ -1,7 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using Microsoft.Extensions.Time.Testing;
 using RaftCache.Node.Observability;
-using RaftCache.Node.Tests.Security;
 
 namespace RaftCache.Node.Tests.Observability;
 
@@ -10,7 +10,7 @@ public sealed class RequestHistoryTests
     [Fact]
     public void Rate_errors_and_p99_come_from_the_bucket_of_their_time()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
         var history = new RequestHistory(time);
         for (var i = 0; i < 99; i++) history.Record(0.0008, 200);
         history.Record(0.3, 503);
@@ -28,7 +28,7 @@ public sealed class RequestHistoryTests
     [Fact]
     public void Old_buckets_leave_the_window_and_memory_stays_fixed()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_000_000));
         var history = new RequestHistory(time);
         history.Record(2.5, 200);
         time.Advance(TimeSpan.FromSeconds(RequestHistory.BucketSeconds));

@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using Microsoft.Extensions.Time.Testing;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Security;
 
@@ -53,7 +54,7 @@ public sealed class ApiKeyStoreTests
         {
             File.WriteAllLines(file, ["ops:admin:admin-secret-in-file-0123", "dash:reader:reader-secret-in-file-0123"]);
             File.SetLastWriteTimeUtc(file, new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
-            var time = new ManualTime(DateTimeOffset.UtcNow);
+            var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
             ApiKeyOption[] configured = [new() { Name = "cfg", Role = Roles.Writer, Key = "writer-secret-configured-01" }];
             var errors = new List<string>();
             var store = new ApiKeyStore([.. configured, .. ApiKeySpec.ReadFile(file, errors)], configured, file, time);

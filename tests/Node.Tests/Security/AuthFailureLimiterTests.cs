@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using RaftCache.Node.Security;
 
 namespace RaftCache.Node.Tests.Security;
@@ -14,7 +15,7 @@ public sealed class AuthFailureLimiterTests
     [Fact]
     public void An_address_is_blocked_at_the_limit_until_its_window_ends()
     {
-        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var limiter = new AuthFailureLimiter(3, TimeSpan.FromSeconds(60), time);
         limiter.RecordFailure(A);
         limiter.RecordFailure(A);
@@ -33,7 +34,7 @@ public sealed class AuthFailureLimiterTests
     [Fact]
     public void The_table_stays_bounded_and_new_addresses_share_one_entry_when_it_is_full()
     {
-        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var limiter = new AuthFailureLimiter(2, TimeSpan.FromSeconds(60), time);
         for (var i = 0; i < AuthFailureLimiter.MaxTrackedAddresses + 500; i++)
         {

@@ -2,6 +2,7 @@
 
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Security;
 
@@ -14,7 +15,7 @@ namespace RaftCache.Node.Tests.Security;
 public sealed class ReloadingCertificateTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("raftcache-reload-").FullName;
-    private readonly ManualTime _time = new(DateTimeOffset.UnixEpoch.AddDays(20_000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch.AddDays(20_000));
 
     private string CertPath => Path.Combine(_folder, "node.crt");
 

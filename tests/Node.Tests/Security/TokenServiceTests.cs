@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Security;
@@ -30,7 +31,7 @@ public sealed class TokenServiceTests
     [Fact]
     public async Task A_token_past_its_expiry_and_the_clock_skew_is_refused_as_expired()
     {
-        var issuedAt = new ManualTime(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(15) - TokenService.ClockSkew - TimeSpan.FromSeconds(5));
+        var issuedAt = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(15) - TokenService.ClockSkew - TimeSpan.FromSeconds(5));
         var token = Service(issuedAt).Issue(Writer);
 
         var (caller, failure) = await Service(TimeProvider.System).ValidateAsync(token.AccessToken);
@@ -42,7 +43,7 @@ public sealed class TokenServiceTests
     [Fact]
     public async Task A_token_from_the_future_is_refused()
     {
-        var token = Service(new ManualTime(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5))).Issue(Writer);
+        var token = Service(new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5))).Issue(Writer);
 
         var (caller, failure) = await Service(TimeProvider.System).ValidateAsync(token.AccessToken);
 

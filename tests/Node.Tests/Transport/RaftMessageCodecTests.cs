@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Buffers;
+using RaftCache.Codec;
 using RaftCache.Node.Transport;
 using RaftCache.Raft;
 
@@ -78,11 +79,56 @@ public sealed class RaftMessageCodecTests
     }
 
     [Fact]
+    public void An_append_keeps_its_wire_bytes()
+    {
+        var message = new Message
+        {
+            Type = MessageType.Append, From = 1, To = 2, Term = 3, LogTerm = 2, Index = 5, Commit = 4,
+            Entries = [new Entry(6, 3, EntryType.Normal, "ab"u8.ToArray())],
+        };
+
+        // type, from, to, term, logTerm, index, commit, reject, rejectHint, context, session, 1 entry (index, term, type, "ab"), no snapshot.
+        Assert.Equal(
+            $"{(byte)MessageType.Append:x2}" + "010203020504" + "00" + "000000" + "01" + "0603" + "00" + "026162" + "00",
+            Convert.ToHexString(Encode(message)).ToLowerInvariant());
+    }
+
+    [Fact]
+    public void A_snapshot_keeps_its_wire_bytes()
+    {
+        var conf = new ConfState { Voters = [1, 2], Learners = [3] };
+        var message = new Message { Type = MessageType.Snapshot, From = 1, To = 2, Term = 2, Snapshot = new Snapshot(new SnapshotMetadata(300, 2, conf), "z"u8.ToArray()) };
+
+        // ... no entries, then snapshot: flag, index 300 (varint ac 02), term, voters [1, 2], outgoing [], learners [3], next [], autoLeave, data.
+        Assert.Equal(
+            $"{(byte)MessageType.Snapshot:x2}" + "010202000000" + "00" + "000000" + "00" + "01" + "ac02" + "02" + "020102" + "00" + "0103" + "00" + "00" + "017a",
+            Convert.ToHexString(Encode(message)).ToLowerInvariant());
+    }
+
+    [Fact]
+    public void What_the_transport_writes_the_shared_codec_reads()
+    {
+        var bytes = Encode(new Message { Type = MessageType.Append, From = 7, To = 9, Entries = [new Entry(300, 2, EntryType.NoOp, "q"u8.ToArray())] });
+        var r = new ByteReader<FormatErrors>(bytes);
+
+        Assert.Equal((byte)MessageType.Append, r.Byte());
+        Assert.Equal((7ul, 9ul), (r.VarUInt(), r.VarUInt()));
+        for (var i = 0; i < 4; i++) r.VarUInt();
+        Assert.False(r.Boolean());
+        for (var i = 0; i < 3; i++) r.VarUInt();
+        Assert.Equal(1, r.Count(10, "entry"));
+        Assert.Equal((300ul, 2ul, (byte)EntryType.NoOp), (r.VarUInt(), r.VarUInt(), r.Byte()));
+        Assert.Equal("q"u8.ToArray(), r.Bytes().ToArray());
+        Assert.False(r.Boolean());
+        r.ExpectEnd("the message");
+    }
+
+    [Fact]
     public void A_byte_string_longer_than_the_message_is_refused()
     {
         // Type, 10 zero varints, reject=0, ... then one entry claiming a 2^40-byte payload.
         var w = new ArrayBufferWriter<byte>();
-        var writer = new WireWriter(w);
+        var writer = new ByteWriter(w);
         writer.Byte((byte)MessageType.Append);
         for (var i = 0; i < 6; i++) writer.VarUInt(1);
         writer.Byte(0);

@@ -30,6 +30,24 @@ public sealed class ConfChangeTests
     }
 
     [Fact]
+    public void The_codec_keeps_its_persisted_bytes()
+    {
+        // Entries in every WAL carry this layout: version 1, transition, u16 count, (type, u64 id) each, i32 context length, context.
+        var change = new ConfChange { Transition = ConfChangeTransition.JointExplicit, Changes = [V(2), new(ConfChangeType.RemoveNode, 3)], Context = "ab"u8.ToArray() };
+
+        Assert.Equal(
+            "01" + "02" + "0200" + "00" + "0200000000000000" + "01" + "0300000000000000" + "02000000" + "6162",
+            Convert.ToHexString(ConfChangeCodec.Encode(change)).ToLowerInvariant());
+    }
+
+    [Fact]
+    public void The_codec_refuses_a_change_count_larger_than_the_bytes_left()
+    {
+        // Claims 65,535 changes in 8 bytes: refused before allocating for them.
+        Assert.Throws<FormatException>(() => ConfChangeCodec.Decode(Convert.FromHexString("0100FFFF00000000")));
+    }
+
+    [Fact]
     public void The_codec_rejects_malformed_input()
     {
         var valid = ConfChangeCodec.Encode(new ConfChange { Changes = [V(1)] });

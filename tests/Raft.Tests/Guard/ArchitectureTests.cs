@@ -4,16 +4,18 @@ using System.Xml.Linq;
 
 namespace RaftCache.Raft.Tests.Guard;
 
-/// <summary>Dependencies point down: Node → Resp, StateMachine, Storage, Raft; Resp → StateMachine; StateMachine and Storage → Raft at most.</summary>
+/// <summary>Dependencies point down: Node → Resp, StateMachine, Storage, Raft; Resp → StateMachine; StateMachine and Storage → Raft at most; every layer and the CLI may use the shared codec, which references nothing.</summary>
 public sealed class ArchitectureTests
 {
     public static TheoryData<string, string[]> AllowedReferences => new()
     {
-        { "Raft", [] },
-        { "Storage", ["Raft"] },
-        { "StateMachine", ["Raft"] },
+        { "Codec", [] },
+        { "Raft", ["Codec"] },
+        { "Storage", ["Raft", "Codec"] },
+        { "StateMachine", ["Raft", "Codec"] },
         { "Resp", ["StateMachine"] },
-        { "Node", ["Raft", "Storage", "StateMachine", "Resp"] },
+        { "Node", ["Raft", "Storage", "StateMachine", "Resp", "Codec"] },
+        { "Cli", ["Codec"] },
     };
 
     [Theory]
@@ -34,6 +36,15 @@ public sealed class ArchitectureTests
             var document = XDocument.Load(Path.Combine(RepositoryRoot.Path, "src", project, project + ".csproj"));
             Assert.Empty(document.Descendants("PackageReference"));
         }
+    }
+
+    [Fact]
+    public void The_codec_references_only_the_hashing_package()
+    {
+        // Raft and StateMachine reach the codec's packages too, so it may hold only a pure hashing library.
+        var document = XDocument.Load(Path.Combine(RepositoryRoot.Path, "src", "Codec", "Codec.csproj"));
+        var packages = document.Descendants("PackageReference").Select(e => e.Attribute("Include")!.Value);
+        Assert.Equal(["System.IO.Hashing"], packages);
     }
 
     private static string[] ProjectReferences(string csproj) =>

@@ -19,7 +19,7 @@ public readonly record struct GuardViolation(string File, int Line, string Rule,
 public static partial class DeterminismGuard
 {
     /// <summary>The folders (relative to the repository root) whose code must be deterministic.</summary>
-    public static readonly string[] PureFolders = ["src/Raft", "src/StateMachine"];
+    public static readonly string[] PureFolders = ["src/Raft", "src/StateMachine", "src/Codec"];
 
     /// <summary>
     /// The files of src/Node that the seeded simulation runs (tests/Simulation drives the production host): they must

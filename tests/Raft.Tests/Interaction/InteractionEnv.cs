@@ -25,6 +25,9 @@ internal sealed partial class InteractionEnv
 
     public bool LogRaft { get; set; }
 
+    /// <summary>Set by <c>log-level none</c>: commands print nothing but errors.</summary>
+    public bool Quiet { get; set; }
+
     public IReadOnlyDictionary<ulong, TestNode> Nodes => _nodes;
 
     public TestNode this[ulong id] => _nodes.TryGetValue(id, out var n) ? n : throw new ArgumentException($"no node {id}");

@@ -73,9 +73,11 @@ public sealed class InteractionTests
             try
             {
                 handler.Run(env, args);
+                if (env.Quiet) env.Output.Clear();
             }
             catch (Exception e) when (e is RaftInvariantException or InvalidOperationException or ArgumentException or FormatException)
             {
+                env.Output.Clear();
                 env.Output.AppendLine($"error: {e.GetType().Name}: {e.Message}");
             }
 
