@@ -3,11 +3,14 @@
   python3 bench/profile_areas.py TRACE.speedscope.json     # samples by area, busy threads only
   python3 bench/profile_areas.py --counters COUNTERS.csv   # % time in GC, JIT time, allocation rate
 
-The EventPipe sample profiler samples every managed thread every millisecond, busy or not. A sample whose stack ends
-in a wait (thread-pool semaphore, epoll, a monitor, a sleep) is idle and left out; every other sample is attributed
-to the area of the innermost frame that matches one (so a SHA-256 inside the authentication handler counts as auth,
-the JSON writer inside a REST handler as JSON). Native time under a managed frame (a syscall: write, fsync, send)
-counts toward that frame's area, with fsync split out by name.
+The sampled-thread-time profile samples every managed thread at ~100 Hz, busy or not: a sample is CPU_TIME (running
+managed code, or runnable and preempted) or UNMANAGED_CODE_TIME (in native code: a syscall, or parked). A native
+sample whose two nearest managed frames hold a wait (thread-pool semaphore, epoll loop, monitor, wait handle) is idle and
+left out. Every other sample goes to an area: first the areas that own their whole subtree (fsync, exceptions,
+forwarding, the host loop's parts), else the innermost frame of the request pipeline that matches (a SHA-256 inside
+the authentication handler counts as auth, the JSON writer inside a REST handler as JSON). On an overloaded machine
+preempted threads are sampled where they stood, so shares approximate CPU; GC and JIT run in native runtime threads
+the sampler does not see: their time comes from the counters (dotnet.gc.pause.time, dotnet.jit.compilation.time).
 """
 import collections
 import csv
@@ -15,47 +18,61 @@ import json
 import re
 import sys
 
-AREAS = [
-    ('fsync wait', r'FSync|FlushToDisk|fsync|fdatasync|Flush\(Boolean'),
-    ('WAL (src/Storage)', r'^RaftCache\.Storage'),
-    ('Raft step (src/Raft)', r'^RaftCache\.Raft'),
-    ('apply (src/StateMachine)', r'^RaftCache\.StateMachine|CacheGroupStateMachine'),
-    ('JSON', r'^System\.Text\.Json'),
-    ('auth', r'Authentication|Authorization|ApiKey|SHA256|HMAC|Security'),
-    ('peer transport + AES-GCM', r'^RaftCache\.Node\.Transport|AesGcm'),
-    ('forwarding (HTTP client, proxy)', r'Yarp|Gateway|System\.Net\.Http|Forward'),
-    ('host loop (RaftHost)', r'^RaftCache\.Node\.Hosting'),
-    ('REST handlers (src/Node/Api)', r'^RaftCache\.Node\.Api|^RaftCache\.Node\.'),
-    ('Kestrel + pipelines', r'Kestrel|System\.IO\.Pipelines'),
-    ('ASP.NET routing, middleware', r'^Microsoft\.AspNetCore|^Microsoft\.Extensions'),
-    ('sockets', r'^System\.Net\.Sockets'),
-    ('thread pool, tasks', r'^System\.Threading'),
+# Areas that own everything below them: the first whose pattern matches any frame of the stack wins.
+OWNING = [
+    ('fsync wait', r'FSync|FlushToDisk|fdatasync'),
+    ('exceptions (throw, unwind)', r'System\.Runtime\.EH\.|ExceptionDispatchInfo|CaptureDispatchState'),
+    ('forwarding to the leader (HTTP client)', r'LeaderForwarder|System\.Net\.Http\.|Yarp'),
+    ('thread-pool spinning', r'LowLevelSpinWaiter'),
+    ('WAL (src/Storage)', r'RaftCache\.Storage'),
+    ('state machine: apply, codecs (src/StateMachine)', r'RaftCache\.StateMachine|CacheGroupStateMachine'),
+    ('Raft step (src/Raft)', r'RaftCache\.Raft\.'),
+    ('peer transport + AES-GCM', r'RaftCache\.Node\.Transport|AesGcm'),
+    ('host loop, other (RaftHost)', r'RaftCache\.Node\.Hosting\.RaftHost'),
 ]
-WAIT = re.compile(r'WaitForSignal|WaitOne|WaitCore|WaitNative|Wait\(|Sleep|SpinWait|LowLevelLifoSemaphore|epoll|'
-                  r'WaitForSocketEvents|EventLoop|Monitor\.|Park|ReceiveMessage|Thread\.Join|ReadLine|Read\(')
+# Areas of the request pipeline, which nests: the innermost matching frame decides.
+INNERMOST = [
+    ('GC allocation slow path', r'^System\.GC\.|GC\.Alloc|AllocateUninitializedArray|AllocateNewArray'),
+    ('JSON', r'System\.Text\.Json'),
+    ('auth (API key, authorization)', r'AuthenticationHandler|ApiKey|SHA256|AuthResponses|AuthorizationHandler|'
+     r'PolicyEvaluator|DefaultAuthorizationService|ClaimsPrincipal'),
+    ('metrics, tracing (OpenTelemetry, Activity)', r'OpenTelemetry|System\.Diagnostics\.Metrics|System\.Diagnostics\.Activity|'
+     r'RequestMetrics|HostingApplicationDiagnostics|Instruments'),
+    ('logging', r'Microsoft\.Extensions\.Logging'),
+    ('REST handlers (src/Node/Api, routing to shards)', r'RaftCache\.Node\.'),
+    ('Kestrel, pipelines, sockets', r'Kestrel|System\.IO\.Pipelines|System\.Net\.Sockets'),
+    ('ASP.NET Core middleware, routing', r'Microsoft\.AspNetCore|Microsoft\.Extensions'),
+    ('thread pool, tasks', r'System\.Threading'),
+]
+# A thread parked in native code under one of these frames is waiting, not working.
+WAIT = re.compile(r'WaitNative|WaitForSignal|LowLevelLifoSemaphore\.Wait|ManualResetEventSlim\.Wait|Monitor\.Wait|WaitOneNoCheck|ConsoleLoggerProcessor|TryReadEvent|SocketAsyncEngine\.EventLoop|'
+                  r'WorkerThread\.WorkerThreadStart|Thread\.Sleep|WaitForSocketEvents')
 PSEUDO = {'UNMANAGED_CODE_TIME', 'CPU_TIME'}
 
 
+def method(name):
+    return name.split('!', 1)[-1]
+
+
 def area_of(stack):
-    """stack: frame names, root first. Returns the area of the innermost matching frame."""
-    for name in reversed(stack):
-        if name in PSEUDO:
-            continue
-        for area, pattern in AREAS:
+    """stack: frame names, root first."""
+    names = [method(n) for n in stack if n not in PSEUDO]
+    joined = '\n'.join(names)
+    for area, pattern in OWNING:
+        if re.search(pattern, joined):
+            return area
+    for name in reversed(names):
+        for area, pattern in INNERMOST:
             if re.search(pattern, name):
                 return area
     return 'other (runtime, BCL)'
 
 
 def is_idle(stack):
-    names = [n for n in stack if n not in PSEUDO]
-    if not names:
-        return True
-    native = stack[-1] == 'UNMANAGED_CODE_TIME'
-    # A thread parked in native code under a wait is idle; fsync is native too but counts (the loop waits on it).
-    if native and re.search(r'FSync|FlushToDisk|fsync', ' '.join(names[-4:])):
+    if stack[-1] != 'UNMANAGED_CODE_TIME':
         return False
-    return bool(WAIT.search(' '.join(names[-3:]))) or (native and bool(WAIT.search(' '.join(names[-6:]))))
+    managed = [method(n) for n in stack[:-1] if n not in PSEUDO and method(n) != '?']
+    return bool(managed) and bool(WAIT.search('\n'.join(managed[-2:])))
 
 
 def profile(path):

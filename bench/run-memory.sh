@@ -48,9 +48,9 @@ for i in 1 2 3; do
   pids+=($!)
 done
 for i in 1 2 3; do
-  end=$(( $(date +%s) + 120 ))
+  end=$(( $(date +%s) + ${BENCH_READY_TIMEOUT_S:-120} ))
   until curl -fsS -m 2 http://$NET.$i:5001/health/ready >/dev/null 2>&1; do
-    [ "$(date +%s)" -ge $end ] && { echo "node $i not ready after 120 s" >&2; exit 1; }
+    [ "$(date +%s)" -ge $end ] && { echo "node $i not ready after ${BENCH_READY_TIMEOUT_S:-120} s" >&2; exit 1; }
     sleep 0.5
   done
 done

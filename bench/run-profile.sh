@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CPU profile of the node that receives the requests: starts 3 nodes (16 shards, RF 3, fsync, authentication on) on
 # 127.24.18.0/24 (BENCH_NET), drives node 1 with wrk (1 KiB puts, then linearizable gets, 64 connections) and, after
-# BENCH_WARM_S (default 20) seconds of each load, traces node 1 with `dotnet-trace collect --profile cpu-sampling` for
+# BENCH_WARM_S (default 20) seconds of each load, traces node 1 with `dotnet-trace collect --profile dotnet-sampled-thread-time,dotnet-common` (stacks of every
+# managed thread sampled at ~100 Hz, busy or waiting, plus GC and JIT events) for
 # BENCH_TRACE_S (default 10) seconds and reads its runtime counters (dotnet-counters: % time in GC, JIT time) over
 # the same span. bench/profile_areas.py turns each trace into CPU by area (Kestrel, auth, JSON, forwarding, Raft,
 # WAL, fsync, apply, ...). Traces are kept in $OUT_DIR (default /tmp/raftcache-profile). Stops exactly the processes
@@ -58,12 +59,12 @@ for op in put get; do
   timeout $(( TRACE_S + 10 )) "$TOOLS/dotnet-counters" collect -p "${pids[0]}" --counters System.Runtime \
     --format csv -o "$OUT_DIR/counters-$op.csv" --duration "00:00:00:$(printf %02d "$TRACE_S")" >/dev/null 2>&1 &
   counters=$!
-  timeout $(( TRACE_S + 120 )) "$TOOLS/dotnet-trace" collect -p "${pids[0]}" --profile cpu-sampling \
+  timeout $(( TRACE_S + 120 )) "$TOOLS/dotnet-trace" collect -p "${pids[0]}" --profile dotnet-sampled-thread-time,dotnet-common \
     --duration "00:00:00:$(printf %02d "$TRACE_S")" -o "$OUT_DIR/$op.nettrace" >/dev/null
   wait $counters || true
   wait $load || true
   echo "== $op: $(grep '^RESULT' "$WORK/wrk-$op.txt")"
-  timeout 300 "$TOOLS/dotnet-trace" convert --format speedscope "$OUT_DIR/$op.nettrace" -o "$OUT_DIR/$op" >/dev/null
+  timeout 300 "$TOOLS/dotnet-trace" convert --format Speedscope "$OUT_DIR/$op.nettrace" -o "$OUT_DIR/$op" >/dev/null
   python3 bench/profile_areas.py "$OUT_DIR/$op.speedscope.json"
   python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$op.csv"
 done

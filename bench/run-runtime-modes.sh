@@ -39,9 +39,11 @@ trap "exit 143" INT TERM
 
 timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
 BUILT="$ARTIFACTS/bin/Node/release/RaftCache.Node"
-if [[ " $MODES " == *" r2r "* ]]; then
+# BENCH_R2R_DIR: an existing ReadyToRun publish of the node (else published here).
+R2R=${BENCH_R2R_DIR:-$WORK/r2r}
+if [[ " $MODES " == *" r2r "* ]] && [ ! -x "$R2R/RaftCache.Node" ]; then
   timeout 900 dotnet publish src/Node -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$WORK/r2r" -nologo -v q >/dev/null
+    -o "$R2R" -nologo -v q >/dev/null
 fi
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
@@ -69,7 +71,7 @@ wrk_ok() {
 echo "| mode | ready s | first second ≥ 80 % of steady | rate at 10 s, % of steady | steady puts/s | put ops/s | put CPU µs/op | get ops/s | get CPU µs/op | RSS MiB per node | peak RSS MiB per node |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for mode in $MODES; do
-  node=$BUILT; [ "$mode" = r2r ] && node="$WORK/r2r/RaftCache.Node"
+  node=$BUILT; [ "$mode" = r2r ] && node="$R2R/RaftCache.Node"
   rm -rf "$WORK"/node-*
   start=$(date +%s.%N)
   for i in 1 2 3; do
