@@ -87,24 +87,26 @@ for mode in $MODES; do
   while :; do
     now=$(date +%s.%N); t=$(echo "$now - $start" | bc)
     [ "$(echo "$t >= $WARMUP_S" | bc)" = 1 ] && break
-    [ -z "$ready" ] && curl -fsS -m 1 http://$NET.1:5001/health/ready >/dev/null 2>&1 && ready=$t
-    read -r ok _ _ < <(wrk_ok http://$NET.1:5001 16 1 put || echo 0)
+    [ -z "$ready" ] && curl -fsS -m 1 http://$NET.1:5001/health/ready >/dev/null 2>&1 && ready=$(printf %.1f "$t")
+    read -r ok _ _ < <(wrk_ok http://$NET.1:5001 16 1 put) || ok=0
     [ -z "$ok" ] && { ok=0; sleep 0.2; }
     echo "$t ${ok:-0}" >>"$WORK/timeline"
   done
-  read -r first at10 steady < <(python3 - "$WORK/timeline" "$WARMUP_S" <<'PY'
+  read -r first at10 steady < <(python3 - "$WORK/timeline" "$WARMUP_S" "${ready:-}" <<'PY'
 import sys, statistics
 rows = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-end = float(sys.argv[2])
-steady = statistics.median([ok for t, ok in rows if t >= end - 11]) or 1
+end, ready = float(sys.argv[2]), float(sys.argv[3] or 'nan')
+steady = statistics.median([ok for t, ok in rows if t >= end - 11] or [0]) or 1
 first = next((t for t, ok in rows if ok >= 0.8 * steady), None)
 at10 = next((ok for t, ok in rows if t + 1 >= 10), 0)
-print('%.1f' % first if first is not None else 'never', '%.0f' % (100 * at10 / steady), '%.0f' % steady)
+after = '' if first is None or ready != ready else ' (%.1f after ready)' % (first - ready)
+print(('%.1f' % first + after).replace(' ', '_') if first is not None else 'never', '%.0f' % (100 * at10 / steady), '%.0f' % steady)
 PY
-)
-  before=$(ticks); read -r put_ok _ _ < <(wrk_ok http://$NET.1:5001 64 "$DURATION" put); after=$(ticks)
+) || { first=error; at10=0; steady=0; }
+  first=${first//_/ }
+  before=$(ticks); read -r put_ok _ _ < <(wrk_ok http://$NET.1:5001 64 "$DURATION" put) || put_ok=0; after=$(ticks)
   put_cpu=$(python3 -c "print(round(($after-$before)/$hz/max($put_ok,1)*1e6))")
-  before=$(ticks); read -r get_ok _ _ < <(wrk_ok http://$NET.1:5001 64 "$DURATION" get linearizable); after=$(ticks)
+  before=$(ticks); read -r get_ok _ _ < <(wrk_ok http://$NET.1:5001 64 "$DURATION" get linearizable) || get_ok=0; after=$(ticks)
   get_cpu=$(python3 -c "print(round(($after-$before)/$hz/max($get_ok,1)*1e6))")
   rss=$(for p in "${pids[@]}"; do awk '/VmRSS/ {printf "%d ", $2/1024}' /proc/$p/status; done)
   hwm=$(for p in "${pids[@]}"; do awk '/VmHWM/ {printf "%d ", $2/1024}' /proc/$p/status; done)
