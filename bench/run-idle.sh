@@ -28,7 +28,8 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 143" INT TERM
 
-timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
+# BENCH_NO_BUILD=1 uses the build output as it is (several scripts at once must not build into one folder).
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
 NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"

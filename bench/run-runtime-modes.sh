@@ -37,7 +37,8 @@ cleanup() { stop_nodes; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap "exit 143" INT TERM
 
-timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
+# BENCH_NO_BUILD=1 uses the build output as it is (several scripts at once must not build into one folder).
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
 BUILT="$ARTIFACTS/bin/Node/release/RaftCache.Node"
 # BENCH_R2R_DIR: an existing ReadyToRun publish of the node (else published here).
 R2R=${BENCH_R2R_DIR:-$WORK/r2r}

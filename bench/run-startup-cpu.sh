@@ -27,7 +27,8 @@ cleanup() {
 trap 'cleanup; rm -rf "$WORK"' EXIT
 trap "exit 143" INT TERM
 
-timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
+# BENCH_NO_BUILD=1 uses the build output as it is (several scripts at once must not build into one folder).
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
 R2R=${BENCH_R2R_DIR:-$WORK/r2r}
 if [[ " $MODES " == *" r2r "* ]] && [ ! -x "$R2R/RaftCache.Node" ]; then
   timeout 900 dotnet publish src/Node -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
