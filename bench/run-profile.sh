@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# CPU profile of the node that receives the requests: starts 3 nodes (16 shards, RF 3, fsync, authentication on) on
+# 127.24.18.0/24 (BENCH_NET), drives node 1 with wrk (1 KiB puts, then linearizable gets, 64 connections) and, after
+# BENCH_WARM_S (default 20) seconds of each load, traces node 1 with `dotnet-trace collect --profile dotnet-sampled-thread-time,dotnet-common` (stacks of every
+# managed thread sampled at ~100 Hz, busy or waiting, plus GC and JIT events) for
+# BENCH_TRACE_S (default 10) seconds and reads its runtime counters (dotnet-counters: % time in GC, JIT time) over
+# the same span. bench/profile_areas.py turns each trace into CPU by area (Kestrel, auth, JSON, forwarding, Raft,
+# WAL, fsync, apply, ...). Traces are kept in $OUT_DIR (default /tmp/raftcache-profile). Stops exactly the processes
+# it started and removes its data folders.
+#   bench/run-profile.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WARM_S=${BENCH_WARM_S:-20}
+TRACE_S=${BENCH_TRACE_S:-10}
+NET=${BENCH_NET:-127.24.18}
+OUT_DIR=${OUT_DIR:-/tmp/raftcache-profile}
+WORK=$(mktemp -d /tmp/raftcache-prof.XXXXXX)
+ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
+TOOLS=$HOME/.dotnet/tools
+mkdir -p "$OUT_DIR"
+pids=()
+cleanup() {
+  local p end
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  end=$(( $(date +%s) + 20 ))
+  for p in "${pids[@]}"; do
+    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
+    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap "exit 143" INT TERM
+
+# BENCH_NO_BUILD=1 uses the build output as it is (several scripts at once must not build into one folder).
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
+NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
+KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
+for i in 1 2 3; do
+  RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://$NET.$i:5001 \
+    --peer-listen $NET.$i:6001 --data-dir "$WORK/node-$i" \
+    --initial-cluster "1=$NET.1:6001,2=$NET.2:6001,3=$NET.3:6001" --cluster-secret-file "$WORK/cluster-secret" \
+    >"$WORK/node-$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in 1 2 3; do
+  end=$(( $(date +%s) + 120 ))
+  until curl -fsS -m 2 http://$NET.$i:5001/health/ready >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge $end ] && { echo "node $i not ready after 120 s" >&2; exit 1; }
+    sleep 0.5
+  done
+done
+for op in put get; do
+  total=$(( WARM_S + TRACE_S + 5 ))
+  timeout $(( total + 30 )) wrk -t2 -c64 -d"${total}s" --timeout 5s -s bench/wrk/kv.lua http://$NET.1:5001 -- \
+    raftcache $op 1024 2000 k1024- linearizable "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
+  load=$!
+  sleep "$WARM_S"
+  timeout $(( TRACE_S + 10 )) "$TOOLS/dotnet-counters" collect -p "${pids[0]}" --counters System.Runtime \
+    --format csv -o "$OUT_DIR/counters-$op.csv" --duration "00:00:00:$(printf %02d "$TRACE_S")" >/dev/null 2>&1 &
+  counters=$!
+  timeout $(( TRACE_S + 120 )) "$TOOLS/dotnet-trace" collect -p "${pids[0]}" --profile dotnet-sampled-thread-time,dotnet-common \
+    --duration "00:00:00:$(printf %02d "$TRACE_S")" -o "$OUT_DIR/$op.nettrace" >/dev/null
+  wait $counters || true
+  wait $load || true
+  echo "== $op: $(grep '^RESULT' "$WORK/wrk-$op.txt")"
+  timeout 300 "$TOOLS/dotnet-trace" convert --format Speedscope "$OUT_DIR/$op.nettrace" -o "$OUT_DIR/$op" >/dev/null
+  python3 bench/profile_areas.py "$OUT_DIR/$op.speedscope.json"
+  python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$op.csv"
+done
