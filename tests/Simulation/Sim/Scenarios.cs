@@ -10,7 +10,7 @@ namespace RaftCache.Simulation.Sim;
 /// </summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership"];
+    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement"];
 
     public static SimOptions Options(string scenario, ulong seed, PlantedBugs bugs = PlantedBugs.None)
     {
@@ -48,6 +48,9 @@ public static class Scenarios
 
             // Frequent membership proposals, whether or not one is pending.
             "membership" => swarm with { Nodes = 5, MembershipRate = 0.15, OpRate = 0.4 },
+
+            // Whole production nodes joining and draining while they crash: placement moves replicas all the time.
+            "placement" => SimOptions.MembershipSwarm(seed, bugs) with { Scenario = scenario },
             _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
         };
     }

@@ -26,6 +26,8 @@ public sealed partial class Simulator
         if (Chance(Options.CrashRate)) CrashOne();
         if (Chance(Options.PauseRate)) PauseOne();
         if (Chance(Options.MembershipRate)) ChangeMembership();
+        if (Chance(Options.JoinRate)) Join();
+        if (Chance(Options.DrainRate)) Drain();
         if (Chance(Options.TransferRate)) TransferLeader();
         if (Chance(Options.SnapshotRate)) ForceSnapshot();
         if (Chance(Options.LyingDiskRate))
@@ -152,6 +154,6 @@ public sealed partial class Simulator
     {
         // Through the admin path (POST /admin/snapshot): every group of the node snapshots and compacts its log.
         var node = Nodes[(int)RandomNode() - 1];
-        if (node.Runnable(Now)) _ = node.Host!.ForceSnapshotsAsync();
+        if (node.Runnable(Now) && node.Host is { } host) _ = host.ForceSnapshotsAsync();
     }
 }

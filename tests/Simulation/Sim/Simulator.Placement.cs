@@ -1,0 +1,95 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Hosting;
+using RaftCache.Node.Metadata;
+
+namespace RaftCache.Simulation.Sim;
+
+public sealed partial class Simulator
+{
+    /// <summary>An add-member request waits this long for the metadata group's answer before the operator gives up (and may retry).</summary>
+    private const int JoinTimeoutTicks = 100;
+
+    private readonly List<PendingJoin> _joins = [];
+    private int _joinsDone;
+    private int _drains;
+
+    private sealed record PendingJoin(SimNode Joiner, SimNode At, Task<ProposalOutcome> Outcome, long Deadline);
+
+    /// <summary>
+    /// An operator adds a waiting server, as POST /admin/members does: the metadata leader records it as joining
+    /// (<see cref="AddMemberCommand"/>, the server's id requested), and once that applied the server accepts the
+    /// offer of its id and the members' addresses. The placement controller does the rest.
+    /// </summary>
+    private void Join()
+    {
+        var waiting = Nodes.Where(n => n.Waiting && _joins.All(j => j.Joiner != n)).ToList();
+        if (waiting.Count == 0 || MetadataLeader() is not { } at) return;
+        var joiner = waiting[Random.Next(waiting.Count)];
+        Trace.Note(Now, $"JOIN n{joiner.Id} proposed at metadata leader n{at.Id}");
+        _joins.Add(new PendingJoin(joiner, at, at.Cache!.ProposeMetadataAsync(new AddMemberCommand(joiner.PeerAddress, joiner.RestUrl, joiner.Id), CancellationToken.None), Now + JoinTimeoutTicks));
+    }
+
+    /// <summary>An operator drains a member (DELETE /admin/members/{id}) unless the node refuses, as the endpoint does.</summary>
+    private void Drain()
+    {
+        if (MetadataLeader() is not { } at) return;
+        var record = at.Cache!.Cluster;
+        var candidates = record.Members.Values.Where(m => m.State != MemberState.Leaving).Select(m => m.Id).ToList();
+        if (candidates.Count == 0) return;
+        var member = candidates[Random.Next(candidates.Count)];
+        if (at.Cache.RefuseRemoval(member) is { } refused)
+        {
+            Trace.Note(Now, $"DRAIN n{member} refused: {refused}");
+            return;
+        }
+        _drains++;
+        Trace.Note(Now, $"DRAIN n{member} proposed at metadata leader n{at.Id}");
+        _ = at.Cache.ProposeMetadataAsync(new DrainMemberCommand(member), CancellationToken.None);
+    }
+
+    /// <summary>Every tick of a membership run: admitted servers accept their offers; unanswered requests time out.</summary>
+    private void StepMembership()
+    {
+        for (var i = 0; i < _joins.Count; i++)
+        {
+            var join = _joins[i];
+            if (!join.Outcome.IsCompleted && Now < join.Deadline) continue;
+            _joins.RemoveAt(i--);
+            if (!join.Outcome.IsCompleted || join.Outcome.Result.Status != ProposalStatus.Applied) continue;
+            if (join.Outcome.Result.Result.Member is not { Error: null } added || !join.Joiner.Waiting) continue;
+            Offer(join.Joiner, added.Id, join.At);
+        }
+    }
+
+    private void Offer(SimNode joiner, ulong id, SimNode at)
+    {
+        var offer = new JoinOffer(at.Cache!.Cluster.ClusterId, id, at.Cache.MemberPeers());
+        var (accepted, error) = joiner.Cache!.AcceptJoinAsync(offer, CancellationToken.None).GetAwaiter().GetResult();
+        if (!accepted) Fail("a waiting server accepts its offer", $"n{joiner.Id} refused member id {id}: {error}");
+        _joinsDone++;
+        Trace.Note(Now, $"JOINED n{joiner.Id} as member {id}");
+    }
+
+    /// <summary>
+    /// The end of a membership run: an operator retries the adds whose offer never reached the server (the request
+    /// failed; retrying is safe), as the API promises.
+    /// </summary>
+    private void FinishJoins()
+    {
+        if (!Options.Cluster || MetadataLeader() is not { } at) return;
+        foreach (var member in at.Cache!.Cluster.Members.Values.Where(m => m.State == MemberState.Joining))
+        {
+            var node = Nodes[(int)member.Id - 1];
+            if (node.Waiting) Offer(node, member.Id, at);
+        }
+    }
+
+    private SimNode? MetadataLeader()
+    {
+        var id = LeaderOf(CacheNode.MetadataGroup);
+        if (id == 0) return null;
+        var node = Nodes[(int)id - 1];
+        return node.Runnable(Now) && node.Cache is { IsMember: true } ? node : null;
+    }
+}
