@@ -106,17 +106,14 @@ public sealed partial class Oracle
         }
     }
 
+    public void OnReplicaDropped(SimNode node, ulong group) => _durable.Remove((node.Id, group));
+
     /// <summary>Durable term never goes back, and the durable vote of a term never changes once cast.</summary>
     public void OnSynced(SimNode node)
     {
         foreach (var group in node.Replicas.Keys)
         {
-            if (!node.Wal.Model.DurablyHolds(group))
-            {
-                // The replica was deleted: a replica created again later starts a new life on this disk.
-                _durable.Remove((node.Id, group));
-                continue;
-            }
+            if (!node.Wal.Model.DurablyHolds(group)) continue;
             var now = node.Wal.Model.DurableHardState(group);
             if (_durable.TryGetValue((node.Id, group), out var before))
             {

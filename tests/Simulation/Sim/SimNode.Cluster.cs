@@ -82,6 +82,16 @@ public sealed partial class SimNode
         return new CacheNode(options, _sim.Time, NullLoggerFactory.Instance, machine);
     }
 
+    /// <summary>
+    /// The host deleted its replica of <paramref name="group"/>: a replica created again later is a new life of the
+    /// group on this node, whose durable term and vote start afresh (one vote per term per voter stays checked across lives).
+    /// </summary>
+    public void OnDropStaged(ulong group)
+    {
+        EverDurable.Remove(group);
+        _sim.Oracle.OnReplicaDropped(this, group);
+    }
+
     /// <summary>The node found it was removed from the cluster and ended, as a process does (exit code "removed").</summary>
     private void Exit(string reason)
     {

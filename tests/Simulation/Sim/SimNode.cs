@@ -138,8 +138,16 @@ public sealed partial class SimNode
 
     private void SyncReplicas()
     {
-        foreach (var replica in Host!.Replicas) View(replica);
-        foreach (var group in _replicas.Keys.Where(g => Host.TryGetReplica(g) is null).ToList()) _replicas.Remove(group);
+        foreach (var replica in Host!.Replicas)
+        {
+            if (!_replicas.ContainsKey(replica.GroupId) && Cache is not null) _sim.Trace.Note(_sim.Now, $"n{Id} g{replica.GroupId} replica created (conf {replica.ConfState})");
+            View(replica);
+        }
+        foreach (var group in _replicas.Keys.Where(g => Host.TryGetReplica(g) is null).ToList())
+        {
+            _replicas.Remove(group);
+            _sim.Trace.Note(_sim.Now, $"n{Id} g{group} replica deleted");
+        }
     }
 
     private static CacheGroupStateMachine NewStateMachine() => new(StateMachineOptions);

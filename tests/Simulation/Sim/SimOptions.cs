@@ -92,6 +92,9 @@ public sealed record SimOptions
     /// <summary>Per-tick probability of draining a member (DELETE /admin/members/{id}); the controller then removes it.</summary>
     public double DrainRate { get; init; }
 
+    /// <summary>A node that takes a forced snapshot crashes two ticks later (restarting from that snapshot).</summary>
+    public bool CrashAfterSnapshot { get; init; }
+
     /// <summary>The metadata leader reports a member down after this much silence, and placement moves its replicas.</summary>
     public int DownAfterSeconds { get; init; } = 5;
 
@@ -172,7 +175,7 @@ public sealed record SimOptions
         text.Append(CultureInfo.InvariantCulture, $" crash={CrashRate:F3}/{DownMaxTicks}t{(CrashLeaders ? "(leaders)" : "")} pause={PauseRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t snapshot-every={SnapshotEntries}/{SnapshotCatchUpEntries} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(RuleChecks ? "" : " rule-checks=off")}");
-        if (Cluster) text.Append(CultureInfo.InvariantCulture, $" cluster founders={Founders} join={JoinRate:F3} drain={DrainRate:F3} down-after={DownAfterSeconds}s");
+        if (Cluster) text.Append(CultureInfo.InvariantCulture, $" cluster founders={Founders} join={JoinRate:F3} drain={DrainRate:F3} down-after={DownAfterSeconds}s{(CrashAfterSnapshot ? " crash-after-snapshot" : "")}");
         return text.ToString();
     }
 }

@@ -54,7 +54,7 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
     public ulong StageDropGroup(ulong groupId)
     {
         Model.Drop(groupId);
-        node.EverDurable.Remove(groupId);
+        node.OnDropStaged(groupId);
         return _wal.StageDropGroup(groupId);
     }
 

@@ -22,7 +22,9 @@ public sealed partial class Simulator
             return false;
         }
         var record = at.Cache!.Cluster;
-        var live = Nodes.Where(n => n.Up && n.Cache is { IsMember: true }).ToList();
+        var live = Nodes.Where(n => n.Up && n.Cache is { IsMember: true } && record.Members.ContainsKey(n.Id)).ToList();
+        // A member removed while it was cut off and sending nothing is never told (no peer can refuse it): such a server
+        // stays out of every configuration below, which is what keeps it harmless.
         why = record.Members.Values.FirstOrDefault(m => m.State != MemberState.Active) is { } unsettled ? $"member n{unsettled.Id} is still {unsettled.State}"
             : !record.DownMembers.IsEmpty ? $"members reported down after healing: [{string.Join(',', record.DownMembers)}]"
             : !record.Targets.IsEmpty ? $"placement moves pending: {string.Join("; ", record.Targets.Select(t => $"shard {t.Key} -> [{string.Join(',', t.Value)}]"))}"

@@ -23,6 +23,7 @@ public sealed partial class Simulator
         }
 
         if (_healAt == 0 && Chance(Options.PartitionRate)) Partition();
+        CrashSnapshotted();
         if (Chance(Options.CrashRate)) CrashOne();
         if (Chance(Options.PauseRate)) PauseOne();
         if (Chance(Options.MembershipRate)) ChangeMembership();
@@ -35,6 +36,20 @@ public sealed partial class Simulator
             var liar = RandomNode();
             Nodes[(int)liar - 1].Wal.StartLying();
             Trace.Note(Now, $"n{liar} DISK LIES about fsync until its next crash");
+        }
+    }
+
+    /// <summary>Nodes to crash at a tick, right after a forced snapshot (<see cref="SimOptions.CrashAfterSnapshot"/>).</summary>
+    private readonly Dictionary<SimNode, long> _crashAfterSnapshot = [];
+
+    private void CrashSnapshotted()
+    {
+        foreach (var (node, at) in _crashAfterSnapshot.Where(p => p.Value <= Now).ToList())
+        {
+            _crashAfterSnapshot.Remove(node);
+            if (!node.Up) continue;
+            _crashes++;
+            node.Crash(Now + 1 + Random.Next(Options.DownMaxTicks));
         }
     }
 
@@ -154,6 +169,8 @@ public sealed partial class Simulator
     {
         // Through the admin path (POST /admin/snapshot): every group of the node snapshots and compacts its log.
         var node = Nodes[(int)RandomNode() - 1];
-        if (node.Runnable(Now) && node.Host is { } host) _ = host.ForceSnapshotsAsync();
+        if (!node.Runnable(Now) || node.Host is not { } host) return;
+        _ = host.ForceSnapshotsAsync();
+        if (Options.CrashAfterSnapshot && _crashAfterSnapshot.TryAdd(node, Now + 2)) Trace.Note(Now, $"n{node.Id} forced snapshot, crash at t={Now + 2}");
     }
 }

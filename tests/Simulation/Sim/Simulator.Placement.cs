@@ -27,7 +27,7 @@ public sealed partial class Simulator
         if (waiting.Count == 0 || MetadataLeader() is not { } at) return;
         var joiner = waiting[Random.Next(waiting.Count)];
         Trace.Note(Now, $"JOIN n{joiner.Id} proposed at metadata leader n{at.Id}");
-        _joins.Add(new PendingJoin(joiner, at, at.Cache!.ProposeMetadataAsync(new AddMemberCommand(joiner.PeerAddress, joiner.RestUrl, joiner.Id), CancellationToken.None), Now + JoinTimeoutTicks));
+        _joins.Add(new PendingJoin(joiner, at, ProposeMetadata(at, new AddMemberCommand(joiner.PeerAddress, joiner.RestUrl, joiner.Id)), Now + JoinTimeoutTicks));
     }
 
     /// <summary>An operator drains a member (DELETE /admin/members/{id}) unless the node refuses, as the endpoint does.</summary>
@@ -45,7 +45,7 @@ public sealed partial class Simulator
         }
         _drains++;
         Trace.Note(Now, $"DRAIN n{member} proposed at metadata leader n{at.Id}");
-        _ = at.Cache.ProposeMetadataAsync(new DrainMemberCommand(member), CancellationToken.None);
+        _ = ProposeMetadata(at, new DrainMemberCommand(member));
     }
 
     /// <summary>Every tick of a membership run: admitted servers accept their offers; unanswered requests time out.</summary>
@@ -84,6 +84,13 @@ public sealed partial class Simulator
             if (node.Waiting) Offer(node, member.Id, at);
         }
     }
+
+    /// <summary>
+    /// What <c>CacheNode.ProposeMetadataAsync</c> does, minus its async continuation (which would complete on another
+    /// thread, at a moment the simulation does not choose): the host's task completes on the loop.
+    /// </summary>
+    private static Task<ProposalOutcome> ProposeMetadata(SimNode at, MetadataCommand command) =>
+        at.Host!.ProposeAsync(CacheNode.MetadataGroup, command.Encode(), CancellationToken.None);
 
     private SimNode? MetadataLeader()
     {
