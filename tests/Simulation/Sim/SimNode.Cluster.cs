@@ -82,6 +82,11 @@ public sealed partial class SimNode
         return new CacheNode(options, _sim.Time, NullLoggerFactory.Instance, machine);
     }
 
+    /// <summary>The last tick this node was down, paused, blocked in a sync, cut off by a partition or just added.</summary>
+    public long DisturbedUntil { get; private set; }
+
+    public void Disturb(long until) => DisturbedUntil = Math.Max(DisturbedUntil, until);
+
     /// <summary>
     /// The host deleted its replica of <paramref name="group"/>: a replica created again later is a new life of the
     /// group on this node, whose durable term and vote start afresh (one vote per term per voter stays checked across lives).

@@ -9,6 +9,7 @@ public sealed partial class SimNode
     {
         Up = false;
         RestartAt = restartAt;
+        Disturb(restartAt);
         Stop();
         Wal.Crash();
         Transport.DropHeld();
@@ -28,6 +29,7 @@ public sealed partial class SimNode
     {
         Up = true;
         Incarnation++;
+        Disturb(_sim.Now);
         Wal.Restart();
         if (_sim.Options.Cluster) Cache = NewCacheNode();
         else

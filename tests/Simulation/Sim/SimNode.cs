@@ -100,6 +100,7 @@ public sealed partial class SimNode
     {
         if (_sim.Options.FsyncDelayRate <= 0 || _sim.Random.NextDouble() >= _sim.Options.FsyncDelayRate) return false;
         BlockedUntil = _sim.Now + 1 + _sim.Random.Next(_sim.Options.FsyncMaxDelayTicks);
+        Disturb(BlockedUntil);
         var until = BlockedUntil;
         _sim.Trace.Add(_sim.Now, 20, Id, 0, (ulong)until, 0, () => $"n{Id} fsync delayed until t={until}");
         return true;

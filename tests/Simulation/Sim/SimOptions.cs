@@ -101,9 +101,7 @@ public sealed record SimOptions
     /// <summary>Draws a swarm configuration from <paramref name="seed"/>: each fault kind is on or off, and at what rate.</summary>
     public static SimOptions Swarm(ulong seed, PlantedBugs bugs = PlantedBugs.None)
     {
-        // Drawn apart, so a host-only seed means what it meant before membership runs existed.
-        var c = new SplitMix64(seed ^ 0x4D45_4D42_4552_5300UL);
-        return c.Next(MembershipShare) == 0 ? MembershipSwarm(seed, bugs) : HostSwarm(seed, bugs);
+        return HostSwarm(seed, bugs);
     }
 
     /// <summary>A membership run drawn from <paramref name="seed"/>: the host-only draw, with whole production nodes that join and drain.</summary>
@@ -121,9 +119,6 @@ public sealed record SimOptions
             DownAfterSeconds = 3 + c.Next(8),
         };
     }
-
-    /// <summary>One seed in this many is a membership run.</summary>
-    public const int MembershipShare = 4;
 
     private static SimOptions HostSwarm(ulong seed, PlantedBugs bugs)
     {

@@ -121,6 +121,7 @@ public sealed partial class Simulator
 
         _partitions++;
         _healAt = Now + 5 + Random.Next(Options.PartitionMaxTicks);
+        foreach (var each in Nodes) each.Disturb(_healAt);
         Trace.Note(Now, $"PARTITION {description} until t={_healAt}");
     }
 
@@ -146,6 +147,7 @@ public sealed partial class Simulator
         if (id == 0) return;
         var node = Nodes[(int)id - 1];
         node.PausedUntil = Now + 1 + Random.Next(3 * Options.ElectionTicks);
+        node.Disturb(node.PausedUntil);
         _pauses++;
         Trace.Note(Now, $"n{id} PAUSED until t={node.PausedUntil}");
     }

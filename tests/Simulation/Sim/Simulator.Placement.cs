@@ -48,9 +48,34 @@ public sealed partial class Simulator
         _ = ProposeMetadata(at, new DrainMemberCommand(member));
     }
 
+    private System.Collections.Immutable.ImmutableSortedSet<ulong> _reportedDown = [];
+
+    /// <summary>
+    /// A member that stayed up, reachable, unpaused and unblocked for longer than the down time (and its slack: the
+    /// controller's report interval, commit delays) must never be newly reported down by the metadata leader: the
+    /// cluster would move its replicas away for nothing. This is how a node that cannot reach its peers shows.
+    /// </summary>
+    private void CheckDownReports()
+    {
+        if (MetadataLeader() is not { } at) return;
+        var record = at.Cache!.Cluster;
+        var conf = at.Replicas.GetValueOrDefault(CacheNode.MetadataGroup)?.Conf;
+        var slack = 2 * Options.ElectionTicks + 40;
+        foreach (var id in record.DownMembers.Except(_reportedDown))
+        {
+            var node = Nodes[(int)id - 1];
+            var quietSince = Math.Max(node.DisturbedUntil, at.DisturbedUntil);
+            if (!node.Up || node.Cache is not { IsMember: true } || conf is null || !(conf.Voters.Contains(id) || conf.Learners.Contains(id))) continue;
+            if (Now - quietSince > Options.DownAfterSeconds * (long)(TimeSpan.FromSeconds(1) / TickLength) + slack)
+                Fail("a healthy member is never reported down", $"metadata leader n{at.Id} reports n{id} down, but n{id} has been up and reachable since t={quietSince}");
+        }
+        _reportedDown = record.DownMembers;
+    }
+
     /// <summary>Every tick of a membership run: admitted servers accept their offers; unanswered requests time out.</summary>
     private void StepMembership()
     {
+        CheckDownReports();
         for (var i = 0; i < _joins.Count; i++)
         {
             var join = _joins[i];
@@ -68,6 +93,7 @@ public sealed partial class Simulator
         var (accepted, error) = joiner.Cache!.AcceptJoinAsync(offer, CancellationToken.None).GetAwaiter().GetResult();
         if (!accepted) Fail("a waiting server accepts its offer", $"n{joiner.Id} refused member id {id}: {error}");
         _joinsDone++;
+        joiner.Disturb(Now);
         Trace.Note(Now, $"JOINED n{joiner.Id} as member {id}");
     }
 
