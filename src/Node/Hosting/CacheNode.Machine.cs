@@ -8,6 +8,8 @@ namespace RaftCache.Node.Hosting;
 
 public sealed partial class CacheNode
 {
+    private FileStream? _lock;
+
     /// <summary>
     /// This process's machine: the data folder (locked, with the identity file and the WAL), TCP to the peers, the
     /// host's loop task and random seeds. The only part of the node that touches files, sockets, threads and

@@ -23,7 +23,6 @@ public sealed partial class CacheNode : IAsyncDisposable
     private readonly MetadataStateMachine _metadata = new();
     private readonly IReadOnlyList<InitialMember>? _founders;
     private IWriteAheadLog? _wal;
-    private FileStream? _lock;
     private RaftHost? _host;
     private IPeerTransport? _transport;
     private readonly NodeMachine _machine;
