@@ -29,4 +29,10 @@ public enum PlantedBugs
 
     /// <summary>The leader accepts a configuration change while another is still pending.</summary>
     ConfChangeWhilePending = 1 << 5,
+
+    /// <summary>The host deletes a replica without staging the WAL's drop record, so a crash recovers the deleted replica's log.</summary>
+    ReplicaDropNotLogged = 1 << 6,
+
+    /// <summary>A restarting node subscribes to metadata changes after recovery, missing the record its snapshot restores.</summary>
+    MetadataSubscribedLate = 1 << 7,
 }

@@ -25,6 +25,19 @@ public sealed class DeterminismTests
         Assert.True(first.Events > 1000, $"only {first.Events} events");
     }
 
+    /// <summary>Membership runs too: whole production nodes joining, draining and moving replicas replay exactly.</summary>
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    public void Running_a_membership_seed_twice_gives_the_same_trace(ulong seed)
+    {
+        var first = Simulator.Run(Scenarios.Options("placement", seed));
+        var second = Simulator.Run(Scenarios.Options("placement", seed));
+        Assert.True(first.Options.Cluster);
+        Assert.Equal(first.TraceHash, second.TraceHash);
+        Assert.Equal(first.ToString(), second.ToString());
+    }
+
     [Fact]
     public void Different_seeds_give_different_traces()
     {

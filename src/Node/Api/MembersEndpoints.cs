@@ -32,7 +32,7 @@ public static class MembersEndpoints
             return Task.FromResult(Problems.BadRequest("\"address\" must be the REST URL of a node started with --join, e.g. http://127.0.0.1:5004."));
         if (request.Id == 0) return Task.FromResult(Problems.BadRequest("\"id\" must be a positive integer."));
         if (!node.IsMember) return Task.FromResult(NotAMember());
-        return dispatcher.DispatchAsync(http, (int)CacheNode.MetadataGroup, isWrite: true, ReadConsistency.Linearizable, async (_, _, ct) =>
+        return dispatcher.DispatchAsync(http, (int)CacheNode.MetadataGroup, isWrite: true, ReadConsistency.Linearizable, async (session, _, ct) =>
         {
             var client = clients.CreateClient(JoinClient);
             JoinInfoView? info;
@@ -54,7 +54,8 @@ public static class MembersEndpoints
             if (info.State == "member" && (info.ClusterId != ClusterRecord.FormatId(record.ClusterId) || !record.Members.ContainsKey(info.NodeId)))
                 return Problems.Problem(409, "Already a member elsewhere", "already-member", $"{address} is member {info.NodeId} of cluster {info.ClusterId}; wipe its data folder to add it here.");
 
-            var outcome = await node.ProposeMetadataAsync(new AddMemberCommand(info.PeerAddress, address.ToString().TrimEnd('/'), request.Id ?? info.NodeId), ct);
+            // The request's session makes a re-proposal (after a timeout or a leader change) apply at most once.
+            var outcome = await node.ProposeMetadataAsync(new AddMemberCommand(info.PeerAddress, address.ToString().TrimEnd('/'), request.Id ?? info.NodeId) { Session = session }, ct);
             if (outcome.Status == ProposalStatus.NotApplied) return null; // leadership moved: route again
             if (outcome.Result.Member is not { } added) return Problems.Unavailable("The membership change may or may not have been recorded; retrying is safe.", mayHaveApplied: true);
             if (added.Error is { } error) return Problems.Problem(409, "Member refused", "member-refused", error);
@@ -92,7 +93,7 @@ public static class MembersEndpoints
     {
         if (!ulong.TryParse(id, out var member) || member == 0) return Task.FromResult(Problems.BadRequest("A member id is a positive integer."));
         if (!node.IsMember) return Task.FromResult(NotAMember());
-        return dispatcher.DispatchAsync(http, (int)CacheNode.MetadataGroup, isWrite: true, ReadConsistency.Linearizable, async (_, _, ct) =>
+        return dispatcher.DispatchAsync(http, (int)CacheNode.MetadataGroup, isWrite: true, ReadConsistency.Linearizable, async (session, _, ct) =>
         {
             var record = node.Cluster;
             if (!record.Members.TryGetValue(member, out var info)) return NoSuchMember(member);
@@ -100,7 +101,7 @@ public static class MembersEndpoints
                 return Problems.Problem(409, "Removal refused", "removal-refused", reason);
             if (info.State != MemberState.Leaving)
             {
-                var outcome = await node.ProposeMetadataAsync(new DrainMemberCommand(member), ct);
+                var outcome = await node.ProposeMetadataAsync(new DrainMemberCommand(member) { Session = session }, ct);
                 if (outcome.Status == ProposalStatus.NotApplied) return null;
             }
             var status = MemberStatus(node, member);

@@ -30,7 +30,7 @@ public sealed partial class CacheNode
     public HostInstruments Instruments { get; init; } = HostInstruments.None;
 
     /// <summary>Per-peer traffic, or null before this node is a member.</summary>
-    public Transport.PeerTraffic? PeerTraffic => _transport?.Traffic;
+    public Transport.PeerTraffic? PeerTraffic => (_transport as Transport.TcpPeerTransport)?.Traffic;
 
     /// <summary>Work items waiting for the host loop (0 before this node is a member).</summary>
     public int HostBacklog => _host?.InboxBacklog ?? 0;

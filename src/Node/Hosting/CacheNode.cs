@@ -1,6 +1,5 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Net;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Metadata;
 using RaftCache.Node.Sharding;
@@ -24,13 +23,19 @@ public sealed partial class CacheNode : IAsyncDisposable
     private readonly MetadataStateMachine _metadata = new();
     private readonly IReadOnlyList<InitialMember>? _founders;
     private IWriteAheadLog? _wal;
-    private FileStream? _lock;
     private RaftHost? _host;
-    private TcpPeerTransport? _transport;
+    private IPeerTransport? _transport;
+    private readonly NodeMachine _machine;
     private int _housekeepingTicks;
     private ulong _clusterId;
 
     public CacheNode(NodeOptions options, TimeProvider time, ILoggerFactory loggers)
+        : this(options, time, loggers, null)
+    {
+    }
+
+    /// <summary>A node on the given machine (its disk, network, loop and seeds); null for this process's own (<see cref="LocalMachine"/>).</summary>
+    internal CacheNode(NodeOptions options, TimeProvider time, ILoggerFactory loggers, NodeMachine? machine)
     {
         _options = options;
         _time = time;
@@ -38,6 +43,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         _loggers = loggers;
         _founders = options.InitialCluster is { } initial ? InitialCluster.Parse(initial) : null;
         Shards = new ShardMap(options.Shards);
+        _machine = machine ?? LocalMachine();
     }
 
     private readonly ILoggerFactory _loggers;
@@ -55,17 +61,10 @@ public sealed partial class CacheNode : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_options.DataDir);
-        _lock = LockDataDir(_options.DataDir);
-        var identity = NodeIdentity.Load(_options.DataDir);
+        var identity = _machine.LoadIdentity();
         if (identity is not null && _options.Id != 0 && identity.NodeId != _options.Id)
             throw new InvalidOperationException($"data folder {_options.DataDir} belongs to node {identity.NodeId}, not {_options.Id}; node ids are never reused");
-        _wal = WriteAheadLog.OpenDirectory(Path.Combine(_options.DataDir, "wal"), new WalOptions
-        {
-            UnsafeSkipFsync = _options.UnsafeNoFsync,
-            Synced = Instruments.OnWalSynced,
-            Encryption = _options.EncryptionKeyFile is { Length: > 0 } keyFile ? StorageKeyring.Load(keyFile) : null,
-        });
+        _wal = _machine.OpenWal();
         var fresh = _wal.Recovered.Count == 0;
         if (identity is null)
         {
@@ -86,26 +85,23 @@ public sealed partial class CacheNode : IAsyncDisposable
     {
         _options.Id = identity.NodeId;
         _clusterId = identity.ClusterId;
-        var credentials = Configuration.PeerSecret.Load(_options);
-        if (!credentials.IsSecured) LogInsecurePeers(_logger, Configuration.PeerSecret.InsecureWarning);
-        _transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), credentials, _loggers.CreateLogger<TcpPeerTransport>())
-        {
-            Admission = AdmissionRule(identity),
-            RemovedFromCluster = OnRefusedAsRemoved,
-        };
-        _transport.Traffic.SnapshotStreamed = Instruments.SnapshotStreamed;
-        var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand, Instruments = Instruments };
+        var transport = _machine.CreateTransport(identity, AdmissionRule(identity), OnRefusedAsRemoved);
+        _transport = transport;
+        var host = _machine.CreateHost(HostOptionsOf(_options), _wal!, transport);
+        host.CreateOnDemand = CreateOnDemand;
         _host = host;
-        foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
+        foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) transport.SetPeer(founder.Id, founder.PeerAddress);
         // Subscribed before recovery: the restored metadata snapshot names members that joined after the founders,
         // and a settled cluster may write no further metadata entry that would tell this node their addresses.
-        _metadata.Changed += OnClusterChanged;
+        var subscribeLate = (_machine.PlantedBugs & Raft.PlantedBugs.MetadataSubscribedLate) != 0;
+        if (!subscribeLate) _metadata.Changed += OnClusterChanged;
         if (bootstrap) Bootstrap(identity);
         else host.RecoverGroups(CreateStateMachine);
-        identity.Save(_options.DataDir);
+        if (subscribeLate) _metadata.Changed += OnClusterChanged;
+        _machine.SaveIdentity(identity);
         host.Ticked += Housekeeping;
         host.Ticked += CheckOwnRemoval;
-        await host.StartAsync(cancellationToken);
+        await _machine.StartHost(host, cancellationToken);
         LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, bootstrap ? "bootstrapped" : identity.Joined ? "joined" : "recovered");
     }
 
@@ -124,10 +120,10 @@ public sealed partial class CacheNode : IAsyncDisposable
         : new CacheGroupStateMachine(new StateMachineOptions
         {
             MemoryLimitBytes = _options.MaxMemoryBytesPerShard,
-            HashSeed = (ulong)Random.Shared.NextInt64(),
+            HashSeed = _machine.NextSeed(),
         });
 
-    private static HostOptions HostOptionsOf(NodeOptions options) => new()
+    private HostOptions HostOptionsOf(NodeOptions options) => new()
     {
         NodeId = options.Id,
         Tick = TimeSpan.FromMilliseconds(options.TickMs),
@@ -136,29 +132,8 @@ public sealed partial class CacheNode : IAsyncDisposable
         SnapshotEntries = options.SnapshotEntries,
         SnapshotLogBytes = options.SnapshotLogBytes,
         SnapshotCatchUpEntries = Math.Max(1, options.SnapshotEntries / 5),
-        RandomSeed = (ulong)Random.Shared.NextInt64(),
+        RandomSeed = _machine.NextSeed(),
     };
-
-    /// <summary>
-    /// Holds an exclusive lock on the data folder for the life of the process: two nodes writing one WAL would
-    /// corrupt it. (.NET maps FileShare.None to an advisory flock on Linux; every RaftCache process honours it.)
-    /// </summary>
-    private static FileStream LockDataDir(string dataDir)
-    {
-        var path = Path.Combine(dataDir, "LOCK");
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new InvalidOperationException($"data folder {dataDir} is in use by another process ({path} is locked)", e);
-        }
-    }
-
-    private static IPEndPoint ParseListen(string address) =>
-        TcpPeerTransport.ParseEndPoint(address) as IPEndPoint
-        ?? throw new FormatException($"--peer-listen must be an IP address and port, was '{address}'");
 
     private int _disposed;
 

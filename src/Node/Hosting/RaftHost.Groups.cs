@@ -74,8 +74,11 @@ public sealed partial class RaftHost
         foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.TrySetResult(false);
         replica.Publish(new SoftState(0, RaftRole.Follower));
-        _wal.StageDropGroup(groupId);
-        _stagedSinceSync = true;
+        if ((_options.PlantedBugs & PlantedBugs.ReplicaDropNotLogged) == 0)
+        {
+            _wal.StageDropGroup(groupId);
+            _stagedSinceSync = true;
+        }
         Volatile.Write(ref _groupsView, _groups.ToFrozenDictionary());
         LogDestroyed(_logger, NodeId, groupId);
     }

@@ -67,6 +67,12 @@ public sealed record ClusterRecord(
     /// <summary>Ids of removed members: never admitted again, never reused.</summary>
     public ImmutableSortedSet<ulong> RemovedIds { get; init; } = ImmutableSortedSet<ulong>.Empty;
 
+    /// <summary>
+    /// The latest operator requests applied (by session), with their answers: a re-proposed request is answered
+    /// from here instead of applying again. Bounded by <see cref="MetadataRules.MaxRememberedRequests"/>, oldest first.
+    /// </summary>
+    public ImmutableList<AppliedRequest> AppliedRequests { get; init; } = ImmutableList<AppliedRequest>.Empty;
+
     /// <summary>Ids of revoked API keys: refused by every node, with their tokens, for good.</summary>
     public ImmutableSortedSet<string> RevokedKeyIds { get; init; } = ImmutableSortedSet<string>.Empty;
 
@@ -82,3 +88,6 @@ public sealed record ClusterRecord(
     [JsonIgnore]
     public ulong NextMemberId => Math.Max(Members.Keys.DefaultIfEmpty().Max(), RemovedIds.DefaultIfEmpty().Max()) + 1;
 }
+
+/// <summary>An operator request the metadata group applied: its session (client id and sequence) and its answer.</summary>
+public sealed record AppliedRequest(ulong ClientId, ulong Sequence, AddMemberResult? Result);

@@ -44,6 +44,12 @@ public abstract record MetadataCommand
     }
 
     public static JsonSerializerOptions JsonOptions => Options;
+
+    /// <summary>
+    /// The session of the operator request that proposed this command (null for the nodes' own commands). A request
+    /// re-proposed after a timeout or a leader change carries the same session, and applies at most once.
+    /// </summary>
+    public RaftCache.StateMachine.ClientSession? Session { get; init; }
 }
 
 /// <summary>Records the founding cluster; proposed once by the first leader of the metadata group. A second one is ignored.</summary>

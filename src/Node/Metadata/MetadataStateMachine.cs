@@ -54,7 +54,21 @@ public sealed class MetadataStateMachine
 /// <summary>How each metadata command changes the record: pure, so every replica computes the same record.</summary>
 public static class MetadataRules
 {
-    public static (ClusterRecord Next, AddMemberResult? Result) Apply(ClusterRecord current, MetadataCommand command) => command switch
+    /// <summary>Operator requests remembered for deduplication; a request re-proposed after this many others applies again.</summary>
+    public const int MaxRememberedRequests = 1000;
+
+    /// <summary>Applies <paramref name="command"/>, at most once per operator request (<see cref="MetadataCommand.Session"/>).</summary>
+    public static (ClusterRecord Next, AddMemberResult? Result) Apply(ClusterRecord current, MetadataCommand command)
+    {
+        if (command.Session is not { } session || !current.IsBootstrapped) return ApplyOnce(current, command);
+        if (current.AppliedRequests.Find(r => r.ClientId == session.ClientId && r.Sequence == session.Sequence) is { } seen) return (current, seen.Result);
+        var (next, result) = ApplyOnce(current, command);
+        var requests = next.AppliedRequests.Add(new AppliedRequest(session.ClientId, session.Sequence, result));
+        if (requests.Count > MaxRememberedRequests) requests = requests.RemoveAt(0);
+        return (next with { AppliedRequests = requests }, result);
+    }
+
+    private static (ClusterRecord Next, AddMemberResult? Result) ApplyOnce(ClusterRecord current, MetadataCommand command) => command switch
     {
         BootstrapCommand b => (current.IsBootstrapped ? current : b.Record, null),
         _ when !current.IsBootstrapped => (current, null),
@@ -63,7 +77,9 @@ public static class MetadataRules
         AddMemberCommand a => AddMember(current, a),
         ActivateMemberCommand a when current.Members.TryGetValue(a.Id, out var member) && member.State == MemberState.Joining =>
             (current with { Members = current.Members.SetItem(a.Id, member with { State = MemberState.Active }) }, null),
-        DrainMemberCommand d when current.Members.TryGetValue(d.Id, out var member) && member.State != MemberState.Leaving =>
+        // Checked here as well as by the endpoint: two drains proposed at once each passed the endpoint's check.
+        DrainMemberCommand d when current.Members.TryGetValue(d.Id, out var member) && member.State != MemberState.Leaving
+            && current.Members.Values.Count(m => m.Id != d.Id && m.State != MemberState.Leaving) >= current.ReplicationFactor =>
             (current with { Members = current.Members.SetItem(d.Id, member with { State = MemberState.Leaving }) }, null),
         RemoveMemberCommand r when current.Members.ContainsKey(r.Id) => (Remove(current, r.Id), null),
         PlanCommand p when p.Revision == current.Revision => (current with { Targets = p.Targets, PreferredLeaders = p.PreferredLeaders }, null),

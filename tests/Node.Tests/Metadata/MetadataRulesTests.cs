@@ -22,6 +22,54 @@ public sealed class MetadataRulesTests
     }
 
     [Fact]
+    public void A_re_proposed_request_applies_at_most_once()
+    {
+        // The operator's add was applied, the member was later drained and removed, and then the add, re-proposed
+        // after a timeout, commits again: without its session it would admit the address under a new id.
+        var session = new RaftCache.StateMachine.ClientSession(77, 1, 1);
+        var add = new AddMemberCommand("127.0.0.1:6004", "http://127.0.0.1:5004", 0) { Session = session };
+        var (added, first) = MetadataRules.Apply(Founded, add);
+        Assert.Equal(new AddMemberResult(4, null), first);
+        var (removed, _) = MetadataRules.Apply(added, new RemoveMemberCommand(4));
+        var (again, retry) = MetadataRules.Apply(removed, MetadataCommand.Decode(add.Encode()));
+        Assert.Same(removed, again);
+        Assert.Equal(first, retry);
+        Assert.DoesNotContain(again.Members.Values, m => m.PeerAddress == "127.0.0.1:6004");
+
+        // Another request (a new session) for the same address is a new add.
+        var (readded, fresh) = MetadataRules.Apply(removed, add with { Session = session with { Sequence = 2 } });
+        Assert.Equal(5UL, fresh!.Id);
+        Assert.Equal(2, readded.AppliedRequests.Count);
+    }
+
+    [Fact]
+    public void A_re_proposed_drain_applies_at_most_once_and_requests_are_remembered_within_a_bound()
+    {
+        var drain = new DrainMemberCommand(3) { Session = new RaftCache.StateMachine.ClientSession(9, 1, 1) };
+        var (drained, _) = MetadataRules.Apply(Founded with { Members = Founded.Members.Add(4, new MemberInfo(4, "127.0.0.1:6004", null, MemberState.Active)) }, drain);
+        Assert.Equal(MemberState.Leaving, drained.Members[3].State);
+        var (again, _) = MetadataRules.Apply(drained, drain);
+        Assert.Same(drained, again);
+
+        var record = drained;
+        for (var i = 0UL; i < MetadataRules.MaxRememberedRequests + 5; i++)
+            (record, _) = MetadataRules.Apply(record, new PublishMemberCommand(1, $"http://n{i}") { Session = new RaftCache.StateMachine.ClientSession(10, i + 1, 1) });
+        Assert.Equal(MetadataRules.MaxRememberedRequests, record.AppliedRequests.Count);
+        Assert.DoesNotContain(record.AppliedRequests, r => r.ClientId == 9);
+    }
+
+    [Fact]
+    public void A_drain_that_would_leave_fewer_members_than_the_replication_factor_does_not_apply()
+    {
+        // Two drains proposed at once each pass the endpoint's check; the second must not apply.
+        var four = Founded with { Members = Founded.Members.Add(4, new MemberInfo(4, "127.0.0.1:6004", null, MemberState.Active)) };
+        var (one, _) = MetadataRules.Apply(four, new DrainMemberCommand(4));
+        Assert.Equal(MemberState.Leaving, one.Members[4].State);
+        var (two, _) = MetadataRules.Apply(one, new DrainMemberCommand(3));
+        Assert.Same(one, two);
+    }
+
+    [Fact]
     public void Removed_ids_are_never_given_again_nor_accepted()
     {
         var (removed, _) = MetadataRules.Apply(Founded, new RemoveMemberCommand(3));

@@ -30,6 +30,13 @@ public static partial class DeterminismGuard
         "src/Node/Hosting/RaftHost.cs", "src/Node/Hosting/RaftHost.Loop.cs", "src/Node/Hosting/RaftHost.Apply.cs",
         "src/Node/Hosting/RaftHost.Groups.cs", "src/Node/Hosting/RaftHost.Metrics.cs", "src/Node/Hosting/GroupReplica.cs", "src/Node/Hosting/IGroupStateMachine.cs",
         "src/Node/Hosting/IHostObserver.cs", "src/Node/Transport/IPeerTransport.cs", "src/Node/Transport/PeerFrame.cs",
+
+        // The whole node of the simulation's membership runs: metadata, controller, placement, joins, removal.
+        "src/Node/Hosting/CacheNode.cs", "src/Node/Hosting/CacheNode.Metadata.cs", "src/Node/Hosting/CacheNode.Controller.cs",
+        "src/Node/Hosting/CacheNode.Placement.cs", "src/Node/Hosting/CacheNode.Join.cs", "src/Node/Hosting/CacheNode.Removal.cs",
+        "src/Node/Hosting/CacheNode.Admission.cs", "src/Node/Hosting/NodeMachine.cs",
+        "src/Node/Metadata/ClusterRecord.cs", "src/Node/Metadata/MetadataCommand.cs", "src/Node/Metadata/MetadataJson.cs",
+        "src/Node/Metadata/MetadataStateMachine.cs", "src/Node/Metadata/Placement.cs", "src/Node/Metadata/PlacementPlanner.cs",
     ];
 
     /// <summary>
@@ -39,6 +46,11 @@ public static partial class DeterminismGuard
     public static readonly IReadOnlyDictionary<string, string> ExemptNodeFiles = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["src/Node/Hosting/RaftHost.Threads.cs"] = "the production loop task and thread-pool snapshot executor; the simulation steps the host itself",
+        ["src/Node/Hosting/CacheNode.Machine.cs"] = "the process's own machine (data folder, TCP, loop task, random seeds); the simulation passes its own NodeMachine",
+        ["src/Node/Hosting/CacheNode.Admin.cs"] = "admin calls that wait on the wall clock (leader transfer, status); the simulation does not call them",
+        ["src/Node/Hosting/CacheNode.Backup.cs"] = "backup and restore of a running node; not on the simulated path",
+        ["src/Node/Hosting/CacheNode.Observability.cs"] = "metrics and instruments read by the process's exporters; not on the simulated path",
+        ["src/Node/Hosting/CacheNode.Routing.cs"] = "REST routing of client requests; simulated clients propose through the host",
     };
 
     private static readonly (string Rule, Regex Pattern)[] Rules =

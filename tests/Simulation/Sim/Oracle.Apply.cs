@@ -29,7 +29,12 @@ public sealed partial class Oracle
         }
 
         if (e.Type == EntryType.ConfChange) r.PrevConf = r.Conf;
-        if (e.Type == EntryType.Normal && e.Data.Length > 0)
+        if (e.Type == EntryType.Normal && e.Data.Length > 0 && r.Group == CacheNode.MetadataGroup)
+        {
+            // The metadata group's commands come from the nodes themselves (controller, reconciler, operators).
+            Check(IsMetadataCommand(e.Data.Span), "no phantom commands", () => $"n{node.Id} g{r.Group} applies {e} which is no metadata command");
+        }
+        else if (e.Type == EntryType.Normal && e.Data.Length > 0)
         {
             Check(_sim.Workload.WasIssued(e.Data.Span), "no phantom commands", () => $"n{node.Id} g{r.Group} applies {e} which no client issued");
         }
@@ -38,9 +43,22 @@ public sealed partial class Oracle
     /// <summary>The production state machine answered an applied client command: its first apply becomes ground truth.</summary>
     public void OnApplied(SimNode node, Replica r, Entry e, CommandResult result)
     {
-        if (e.Type != EntryType.Normal || e.Data.Length == 0) return;
+        if (e.Type != EntryType.Normal || e.Data.Length == 0 || r.Group == CacheNode.MetadataGroup) return;
         Check(result.Cache is not null, "client commands apply", () => $"n{node.Id} g{r.Group} applied {e} and the state machine answered {result}");
         if (_sim.Writes.Record(r.Group, e, result.Cache!.Value, out var command, out var answer)) _sim.Workload.OnApplied(command, answer);
+    }
+
+    private static bool IsMetadataCommand(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            Node.Metadata.MetadataCommand.Decode(data);
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     public void AfterAdvance(SimNode node, Replica r)
@@ -88,11 +106,14 @@ public sealed partial class Oracle
         }
     }
 
+    public void OnReplicaDropped(SimNode node, ulong group) => _durable.Remove((node.Id, group));
+
     /// <summary>Durable term never goes back, and the durable vote of a term never changes once cast.</summary>
     public void OnSynced(SimNode node)
     {
         foreach (var group in node.Replicas.Keys)
         {
+            if (!node.Wal.Model.DurablyHolds(group)) continue;
             var now = node.Wal.Model.DurableHardState(group);
             if (_durable.TryGetValue((node.Id, group), out var before))
             {
@@ -152,7 +173,7 @@ public sealed partial class Oracle
     private void RecordSnapshot(SimNode node, Replica r, ulong index, ReadOnlySpan<byte> data, string how)
     {
         var truth = Group(r.Group);
-        var hash = Replica.SnapshotHash(data);
+        var hash = Replica.SnapshotHash(r.Group, data);
         if (truth.SnapshotHash.TryGetValue(index, out var known))
             Check(known == hash, "snapshots at one index agree", () => $"n{node.Id} g{r.Group} {how} a snapshot at {index} whose state differs from another node's");
         else truth.SnapshotHash[index] = hash;

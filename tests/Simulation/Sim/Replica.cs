@@ -53,11 +53,17 @@ public sealed class Replica
     /// <summary>The leader the production replica reports (a client's next guess).</summary>
     public ulong ReportedLeader => Inner.Leader;
 
-    public ulong StateHash() => Sm.Read(cache => cache.ComputeStateHash().Value);
+    public ulong StateHash() => Inner.StateMachine is MetadataGroupStateMachine metadata
+        ? Fnv.Hash(metadata.Metadata.Snapshot())
+        : Sm.Read(cache => cache.ComputeStateHash().Value);
 
-    /// <summary>The order-independent state hash of a snapshot's data (byte layouts may differ between replicas).</summary>
-    public static ulong SnapshotHash(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The order-independent state hash of a snapshot's data (byte layouts may differ between replicas); a metadata
+    /// snapshot is the record itself, serialised in a fixed order.
+    /// </summary>
+    public static ulong SnapshotHash(ulong group, ReadOnlySpan<byte> data)
     {
+        if (group == Node.Hosting.CacheNode.MetadataGroup) return Fnv.Hash(data);
         var restored = new CacheGroupStateMachine(SimNode.StateMachineOptions);
         restored.Restore(data);
         return restored.Read(cache => cache.ComputeStateHash().Value);

@@ -10,7 +10,7 @@ namespace RaftCache.Simulation.Sim;
 /// </summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership"];
+    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin"];
 
     public static SimOptions Options(string scenario, ulong seed, PlantedBugs bugs = PlantedBugs.None)
     {
@@ -48,6 +48,23 @@ public static class Scenarios
 
             // Frequent membership proposals, whether or not one is pending.
             "membership" => swarm with { Nodes = 5, MembershipRate = 0.15, OpRate = 0.4 },
+
+            // Whole production nodes joining and draining while they crash: placement moves replicas all the time.
+            "placement" => SimOptions.MembershipSwarm(seed, bugs) with { Scenario = scenario },
+
+            // Members drained while others join, so replicas leave a node and come back to it; crashes meanwhile.
+            "replica-churn" => SimOptions.MembershipSwarm(seed, bugs) with
+            {
+                Scenario = scenario, Nodes = 6, JoinRate = 0.03, DrainRate = 0.012, CrashRate = 0.02, DownMaxTicks = 15, DownAfterSeconds = 10,
+            },
+
+            // Members join, snapshots are frequent (the metadata group's too), and nodes restart after them: a restarted
+            // node must learn the joined members from its metadata snapshot alone. Short outages, so none is reported down.
+            "rejoin" => SimOptions.MembershipSwarm(seed, bugs) with
+            {
+                Scenario = scenario, Nodes = 6, JoinRate = 0.03, DrainRate = 0, CrashRate = 0.01, DownMaxTicks = 15, DownAfterSeconds = 10,
+                SnapshotEntries = 10 + (int)(seed % 20), SnapshotRate = 0.01, CrashAfterSnapshot = true, PartitionRate = 0,
+            },
             _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
         };
     }

@@ -56,6 +56,9 @@ public sealed class SimDisk
     public IReadOnlyList<RecoveredGroup> Recover() =>
         [.. _synced.Select(pair => pair.Value.Recover(pair.Key)).Where(g => !g.IsEmpty)];
 
+    /// <summary>False once the group's drop record is synced (or before anything of it was): its replica is gone from this disk.</summary>
+    public bool DurablyHolds(ulong group) => _synced.ContainsKey(group);
+
     public HardState DurableHardState(ulong group) => _synced.TryGetValue(group, out var image) ? image.HardState : HardState.Empty;
 
     public bool DurablyHas(ulong group, ulong index, ulong term) => _synced.TryGetValue(group, out var image) && image.Has(index, term);

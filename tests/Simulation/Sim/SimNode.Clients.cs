@@ -18,7 +18,7 @@ public sealed partial class SimNode
     /// <summary>Proposes a client write through the production host (it answers when its index applies).</summary>
     public void Propose(long opId, ulong group, KvCommand command, byte[] bytes)
     {
-        _pending.Add(new PendingWrite(opId, group, command.ClientId, command.Seq, Host!.ProposeAsync(group, bytes, CancellationToken.None)));
+        _pending.Add(new PendingWrite(opId, group, command.ClientId, command.Seq, Host?.ProposeAsync(group, bytes, CancellationToken.None) ?? Task.FromResult(ProposalOutcome.NotApplied)));
         _sim.Trace.Add(_sim.Now, 10, Id, group, (ulong)command.ClientId, (ulong)command.Seq, () => $"n{Id} g{group} propose c{command.ClientId}#{command.Seq} {command.Kind} {command.Key}={command.Value}");
     }
 
@@ -26,7 +26,7 @@ public sealed partial class SimNode
     public void Read(long opId, ulong group, string key)
     {
         var floor = _sim.Oracle.Group(group).CommitIndex;
-        _pending.Add(new PendingRead(opId, group, key, floor, Host!.ReadIndexAsync(group, CancellationToken.None)));
+        _pending.Add(new PendingRead(opId, group, key, floor, Host?.ReadIndexAsync(group, CancellationToken.None) ?? Task.FromResult(false)));
         _sim.Trace.Add(_sim.Now, 11, Id, group, floor, (ulong)opId, () => $"n{Id} g{group} read-index {key} floor={floor}");
     }
 

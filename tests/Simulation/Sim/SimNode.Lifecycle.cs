@@ -9,8 +9,8 @@ public sealed partial class SimNode
     {
         Up = false;
         RestartAt = restartAt;
-        Host?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Host = null;
+        Disturb(restartAt);
+        Stop();
         Wal.Crash();
         Transport.DropHeld();
         _snapshotWork.Clear();
@@ -29,9 +29,14 @@ public sealed partial class SimNode
     {
         Up = true;
         Incarnation++;
+        Disturb(_sim.Now);
         Wal.Restart();
-        CreateHost();
-        Host!.RecoverGroups(_ => NewStateMachine());
+        if (_sim.Options.Cluster) Cache = NewCacheNode();
+        else
+        {
+            _host = NewHost(HostOptionsFor(Id));
+            _host.RecoverGroups(_ => NewStateMachine());
+        }
         foreach (var recovered in Wal.Model.Recover())
         {
             EverDurable[recovered.Group] = [.. recovered.Entries.Select(e => (e.Index, e.Term))];
@@ -39,5 +44,14 @@ public sealed partial class SimNode
         }
         Start();
         _sim.Trace.Note(_sim.Now, $"n{Id} RESTART incarnation {Incarnation}: groups {string.Join(',', Replicas.Keys)}");
+    }
+
+    /// <summary>The host and its node are gone (the process ended); the disk stays as it is.</summary>
+    private void Stop()
+    {
+        if (Cache is { } cache) cache.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        else _host?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Cache = null;
+        _host = null;
     }
 }

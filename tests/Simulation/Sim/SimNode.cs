@@ -36,7 +36,10 @@ public sealed partial class SimNode
     public ulong Id { get; }
     public SimWal Wal { get; }
     public SimTransport Transport { get; }
-    internal RaftHost? Host { get; private set; }
+    /// <summary>The production host: the node's own in a host-only run, the <see cref="CacheNode"/>'s in a membership run (null while it waits to be added).</summary>
+    internal RaftHost? Host => Cache is { } cache ? (cache.IsMember ? cache.Host : null) : _host;
+
+    private RaftHost? _host;
     public bool Up { get; private set; } = true;
     public long PausedUntil { get; set; }
     public long BlockedUntil { get; private set; }
@@ -54,8 +57,8 @@ public sealed partial class SimNode
     /// <summary>Creates the host with the founding groups this node is a voter of.</summary>
     public void Bootstrap(IEnumerable<(ulong Group, IReadOnlyList<ulong> Voters)> groups)
     {
-        CreateHost();
-        foreach (var (group, voters) in groups) Host!.BootstrapGroup(group, voters, NewStateMachine());
+        _host = NewHost(HostOptionsFor(Id));
+        foreach (var (group, voters) in groups) _host.BootstrapGroup(group, voters, NewStateMachine());
         Start();
     }
 
@@ -63,6 +66,11 @@ public sealed partial class SimNode
     public void RunTick(long now)
     {
         if (!Up || now < PausedUntil) return;
+        if (Cache?.RemovedReason is { } removed)
+        {
+            Exit(removed);
+            return;
+        }
         if (Wal.SyncPending)
         {
             if (now < BlockedUntil) return;
@@ -74,6 +82,11 @@ public sealed partial class SimNode
         var work = _snapshotWork.ToArray();
         _snapshotWork.Clear();
         foreach (var write in work) write();
+        if (Host is null)
+        {
+            PollClients();
+            return;
+        }
         for (var i = 0; i < MaxIterationsPerTick && (i == 0 || Host!.HasWork) && !Wal.SyncPending; i++)
         {
             Host!.RunOnce();
@@ -87,6 +100,7 @@ public sealed partial class SimNode
     {
         if (_sim.Options.FsyncDelayRate <= 0 || _sim.Random.NextDouble() >= _sim.Options.FsyncDelayRate) return false;
         BlockedUntil = _sim.Now + 1 + _sim.Random.Next(_sim.Options.FsyncMaxDelayTicks);
+        Disturb(BlockedUntil);
         var until = BlockedUntil;
         _sim.Trace.Add(_sim.Now, 20, Id, 0, (ulong)until, 0, () => $"n{Id} fsync delayed until t={until}");
         return true;
@@ -125,40 +139,59 @@ public sealed partial class SimNode
 
     private void SyncReplicas()
     {
-        foreach (var replica in Host!.Replicas) View(replica);
-        foreach (var group in _replicas.Keys.Where(g => Host.TryGetReplica(g) is null).ToList()) _replicas.Remove(group);
+        foreach (var replica in Host!.Replicas)
+        {
+            if (!_replicas.ContainsKey(replica.GroupId) && Cache is not null) _sim.Trace.Note(_sim.Now, $"n{Id} g{replica.GroupId} replica created (conf {replica.ConfState})");
+            View(replica);
+        }
+        foreach (var group in _replicas.Keys.Where(g => Host.TryGetReplica(g) is null).ToList())
+        {
+            _replicas.Remove(group);
+            _sim.Trace.Note(_sim.Now, $"n{Id} g{group} replica deleted");
+        }
     }
 
     private static CacheGroupStateMachine NewStateMachine() => new(StateMachineOptions);
 
-    private void CreateHost()
+    private HostOptions HostOptionsFor(ulong id)
     {
         var o = _sim.Options;
-        var options = new HostOptions
+        return new HostOptions
         {
-            NodeId = Id,
+            NodeId = id,
             Tick = Simulator.TickLength,
             ElectionTicks = o.ElectionTicks,
             HeartbeatTicks = o.HeartbeatTicks,
             SnapshotEntries = o.SnapshotEntries,
+        };
+    }
+
+    /// <summary>The production host over this node's simulated disk and network, with the simulation's seeds and bug switches.</summary>
+    private RaftHost NewHost(HostOptions node)
+    {
+        var o = _sim.Options;
+        var options = node with
+        {
             SnapshotCatchUpEntries = o.SnapshotCatchUpEntries,
             MaxMessageBytes = o.MaxMessageBytes,
             MaxInflightMessages = o.MaxInflightMessages,
             PlantedBugs = o.PlantedBugs,
             RandomSeed = Fnv.Mix(Fnv.Mix(o.Seed, Id), (ulong)Incarnation),
         };
-        Host = new RaftHost(options, Wal, Transport, _sim.Time, NullLogger.Instance)
+        return new RaftHost(options, Wal, Transport, _sim.Time, NullLogger.Instance)
         {
             SnapshotExecutor = _snapshotWork.Add,
             Observer = new NodeObserver(_sim, this),
-            // Any message for a group creates an empty replica its leader then fills (membership changes add nodes).
+            // Any message for a group creates an empty replica its leader then fills (membership changes add nodes);
+            // a whole node replaces this with its own rule.
             CreateOnDemand = (_, _) => NewStateMachine(),
         };
     }
 
     private void Start()
     {
-        Host!.StartSteppedAsync(CancellationToken.None).GetAwaiter().GetResult();
-        SyncReplicas();
+        if (Cache is { } cache) cache.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        else _host!.StartSteppedAsync(CancellationToken.None).GetAwaiter().GetResult();
+        if (Host is not null) SyncReplicas();
     }
 }

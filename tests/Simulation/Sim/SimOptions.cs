@@ -75,8 +75,52 @@ public sealed record SimOptions
     public double LyingDiskRate { get; init; }
     public string Scenario { get; init; } = "swarm";
 
+    /// <summary>Replicas per shard in a membership run (the production default).</summary>
+    public const int ReplicationFactor = 3;
+
+    /// <summary>
+    /// A membership run: every server is the whole production node (metadata group, placement controller, replica
+    /// creation and deletion); <see cref="Founders"/> bootstrap the cluster, the others wait to be added. Groups are the
+    /// shards; the metadata group (0) comes on top.
+    /// </summary>
+    public bool Cluster { get; init; }
+    public int Founders { get; init; } = 3;
+
+    /// <summary>Per-tick probability of adding a waiting server (POST /admin/members at the metadata leader).</summary>
+    public double JoinRate { get; init; }
+
+    /// <summary>Per-tick probability of draining a member (DELETE /admin/members/{id}); the controller then removes it.</summary>
+    public double DrainRate { get; init; }
+
+    /// <summary>A node that takes a forced snapshot crashes two ticks later (restarting from that snapshot).</summary>
+    public bool CrashAfterSnapshot { get; init; }
+
+    /// <summary>The metadata leader reports a member down after this much silence, and placement moves its replicas.</summary>
+    public int DownAfterSeconds { get; init; } = 5;
+
     /// <summary>Draws a swarm configuration from <paramref name="seed"/>: each fault kind is on or off, and at what rate.</summary>
     public static SimOptions Swarm(ulong seed, PlantedBugs bugs = PlantedBugs.None)
+    {
+        return HostSwarm(seed, bugs);
+    }
+
+    /// <summary>A membership run drawn from <paramref name="seed"/>: the host-only draw, with whole production nodes that join and drain.</summary>
+    public static SimOptions MembershipSwarm(ulong seed, PlantedBugs bugs = PlantedBugs.None)
+    {
+        var c = new SplitMix64(seed ^ 0x4D45_4D42_4552_5301UL);
+        return HostSwarm(seed, bugs) with
+        {
+            Cluster = true,
+            Founders = 3,
+            Nodes = 5 + c.Next(2),
+            MembershipRate = 0,
+            JoinRate = 0.005 + 0.02 * c.NextDouble(),
+            DrainRate = c.Next(3) == 0 ? 0 : 0.002 + 0.008 * c.NextDouble(),
+            DownAfterSeconds = 3 + c.Next(8),
+        };
+    }
+
+    private static SimOptions HostSwarm(ulong seed, PlantedBugs bugs)
     {
         var r = new SplitMix64(seed ^ 0x5157_4152_4D00_0000UL);
         double Maybe(double max, double onProbability = 0.7) => r.NextDouble() < onProbability ? max * (0.2 + 0.8 * r.NextDouble()) : 0;
@@ -126,6 +170,7 @@ public sealed record SimOptions
         text.Append(CultureInfo.InvariantCulture, $" crash={CrashRate:F3}/{DownMaxTicks}t{(CrashLeaders ? "(leaders)" : "")} pause={PauseRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t snapshot-every={SnapshotEntries}/{SnapshotCatchUpEntries} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(RuleChecks ? "" : " rule-checks=off")}");
+        if (Cluster) text.Append(CultureInfo.InvariantCulture, $" cluster founders={Founders} join={JoinRate:F3} drain={DrainRate:F3} down-after={DownAfterSeconds}s{(CrashAfterSnapshot ? " crash-after-snapshot" : "")}");
         return text.ToString();
     }
 }

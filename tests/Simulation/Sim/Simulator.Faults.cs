@@ -23,9 +23,12 @@ public sealed partial class Simulator
         }
 
         if (_healAt == 0 && Chance(Options.PartitionRate)) Partition();
+        CrashSnapshotted();
         if (Chance(Options.CrashRate)) CrashOne();
         if (Chance(Options.PauseRate)) PauseOne();
         if (Chance(Options.MembershipRate)) ChangeMembership();
+        if (Chance(Options.JoinRate)) Join();
+        if (Chance(Options.DrainRate)) Drain();
         if (Chance(Options.TransferRate)) TransferLeader();
         if (Chance(Options.SnapshotRate)) ForceSnapshot();
         if (Chance(Options.LyingDiskRate))
@@ -33,6 +36,20 @@ public sealed partial class Simulator
             var liar = RandomNode();
             Nodes[(int)liar - 1].Wal.StartLying();
             Trace.Note(Now, $"n{liar} DISK LIES about fsync until its next crash");
+        }
+    }
+
+    /// <summary>Nodes to crash at a tick, right after a forced snapshot (<see cref="SimOptions.CrashAfterSnapshot"/>).</summary>
+    private readonly Dictionary<SimNode, long> _crashAfterSnapshot = [];
+
+    private void CrashSnapshotted()
+    {
+        foreach (var (node, at) in _crashAfterSnapshot.Where(p => p.Value <= Now).ToList())
+        {
+            _crashAfterSnapshot.Remove(node);
+            if (!node.Up) continue;
+            _crashes++;
+            node.Crash(Now + 1 + Random.Next(Options.DownMaxTicks));
         }
     }
 
@@ -104,6 +121,7 @@ public sealed partial class Simulator
 
         _partitions++;
         _healAt = Now + 5 + Random.Next(Options.PartitionMaxTicks);
+        foreach (var each in Nodes) each.Disturb(_healAt);
         Trace.Note(Now, $"PARTITION {description} until t={_healAt}");
     }
 
@@ -129,6 +147,7 @@ public sealed partial class Simulator
         if (id == 0) return;
         var node = Nodes[(int)id - 1];
         node.PausedUntil = Now + 1 + Random.Next(3 * Options.ElectionTicks);
+        node.Disturb(node.PausedUntil);
         _pauses++;
         Trace.Note(Now, $"n{id} PAUSED until t={node.PausedUntil}");
     }
@@ -152,6 +171,8 @@ public sealed partial class Simulator
     {
         // Through the admin path (POST /admin/snapshot): every group of the node snapshots and compacts its log.
         var node = Nodes[(int)RandomNode() - 1];
-        if (node.Runnable(Now)) _ = node.Host!.ForceSnapshotsAsync();
+        if (!node.Runnable(Now) || node.Host is not { } host) return;
+        _ = host.ForceSnapshotsAsync();
+        if (Options.CrashAfterSnapshot && _crashAfterSnapshot.TryAdd(node, Now + 2)) Trace.Note(Now, $"n{node.Id} forced snapshot, crash at t={Now + 2}");
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class Simulator
         foreach (var node in Nodes)
         {
             node.PausedUntil = 0;
-            if (!node.Up) node.Restart();
+            if (!node.Up && !node.Gone) node.Restart();
         }
 
         Trace.Note(Now, "HEAL: all partitions healed, all nodes up, no loss");
@@ -40,6 +40,7 @@ public sealed partial class Simulator
         // Slow catch-up (one entry per append, two in flight) can take a while; a stuck replica still fails.
         for (var i = 0; i < ConvergeDeadlineTicks && (i < QuiesceTicks || !Converged(out divergence)); i++)
         {
+            FinishJoins();
             Step(startOps: false);
             Now++;
         }
@@ -57,7 +58,7 @@ public sealed partial class Simulator
     private bool Converged(out string? why)
     {
         why = null;
-        for (var g = 1UL; g <= (ulong)Options.Groups; g++)
+        for (var g = Options.Cluster ? 0UL : 1UL; g <= (ulong)Options.Groups; g++)
         {
             var leader = LeaderOf(g);
             if (leader == 0)
@@ -80,6 +81,6 @@ public sealed partial class Simulator
             }
         }
 
-        return true;
+        return !Options.Cluster || PlacementConverged(out why);
     }
 }

@@ -119,7 +119,11 @@ public sealed partial class Simulator
     {
         Trace.Note(0, $"options {Options}");
         var groups = Enumerable.Range(1, Options.Groups).Select(g => (Group: (ulong)g, Voters: (IReadOnlyList<ulong>)InitialVoters((ulong)g))).ToList();
-        foreach (var node in Nodes) node.Bootstrap(groups.Where(g => g.Voters.Contains(node.Id)));
+        foreach (var node in Nodes)
+        {
+            if (Options.Cluster) node.BootstrapNode();
+            else node.Bootstrap(groups.Where(g => g.Voters.Contains(node.Id)));
+        }
     }
 
     /// <summary>Three voters per group; with five nodes each group starts on a different three, leaving spares for membership changes.</summary>
@@ -133,7 +137,8 @@ public sealed partial class Simulator
         while (Network.TryNext(Now, out var envelope, out var lost))
         {
             var target = Nodes[(int)envelope.To - 1];
-            if (!lost && target.Up) target.Host!.Deliver(envelope.From, [envelope.Message]);
+            if (!lost && target.Host is { } host && target.Transport.Admits(envelope.From, Nodes[(int)envelope.From - 1].Transport))
+                host.Deliver(envelope.From, [envelope.Message]);
         }
 
         Time.Advance(TickLength);
@@ -144,6 +149,7 @@ public sealed partial class Simulator
             node.RunTick(Now);
         }
 
+        if (Options.Cluster) StepMembership();
         Workload.Step(startOps);
     }
 }

@@ -50,7 +50,7 @@ public sealed partial class Workload
         var inLogs = new HashSet<(int, long)>();
         foreach (var node in _sim.Nodes)
         {
-            foreach (var replica in node.Replicas.Values)
+            foreach (var replica in node.Replicas.Values.Where(r => r.Group != Node.Hosting.CacheNode.MetadataGroup))
             {
                 var log = replica.Log;
                 if (log.LastIndex < log.FirstIndex) continue;
