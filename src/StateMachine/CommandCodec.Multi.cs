@@ -32,7 +32,7 @@ public static partial class CommandCodec
         return buffer;
     }
 
-    private static CacheCommand ReadPutAllIfAbsent(scoped ref SpanReader reader)
+    private static CacheCommand ReadPutAllIfAbsent(scoped ref FormatReader reader)
     {
         var count = ReadFieldList(ref reader, perField: 2, out var pairs);
         var rest = pairs;
