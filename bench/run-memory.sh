@@ -11,6 +11,8 @@
 #   BENCH_DATA_BYTES=1073741824 GCDUMP=1 bench/run-memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 DATA_BYTES=${BENCH_DATA_BYTES:-209715200}
 VALUE_BYTES=${BENCH_VALUE_BYTES:-4096}
 SETTLE_S=${BENCH_SETTLE_S:-15}
@@ -20,26 +22,17 @@ WORK=$(mktemp -d /tmp/raftcache-memory.XXXXXX)
 ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
 pids=()
 cleanup() {
-  local p end
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  end=$(( $(date +%s) + 20 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap "exit 143" INT TERM
 
-# BENCH_NO_BUILD=1 uses the build output as it is (several scripts at once must not build into one folder).
-[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
+build_node
 timeout 600 dotnet build bench/LoadGen -c Release -v q -nologo >/dev/null
-NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
 LOADGEN="$ARTIFACTS/bin/LoadGen/release/RaftCache.LoadGen"
-KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+new_credentials
 export RAFTCACHE_KEY="$KEY"
-head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 for i in 1 2 3; do
   # shellcheck disable=SC2086
   RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://$NET.$i:5001 \

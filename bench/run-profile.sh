@@ -10,6 +10,8 @@
 #   bench/run-profile.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 WARM_S=${BENCH_WARM_S:-20}
 TRACE_S=${BENCH_TRACE_S:-10}
 NET=${BENCH_NET:-127.24.18}
@@ -20,23 +22,14 @@ TOOLS=$HOME/.dotnet/tools
 mkdir -p "$OUT_DIR"
 pids=()
 cleanup() {
-  local p end
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  end=$(( $(date +%s) + 20 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap "exit 143" INT TERM
 
-# BENCH_NO_BUILD=1 uses the build output as it is (several scripts at once must not build into one folder).
-[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build src/Node -c Release -v q -nologo >/dev/null
-NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
-KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
+build_node
+new_credentials
 for i in 1 2 3; do
   RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://$NET.$i:5001 \
     --peer-listen $NET.$i:6001 --data-dir "$WORK/node-$i" \

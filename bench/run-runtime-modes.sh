@@ -14,6 +14,8 @@
 #   BENCH_MODES="default r2r" BENCH_WARMUP_S=30 bench/run-runtime-modes.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 MODES=${BENCH_MODES:-default nopgo r2r tc-off server-nodatas workstation workstation-nonconcurrent}
 WARMUP_S=${BENCH_WARMUP_S:-40}
 DURATION=${BENCH_DURATION_S:-15}
@@ -23,16 +25,7 @@ WORK=$(mktemp -d /tmp/raftcache-modes.XXXXXX)
 ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
 LUA=bench/wrk/kv.lua
 pids=()
-stop_nodes() {
-  local p end
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  end=$(( $(date +%s) + 20 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
-  done
-  pids=()
-}
+stop_nodes() { stop_pids; }
 cleanup() { stop_nodes; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap "exit 143" INT TERM

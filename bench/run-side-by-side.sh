@@ -14,6 +14,8 @@
 # KEEP_LOGS=1 (keep the data and logs folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 QUICK=0; [ "${1:-}" = --quick ] && QUICK=1
 DURATION=${BENCH_DURATION_S:-$([ $QUICK = 1 ] && echo 5 || echo 10)}
 KEYS=${BENCH_KEYS:-2000}
@@ -26,13 +28,7 @@ LUA=bench/wrk/kv.lua
 pids=()
 
 cleanup() {
-  local p end
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  end=$(( $(date +%s) + 20 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null || true
-  done
+  stop_pids
   if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -62,8 +58,7 @@ for i in 1 2 3; do
 done
 # RaftCache: 3 nodes, default settings; a fresh admin key (environment, never the command line) and peer secret.
 rc_pids=""
-KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
+new_credentials
 rcluster="1=$NET.1:6001,2=$NET.2:6001,3=$NET.3:6001"
 for i in 1 2 3; do
   RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://$NET.$i:5001 \
