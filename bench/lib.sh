@@ -25,3 +25,23 @@ new_credentials() {
   KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 }
+
+# Starts nodes 1-3 on $NET.1-3 (REST :5001, peers :6001, data in $WORK/node-N) with the admin KEY and the cluster
+# secret, extra node arguments appended, and waits up to BENCH_READY_TIMEOUT_S (120) for each to be ready.
+start_cluster() {
+  local i end
+  for i in 1 2 3; do
+    RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen "http://$NET.$i:5001" \
+      --peer-listen "$NET.$i:6001" --data-dir "$WORK/node-$i" \
+      --initial-cluster "1=$NET.1:6001,2=$NET.2:6001,3=$NET.3:6001" --cluster-secret-file "$WORK/cluster-secret" \
+      "$@" >"$WORK/node-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in 1 2 3; do
+    end=$(( $(date +%s) + ${BENCH_READY_TIMEOUT_S:-120} ))
+    until curl -fsS -m 2 "http://$NET.$i:5001/health/ready" >/dev/null 2>&1; do
+      [ "$(date +%s)" -ge $end ] && { echo "node $i not ready after ${BENCH_READY_TIMEOUT_S:-120} s" >&2; exit 1; }
+      sleep 0.5
+    done
+  done
+}

@@ -33,21 +33,8 @@ timeout 600 dotnet build bench/LoadGen -c Release -v q -nologo >/dev/null
 LOADGEN="$ARTIFACTS/bin/LoadGen/release/RaftCache.LoadGen"
 new_credentials
 export RAFTCACHE_KEY="$KEY"
-for i in 1 2 3; do
-  # shellcheck disable=SC2086
-  RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://$NET.$i:5001 \
-    --peer-listen $NET.$i:6001 --data-dir "$WORK/node-$i" ${BENCH_NODE_ARGS:-} \
-    --initial-cluster "1=$NET.1:6001,2=$NET.2:6001,3=$NET.3:6001" --cluster-secret-file "$WORK/cluster-secret" \
-    >"$WORK/node-$i.log" 2>&1 &
-  pids+=($!)
-done
-for i in 1 2 3; do
-  end=$(( $(date +%s) + ${BENCH_READY_TIMEOUT_S:-120} ))
-  until curl -fsS -m 2 http://$NET.$i:5001/health/ready >/dev/null 2>&1; do
-    [ "$(date +%s)" -ge $end ] && { echo "node $i not ready after ${BENCH_READY_TIMEOUT_S:-120} s" >&2; exit 1; }
-    sleep 0.5
-  done
-done
+# shellcheck disable=SC2086
+start_cluster ${BENCH_NODE_ARGS:-}
 started=$(date +%s)
 timeout 1800 "$LOADGEN" --mode fill --target raftcache --endpoints "http://$NET.1:5001,http://$NET.2:5001,http://$NET.3:5001" \
   --clients 32 --value-bytes "$VALUE_BYTES" --keys "$KEYS" --duration-s 1700 --warmup-s 0 >"$WORK/fill.json"

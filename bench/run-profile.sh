@@ -30,20 +30,7 @@ trap "exit 143" INT TERM
 
 build_node
 new_credentials
-for i in 1 2 3; do
-  RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen http://$NET.$i:5001 \
-    --peer-listen $NET.$i:6001 --data-dir "$WORK/node-$i" \
-    --initial-cluster "1=$NET.1:6001,2=$NET.2:6001,3=$NET.3:6001" --cluster-secret-file "$WORK/cluster-secret" \
-    >"$WORK/node-$i.log" 2>&1 &
-  pids+=($!)
-done
-for i in 1 2 3; do
-  end=$(( $(date +%s) + 120 ))
-  until curl -fsS -m 2 http://$NET.$i:5001/health/ready >/dev/null 2>&1; do
-    [ "$(date +%s)" -ge $end ] && { echo "node $i not ready after 120 s" >&2; exit 1; }
-    sleep 0.5
-  done
-done
+start_cluster
 for op in put get; do
   total=$(( WARM_S + TRACE_S + 5 ))
   timeout $(( total + 30 )) wrk -t2 -c64 -d"${total}s" --timeout 5s -s bench/wrk/kv.lua http://$NET.1:5001 -- \
