@@ -96,6 +96,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         _transport.Traffic.SnapshotStreamed = Instruments.SnapshotStreamed;
         var host = new RaftHost(HostOptionsOf(_options), _wal!, _transport, _time, _loggers.CreateLogger<RaftHost>()) { CreateOnDemand = CreateOnDemand, Instruments = Instruments };
         _host = host;
+        WireForwarding(host);
         foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) _transport.SetPeer(founder.Id, founder.PeerAddress);
         // Subscribed before recovery: the restored metadata snapshot names members that joined after the founders,
         // and a settled cluster may write no further metadata entry that would tell this node their addresses.

@@ -71,8 +71,9 @@ public sealed partial class RaftHost
     {
         if (!_groups.Remove(groupId, out var replica)) return;
         foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.NotApplied);
-        foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
-        foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.TrySetResult(false);
+        foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
+        foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.Complete(false);
+        replica.CollectingReads?.Complete(false);
         replica.Publish(new SoftState(0, RaftRole.Follower));
         _wal.StageDropGroup(groupId);
         _stagedSinceSync = true;
