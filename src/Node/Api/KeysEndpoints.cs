@@ -116,7 +116,7 @@ public static class KeysEndpoints
             json.WriteNumber("version", entry.Version);
             json.WriteEndObject();
         }
-        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), PutRequestReader.JsonContentType);
+        return TypedResults.Bytes(buffer.WrittenMemory, PutRequestReader.JsonContentType);
     }
 
     /// <summary>API.md: 404 with the JSON body <c>null</c>, so get(key) → null works unchanged.</summary>
