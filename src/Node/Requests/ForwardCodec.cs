@@ -18,19 +18,20 @@ public enum ForwardOp : byte
 }
 
 /// <summary>A client request as one member hands it to another (<see cref="PeerFrameKind.Forward"/>).</summary>
-public readonly record struct ForwardRequest(ulong RequestId, ForwardOp Op, ulong Group, ReadConsistency Consistency, ReadOnlyMemory<byte> Body);
+public readonly record struct ForwardRequest(ulong RequestId, ForwardOp Op, ulong Group, ReadConsistency Consistency, byte[] Body);
 
 /// <summary>
 /// The payloads of <see cref="PeerFrameKind.Forward"/> and <see cref="PeerFrameKind.ForwardReply"/> frames (layout in
-/// docs/peer-protocol.md, "Forwarded requests"). Decoding validates every field and copies what it keeps, since the
-/// transport's buffer is reused after delivery.
+/// docs/peer-protocol.md, "Forwarded requests"). Encoding returns the written bytes without a final copy (the transport
+/// copies them into its frame). Decoding validates every field and copies what it keeps, since the transport's
+/// buffer is reused after delivery.
 /// </summary>
 public static class ForwardCodec
 {
     /// <summary>Longest reason text a reply may carry.</summary>
     public const int MaxDetailBytes = 512;
 
-    public static byte[] EncodeRequest(in ForwardRequest request)
+    public static ReadOnlyMemory<byte> EncodeRequest(in ForwardRequest request)
     {
         var buffer = new ArrayBufferWriter<byte>(request.Body.Length + 32);
         var w = new WireWriter(buffer);
@@ -38,8 +39,8 @@ public static class ForwardCodec
         w.Byte((byte)request.Op);
         w.VarUInt(request.Group);
         if (request.Op == ForwardOp.Read) w.Byte((byte)request.Consistency);
-        w.Bytes(request.Body.Span);
-        return buffer.WrittenSpan.ToArray();
+        w.Bytes(request.Body);
+        return buffer.WrittenMemory;
     }
 
     public static ForwardRequest DecodeRequest(ReadOnlySpan<byte> payload)
@@ -61,7 +62,7 @@ public static class ForwardCodec
         return new ForwardRequest(id, op, group, consistency, body);
     }
 
-    public static byte[] EncodeWriteReply(ulong requestId, in WriteOutcome outcome)
+    public static ReadOnlyMemory<byte> EncodeWriteReply(ulong requestId, in WriteOutcome outcome)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
         var w = Header(buffer, requestId, ForwardOp.Write, (byte)outcome.Fate, outcome.LeaderHint, outcome.Detail);
@@ -69,21 +70,21 @@ public static class ForwardCodec
         w.VarUInt(outcome.Result.Version);
         w.VarUInt(ZigZag(outcome.Result.Count));
         w.Byte(outcome.Result.IsDuplicate ? (byte)1 : (byte)0);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
-    public static byte[] EncodeReadReply(ulong requestId, in ReadOutcome outcome)
+    public static ReadOnlyMemory<byte> EncodeReadReply(ulong requestId, in ReadOutcome outcome)
     {
         var entry = outcome.Entry;
         var buffer = new ArrayBufferWriter<byte>(entry.Value.Length + entry.ContentType.Length + 64);
         var w = Header(buffer, requestId, ForwardOp.Read, (byte)outcome.Fate, outcome.LeaderHint, outcome.Detail);
-        if (outcome.Fate != ReadFate.Found) return buffer.WrittenSpan.ToArray();
+        if (outcome.Fate != ReadFate.Found) return buffer.WrittenMemory;
         w.VarUInt(entry.Version);
         w.Byte(entry.ExpiresAtMs is null ? (byte)0 : (byte)1);
         if (entry.ExpiresAtMs is { } at) w.VarUInt(ZigZag(at));
         w.Bytes(entry.ContentType.Span);
         w.Bytes(entry.Value.Span);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>The request id and operation of a reply, leaving <paramref name="r"/> at its fate.</summary>

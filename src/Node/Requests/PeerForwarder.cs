@@ -40,7 +40,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         _pending[id] = pending;
         try
         {
-            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Write, (ulong)shard, ReadConsistency.Linearizable, command))))
+            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Write, (ulong)shard, ReadConsistency.Linearizable, command)).Span))
                 return WriteOutcome.RouteAgain($"node {peer} cannot be reached");
             return await pending.Write!.Task.WaitAsync(deadline);
         }
@@ -57,7 +57,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         _pending[id] = pending;
         try
         {
-            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Read, (ulong)shard, consistency, key))))
+            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Read, (ulong)shard, consistency, key)).Span))
                 return ReadOutcome.RouteAgain($"node {peer} cannot be reached");
             return await pending.Read!.Task.WaitAsync(deadline);
         }
@@ -101,19 +101,19 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         {
             var deadline = serveDeadline.Next();
             var shard = (int)Math.Min(request.Group, int.MaxValue);
-            byte[] reply;
+            ReadOnlyMemory<byte> reply;
             if (request.Op == ForwardOp.Write)
             {
-                var outcome = await local.WriteHereAsync(shard, request.Body.ToArray(), deadline);
+                var outcome = await local.WriteHereAsync(shard, request.Body, deadline);
                 reply = ForwardCodec.EncodeWriteReply(request.RequestId, outcome);
             }
             else
             {
-                var outcome = await local.ReadHereAsync(shard, request.Body.ToArray(), request.Consistency, deadline);
+                var outcome = await local.ReadHereAsync(shard, request.Body, request.Consistency, deadline);
                 reply = ForwardCodec.EncodeReadReply(request.RequestId, outcome);
             }
             // Not queued: the requester learns nothing and answers its client at its own deadline, as for any lost reply.
-            send(from, PeerFrameKind.ForwardReply, reply);
+            send(from, PeerFrameKind.ForwardReply, reply.Span);
         }
         catch (Exception e)
         {

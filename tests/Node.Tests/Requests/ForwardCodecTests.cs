@@ -11,16 +11,16 @@ public sealed class ForwardCodecTests
     [Fact]
     public void A_forwarded_write_and_read_decode_to_what_was_encoded()
     {
-        var write = new ForwardRequest(0xFFFF_FFFF_0000_0001, ForwardOp.Write, 12, ReadConsistency.Linearizable, new byte[] { 1, 2, 3 });
+        var write = new ForwardRequest(0xFFFF_FFFF_0000_0001, ForwardOp.Write, 12, ReadConsistency.Linearizable, [1, 2, 3]);
         var read = new ForwardRequest(5, ForwardOp.Read, 3, ReadConsistency.Local, "key"u8.ToArray());
 
-        var decodedWrite = ForwardCodec.DecodeRequest(ForwardCodec.EncodeRequest(write));
-        var decodedRead = ForwardCodec.DecodeRequest(ForwardCodec.EncodeRequest(read));
+        var decodedWrite = ForwardCodec.DecodeRequest(ForwardCodec.EncodeRequest(write).Span);
+        var decodedRead = ForwardCodec.DecodeRequest(ForwardCodec.EncodeRequest(read).Span);
 
         Assert.Equal((write.RequestId, write.Op, write.Group), (decodedWrite.RequestId, decodedWrite.Op, decodedWrite.Group));
-        Assert.Equal(write.Body.ToArray(), decodedWrite.Body.ToArray());
+        Assert.Equal(write.Body, decodedWrite.Body);
         Assert.Equal((ForwardOp.Read, ReadConsistency.Local), (decodedRead.Op, decodedRead.Consistency));
-        Assert.Equal("key"u8.ToArray(), decodedRead.Body.ToArray());
+        Assert.Equal("key"u8.ToArray(), decodedRead.Body);
     }
 
     [Theory]
@@ -32,7 +32,7 @@ public sealed class ForwardCodecTests
     {
         var outcome = new WriteOutcome(fate, new ApplyResult(status, version, count, IsDuplicate: true), fate == WriteFate.Applied ? null : "why") { LeaderHint = 3 };
 
-        var r = new WireReader(ForwardCodec.EncodeWriteReply(77, outcome));
+        var r = new WireReader(ForwardCodec.EncodeWriteReply(77, outcome).Span);
         var (id, op) = ForwardCodec.ReadReplyHeader(ref r);
         var decoded = ForwardCodec.DecodeWriteReply(ref r);
 
@@ -64,11 +64,11 @@ public sealed class ForwardCodecTests
     [Fact]
     public void Malformed_payloads_are_refused_as_protocol_errors()
     {
-        var request = ForwardCodec.EncodeRequest(new ForwardRequest(1, ForwardOp.Write, 1, ReadConsistency.Linearizable, new byte[] { 9 }));
+        var request = ForwardCodec.EncodeRequest(new ForwardRequest(1, ForwardOp.Write, 1, ReadConsistency.Linearizable, [9])).ToArray();
         var unknownOp = (byte[])request.Clone();
         unknownOp[1] = 9;
         var trailing = request.Concat(new byte[] { 0 }).ToArray();
-        var reply = ForwardCodec.EncodeWriteReply(1, WriteOutcome.NotApplied("no"));
+        var reply = ForwardCodec.EncodeWriteReply(1, WriteOutcome.NotApplied("no")).ToArray();
         var unknownFate = (byte[])reply.Clone();
         unknownFate[2] = 0;
 
@@ -85,7 +85,7 @@ public sealed class ForwardCodecTests
 
     private static ReadOutcome RoundTrip(ReadOutcome outcome)
     {
-        var r = new WireReader(ForwardCodec.EncodeReadReply(5, outcome));
+        var r = new WireReader(ForwardCodec.EncodeReadReply(5, outcome).Span);
         var (_, op) = ForwardCodec.ReadReplyHeader(ref r);
         Assert.Equal(ForwardOp.Read, op);
         return ForwardCodec.DecodeReadReply(ref r);

@@ -89,7 +89,7 @@ public sealed class PeerForwarderTests
         await WaitUntil(() => pair.Serving.Calls == 1);
         var id = pair.LastRequestId;
 
-        pair.Asking.OnFrame(3, PeerFrameKind.ForwardReply, ForwardCodec.EncodeWriteReply(id, WriteOutcome.NotApplied("forged")));
+        pair.Asking.OnFrame(3, PeerFrameKind.ForwardReply, ForwardCodec.EncodeWriteReply(id, WriteOutcome.NotApplied("forged")).Span);
         Assert.False(pending.IsCompleted);
         release.SetResult();
 
