@@ -7,6 +7,7 @@ using RaftCache.Node.Api;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Observability;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Security;
 
 namespace RaftCache.Node;
@@ -151,6 +152,7 @@ public static class NodeProgram
             Timeout = Timeout.InfiniteTimeSpan, // the dispatcher's request timeout bounds every forward
         }));
         services.AddSingleton<RequestDispatcher>();
+        services.AddSingleton<KeyRequests>();
         services.AddHttpClient(SelfClient).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen, security));
         services.AddHttpClient(MembersEndpoints.JoinClient, c => c.Timeout = TimeSpan.FromSeconds(5)).ConfigurePrimaryHttpMessageHandler(() => BoundHandler(options.PeerListen, security));
         services.AddProblemDetails();

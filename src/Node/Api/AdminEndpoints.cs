@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using RaftCache.Node.Requests;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Security;
 using RaftCache.StateMachine;
@@ -49,16 +50,16 @@ public static partial class AdminEndpoints
             : Problems.Unavailable($"Shards {string.Join(", ", failed)} were not confirmed flushed; they may or may not have been.", mayHaveApplied: true);
     }
 
-    private static Task<IResult> FlushShardAsync(int id, HttpContext http, CacheNode node, ICacheCluster cluster, RequestDispatcher dispatcher, TimeProvider time)
+    private static Task<IResult> FlushShardAsync(int id, HttpContext http, CacheNode node, RequestDispatcher dispatcher, TimeProvider time)
     {
         if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(Problems.Problem(404, "No such shard", "no-such-shard", $"Shard ids are 1 to {node.Shards.ShardCount}."));
         return dispatcher.DispatchAsync(http, id, isWrite: true, ReadConsistency.Linearizable, async (session, _, ct) =>
         {
-            var outcome = await cluster.WriteAsync(id, CommandCodec.EncodeFlush(time.GetUtcNow().ToUnixTimeMilliseconds(), session), ct);
-            return outcome.Status switch
+            var outcome = await node.WriteHereAsync(id, CommandCodec.EncodeFlush(time.GetUtcNow().ToUnixTimeMilliseconds(), session), ct);
+            return outcome.Fate switch
             {
-                WriteStatus.Applied => TypedResults.Ok(new FlushResponse(1, [])),
-                WriteStatus.NotApplied => null,
+                WriteFate.Applied => TypedResults.Ok(new FlushResponse(1, [])),
+                WriteFate.RouteAgain => null,
                 _ => Problems.Unavailable(outcome.Detail ?? "The flush may or may not have been applied.", mayHaveApplied: true),
             };
         });

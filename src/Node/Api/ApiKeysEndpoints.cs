@@ -2,6 +2,7 @@
 
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Metadata;
 using RaftCache.Node.Security;

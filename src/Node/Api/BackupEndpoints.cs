@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using RaftCache.Codec;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.StateMachine;
@@ -39,7 +40,7 @@ public static class BackupEndpoints
         });
     }
 
-    private static Task<IResult> RestoreAsync(int id, HttpContext http, CacheNode node, ICacheCluster cluster, RequestDispatcher dispatcher, IOptions<NodeOptions> options, TimeProvider time)
+    private static Task<IResult> RestoreAsync(int id, HttpContext http, CacheNode node, RequestDispatcher dispatcher, IOptions<NodeOptions> options, TimeProvider time)
     {
         if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(NoSuchShard(node));
         return dispatcher.DispatchAsync(http, id, isWrite: true, ReadConsistency.Linearizable, async (_, body, ct) =>
@@ -54,20 +55,20 @@ public static class BackupEndpoints
                 return Problems.BadRequest(e.Message);
             }
 
-            if (entries.FirstOrDefault(e => cluster.ShardOfKey(e.Key) != id) is { } stray)
-                return Problems.BadRequest($"Key '{System.Text.Encoding.UTF8.GetString(stray.Key)}' belongs to shard {cluster.ShardOfKey(stray.Key)}, not {id}.");
+            if (entries.FirstOrDefault(e => node.ShardOfKey(e.Key) != id) is { } stray)
+                return Problems.BadRequest($"Key '{System.Text.Encoding.UTF8.GetString(stray.Key)}' belongs to shard {node.ShardOfKey(stray.Key)}, not {id}.");
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             // An entry whose expiry passed is not written: it would read as absent anyway, and writing it would revive
             // nothing but memory use until the sweep.
             var live = entries.Where(e => e.LiveAt(now)).ToArray();
             // Puts without a session: a put of the same value and expiry is idempotent, so a retried batch is harmless.
-            var outcomes = await Task.WhenAll(live.Select(e => cluster.WriteAsync(id, CommandCodec.EncodePut(
+            var outcomes = await Task.WhenAll(live.Select(e => node.WriteHereAsync(id, CommandCodec.EncodePut(
                 e.Key, e.Value, e.ContentType, now,
                 e.ExpiresAtMs == BackupRecords.NoExpiry ? ExpiryMode.None : ExpiryMode.At, Math.Max(0, e.ExpiresAtMs)), ct)));
-            if (outcomes.Any(o => o.Status == WriteStatus.MemoryLimit)) return Problems.InsufficientStorage($"Shard {id} reached its memory limit.");
-            if (outcomes.Any(o => o.Status == WriteStatus.Indeterminate))
+            if (outcomes.Any(o => o.Fate == WriteFate.Applied && o.Result.Status == ApplyStatus.RefusedMemoryLimit)) return Problems.InsufficientStorage($"Shard {id} reached its memory limit.");
+            if (outcomes.Any(o => o.Fate is WriteFate.MayHaveApplied or WriteFate.NotApplied))
                 return Problems.Unavailable("Some entries were not confirmed within the request timeout; sending the batch again is safe.", mayHaveApplied: true);
-            if (outcomes.Any(o => o.Status != WriteStatus.Applied)) return null; // leadership moved: route the whole batch again
+            if (outcomes.Any(o => o.Fate != WriteFate.Applied)) return null; // leadership moved: route the whole batch again
             return TypedResults.Ok(new RestoreResponse(id, live.Length, entries.Count - live.Length));
         });
     }

@@ -2,8 +2,7 @@
 
 using System.Text;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
-using RaftCache.Node.Configuration;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Security;
 using RaftCache.StateMachine;
 
@@ -21,9 +20,9 @@ public static class CacheCommandEndpoint
             .Accepts<CacheCommandBody>("application/json").Produces<CacheCommandResponse>()
             .WithDocs(CacheCommandDocs.Command).RequireAuthorization(Roles.Policies.Read);
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, IAuthorizationService authorization, IOptions<NodeOptions> options, TimeProvider time)
+    private static async Task<IResult> HandleAsync(HttpContext http, KeyRequests requests, IAuthorizationService authorization)
     {
-        var limits = options.Value;
+        var limits = requests.Options;
         var body = await PutRequestReader.ReadBodyAsync(http.Request, limits.MaxValueBytes + PutRequestReader.EnvelopeSlackBytes, http.RequestAborted);
         if (body is null) return Problems.TooLarge(limits.MaxValueBytes);
         if (!CacheCommandRequest.TryParse(http.Request.ContentType, body, out var command, out var error)) return Problems.BadRequest(error);
@@ -33,43 +32,29 @@ public static class CacheCommandEndpoint
         if (isWrite && !(await authorization.AuthorizeAsync(http.User, Roles.Policies.Write)).Succeeded)
             return Problems.Problem(403, "Forbidden", "forbidden", $"{command.Command} needs the writer role (or admin); the caller may only READ.");
         if (!KeysEndpoints.TryReadConsistency(http.Request.Query, out var consistency, out error)) return Problems.BadRequest(error);
-        var shard = cluster.ShardOfKey(keyBytes);
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        long? expiresAtMs = null;
-        if (command.Command == CacheCommandRequest.Write)
+        var shard = requests.Cluster.ShardOfKey(keyBytes);
+        var nowMs = requests.NowMs;
+        switch (command.Command)
         {
-            if (command.Value.Length > limits.MaxValueBytes) return Problems.TooLarge(limits.MaxValueBytes);
-            if (!ExpiryParser.TryResolve(command.ExpireDate, command.ExpireSeconds, nowMs, limits.DefaultTtlSeconds, out expiresAtMs, out error)) return Problems.BadRequest(error);
+            case CacheCommandRequest.Read:
+                var read = await requests.ReadAsync(http, shard, keyBytes, consistency);
+                return read.Fate switch
+                {
+                    ReadFate.Found => CacheCommandResponse.Of(command.Command, command.Key, read.Entry),
+                    ReadFate.NotFound => TypedResults.NotFound(new CacheCommandResponse(command.Command, CacheCommandResponse.NotFound, null, command.Key, null)),
+                    _ => KeyRequests.Unavailable(read),
+                };
+            case CacheCommandRequest.Write:
+                if (command.Value.Length > limits.MaxValueBytes) return Problems.TooLarge(limits.MaxValueBytes);
+                if (!ExpiryParser.TryResolve(command.ExpireDate, command.ExpireSeconds, nowMs, limits.DefaultTtlSeconds, out var expiresAtMs, out error)) return Problems.BadRequest(error);
+                var contentType = Encoding.UTF8.GetBytes(PutRequestReader.JsonContentType);
+                return Answer(command, await requests.WriteAsync(http, shard, session => CommandCodec.EncodePut(keyBytes, command.Value, contentType, nowMs,
+                    expiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, expiresAtMs ?? 0, WriteCondition.None, 0, session)));
+            default:
+                return Answer(command, await requests.WriteAsync(http, shard, session => CommandCodec.EncodeDelete(keyBytes, nowMs, WriteCondition.None, 0, session)));
         }
-        return await dispatcher.DispatchAsync(http, shard, isWrite, isWrite ? ReadConsistency.Linearizable : consistency, async (session, _, ct) =>
-        {
-            switch (command.Command)
-            {
-                case CacheCommandRequest.Read:
-                    var read = await cluster.ReadAsync(shard, keyBytes, consistency, ct);
-                    return read.Status switch
-                    {
-                        ReadStatus.Found => CacheCommandResponse.Of(command.Command, command.Key, read.Entry),
-                        ReadStatus.NotFound => TypedResults.NotFound(new CacheCommandResponse(command.Command, CacheCommandResponse.NotFound, null, command.Key, null)),
-                        _ => null,
-                    };
-                case CacheCommandRequest.Write:
-                    var put = CommandCodec.EncodePut(keyBytes, command.Value, Encoding.UTF8.GetBytes(PutRequestReader.JsonContentType), nowMs,
-                        expiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, expiresAtMs ?? 0, WriteCondition.None, 0, session);
-                    return Answer(command, await cluster.WriteAsync(shard, put, ct));
-                default:
-                    var delete = CommandCodec.EncodeDelete(keyBytes, nowMs, WriteCondition.None, 0, session);
-                    return Answer(command, await cluster.WriteAsync(shard, delete, ct));
-            }
-        }, body);
     }
 
-    private static IResult? Answer(CacheCommandRequest command, WriteOutcome outcome) => outcome.Status switch
-    {
-        WriteStatus.Applied => TypedResults.Ok(new CacheCommandResponse(command.Command, CacheCommandResponse.Success, null, command.Key, outcome.Version)),
-        WriteStatus.MemoryLimit => Problems.InsufficientStorage(outcome.Detail ?? "The shard's memory limit is reached and nothing can be evicted."),
-        WriteStatus.Indeterminate => Problems.Unavailable(outcome.Detail ?? "The write may or may not have been applied.", mayHaveApplied: true),
-        WriteStatus.PreconditionFailed => Problems.PreconditionFailed(outcome.Version), // no condition is sent; kept for completeness
-        _ => null, // definitely not applied: route again with the same session
-    };
+    private static IResult Answer(CacheCommandRequest command, WriteOutcome outcome) => KeyRequests.WriteResult(outcome, () =>
+        TypedResults.Ok(new CacheCommandResponse(command.Command, CacheCommandResponse.Success, null, command.Key, outcome.Result.Version)));
 }

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Net.Http.Headers;
-using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
 
@@ -87,7 +86,7 @@ public sealed record CacheCommandResponse(
     public const string NotFound = "NOT_FOUND";
 
     /// <summary>A JSON entry's value as it is; a raw entry's bytes as a base64 string, with its content type.</summary>
-    public static IResult Of(string command, string key, CacheEntry entry)
+    public static IResult Of(string command, string key, Requests.StoredValue entry)
     {
         var contentType = Encoding.UTF8.GetString(entry.ContentType.Span);
         var isJson = PutRequestReader.IsJson(contentType.Split(';')[0].Trim());

@@ -2,8 +2,7 @@
 
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
-using RaftCache.Node.Configuration;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Security;
 using RaftCache.StateMachine;
 
@@ -20,69 +19,51 @@ public static class KeysEndpoints
         keys.MapDelete("/{**key}", DeleteAsync).WithName("DeleteKey").WithDocs(KeyDocs.Delete).RequireAuthorization(Roles.Policies.Write);
     }
 
-    internal static Task<IResult> PutAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, IOptions<NodeOptions> options, TimeProvider time)
+    internal static async Task<IResult> PutAsync(string key, HttpContext http, KeyRequests requests)
     {
-        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Task.FromResult(Problems.BadRequest(error));
-        var shard = cluster.ShardOfKey(keyBytes);
-        return dispatcher.DispatchAsync(http, shard, isWrite: true, ReadConsistency.Linearizable, async (session, body, ct) =>
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Problems.BadRequest(error);
+        var limits = requests.Options;
+        var body = await PutRequestReader.ReadBodyAsync(http.Request, limits.MaxValueBytes + PutRequestReader.EnvelopeSlackBytes, http.RequestAborted);
+        if (body is null) return Problems.TooLarge(limits.MaxValueBytes);
+        var now = requests.NowMs;
+        var (request, problem) = MultipartPut.IsMultipart(http.Request)
+            ? await MultipartPut.ParseAsync(http.Request, body, limits.MaxValueBytes, limits.DefaultTtlSeconds, now, http.RequestAborted)
+            : PutRequestReader.Parse(http.Request, body, limits.MaxValueBytes, limits.DefaultTtlSeconds, now);
+        if (problem is not null) return problem;
+        var contentType = Encoding.UTF8.GetBytes(request!.ContentType);
+        var outcome = await requests.WriteAsync(http, requests.Cluster.ShardOfKey(keyBytes), session => CommandCodec.EncodePut(
+            keyBytes, request.Value, contentType, now,
+            request.ExpiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, request.ExpiresAtMs ?? 0,
+            request.Condition, request.ExpectedVersion, session));
+        return KeyRequests.WriteResult(outcome, () =>
         {
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var (request, problem) = MultipartPut.IsMultipart(http.Request)
-                ? await MultipartPut.ParseAsync(http.Request, body!, options.Value.MaxValueBytes, options.Value.DefaultTtlSeconds, now, ct)
-                : PutRequestReader.Parse(http.Request, body!, options.Value.MaxValueBytes, options.Value.DefaultTtlSeconds, now);
-            if (problem is not null) return problem;
-            var command = CommandCodec.EncodePut(
-                keyBytes, request!.Value, Encoding.UTF8.GetBytes(request.ContentType), now,
-                request.ExpiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, request.ExpiresAtMs ?? 0,
-                request.Condition, request.ExpectedVersion, session);
-            var outcome = await cluster.WriteAsync(shard, command, ct);
-            return WriteResult(outcome, () =>
-            {
-                http.Response.Headers.ETag = PutRequestReader.ETag(outcome.Version);
-                return TypedResults.Ok(new PutResponse(key, outcome.Version, ExpiryParser.Format(request.ExpiresAtMs)));
-            });
+            http.Response.Headers.ETag = PutRequestReader.ETag(outcome.Result.Version);
+            return TypedResults.Ok(new PutResponse(key, outcome.Result.Version, ExpiryParser.Format(request.ExpiresAtMs)));
         });
     }
 
-    internal static Task<IResult> GetAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher)
+    internal static async Task<IResult> GetAsync(string key, HttpContext http, KeyRequests requests)
     {
-        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Task.FromResult(Problems.BadRequest(error));
-        if (!TryReadConsistency(http.Request.Query, out var consistency, out error)) return Task.FromResult(Problems.BadRequest(error));
-        var shard = cluster.ShardOfKey(keyBytes);
-        return dispatcher.DispatchAsync(http, shard, isWrite: false, consistency, async (_, _, ct) =>
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Problems.BadRequest(error);
+        if (!TryReadConsistency(http.Request.Query, out var consistency, out error)) return Problems.BadRequest(error);
+        var outcome = await requests.ReadAsync(http, requests.Cluster.ShardOfKey(keyBytes), keyBytes, consistency);
+        return outcome.Fate switch
         {
-            var outcome = await cluster.ReadAsync(shard, keyBytes, consistency, ct);
-            return outcome.Status switch
-            {
-                ReadStatus.Found => Found(key, outcome.Entry, http),
-                ReadStatus.NotFound => NotFound(),
-                _ => null, // not confirmed here (leadership moved): route again
-            };
-        });
+            ReadFate.Found => Found(key, outcome.Entry, http),
+            ReadFate.NotFound => NotFound(),
+            _ => KeyRequests.Unavailable(outcome),
+        };
     }
 
-    internal static Task<IResult> DeleteAsync(string key, HttpContext http, ICacheCluster cluster, RequestDispatcher dispatcher, TimeProvider time)
+    internal static async Task<IResult> DeleteAsync(string key, HttpContext http, KeyRequests requests)
     {
-        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Task.FromResult(Problems.BadRequest(error));
-        if (!PutRequestReader.TryReadConditions(http.Request, out var condition, out var expected, out error)) return Task.FromResult(Problems.BadRequest(error));
-        if (condition == WriteCondition.IfAbsent) return Task.FromResult(Problems.BadRequest("If-None-Match does not apply to DELETE."));
-        var shard = cluster.ShardOfKey(keyBytes);
-        return dispatcher.DispatchAsync(http, shard, isWrite: true, ReadConsistency.Linearizable, async (session, _, ct) =>
-        {
-            var command = CommandCodec.EncodeDelete(keyBytes, time.GetUtcNow().ToUnixTimeMilliseconds(), condition, expected, session);
-            var outcome = await cluster.WriteAsync(shard, command, ct);
-            return WriteResult(outcome, () => TypedResults.NoContent());
-        });
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Problems.BadRequest(error);
+        if (!PutRequestReader.TryReadConditions(http.Request, out var condition, out var expected, out error)) return Problems.BadRequest(error);
+        if (condition == WriteCondition.IfAbsent) return Problems.BadRequest("If-None-Match does not apply to DELETE.");
+        var now = requests.NowMs;
+        var outcome = await requests.WriteAsync(http, requests.Cluster.ShardOfKey(keyBytes), session => CommandCodec.EncodeDelete(keyBytes, now, condition, expected, session));
+        return KeyRequests.WriteResult(outcome, () => TypedResults.NoContent());
     }
-
-    private static IResult? WriteResult(WriteOutcome outcome, Func<IResult> applied) => outcome.Status switch
-    {
-        WriteStatus.Applied => applied(),
-        WriteStatus.PreconditionFailed => Problems.PreconditionFailed(outcome.Version),
-        WriteStatus.MemoryLimit => Problems.InsufficientStorage(outcome.Detail ?? "The shard's memory limit is reached and nothing can be evicted."),
-        WriteStatus.Indeterminate => Problems.Unavailable(outcome.Detail ?? "The write may or may not have been applied.", mayHaveApplied: true),
-        _ => null, // definitely not applied: route again with the same session
-    };
 
     /// <summary>API.md: consistency=linearizable|lease|local; use_cache=true is local, use_cache=false linearizable.</summary>
     public static bool TryReadConsistency(IQueryCollection query, out ReadConsistency consistency, out string error)
@@ -117,7 +98,7 @@ public static class KeysEndpoints
         }
     }
 
-    private static IResult Found(string key, CacheEntry entry, HttpContext http)
+    private static IResult Found(string key, StoredValue entry, HttpContext http)
     {
         http.Response.Headers.ETag = PutRequestReader.ETag(entry.Version);
         var contentType = Encoding.UTF8.GetString(entry.ContentType.Span);
@@ -135,7 +116,7 @@ public static class KeysEndpoints
             json.WriteNumber("version", entry.Version);
             json.WriteEndObject();
         }
-        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), PutRequestReader.JsonContentType);
+        return TypedResults.Bytes(buffer.WrittenMemory, PutRequestReader.JsonContentType);
     }
 
     /// <summary>API.md: 404 with the JSON body <c>null</c>, so get(key) → null works unchanged.</summary>

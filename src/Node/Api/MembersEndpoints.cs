@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Text.Json;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Metadata;
 

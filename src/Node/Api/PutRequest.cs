@@ -2,6 +2,7 @@
 
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
@@ -84,7 +85,8 @@ public static class PutRequestReader
                 ttl = ttlElement.GetRawText();
             }
             if (!ExpiryParser.TryResolve(date, ttl, nowMs, defaultTtlSeconds, out var expiry, out var error)) return (null, Problems.BadRequest(error));
-            var value = Encoding.UTF8.GetBytes(data.GetRawText());
+            // The raw UTF-8 of "data" as it was sent: no round trip through a UTF-16 string.
+            var value = JsonMarshal.GetRawUtf8Value(data).ToArray();
             if (value.Length > maxValueBytes) return (null, Problems.TooLarge(maxValueBytes));
             return (new PutRequest(value, JsonContentType, expiry, condition, expected), null);
         }
@@ -140,6 +142,14 @@ public static class PutRequestReader
     public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit) return null;
+        if (request.ContentLength is { } length)
+        {
+            // The usual case: read straight into an array of the announced size, no growing buffer and no final copy.
+            var body = new byte[length];
+            var filled = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken);
+            // Kestrel stops the body at Content-Length and fails a request whose body ends early; keep what was read otherwise.
+            return filled == body.Length ? body : body.AsSpan(0, filled).ToArray();
+        }
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
         while (true)
         {

@@ -2,6 +2,8 @@
 
 using Microsoft.Extensions.Options;
 using RaftCache.Node.Configuration;
+using RaftCache.Node.Hosting;
+using RaftCache.Node.Requests;
 using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
@@ -15,10 +17,10 @@ public delegate Task<IResult?> LocalHandler(ClientSession? session, byte[]? body
 /// leader is known or a leader does not answer. Every write carries one session across all its attempts, so
 /// however often it is retried or re-forwarded it is applied at most once.
 /// </summary>
-public sealed class RequestDispatcher(ICacheCluster cluster, LeaderForwarder forwarder, IOptions<NodeOptions> options)
+public sealed class RequestDispatcher(CacheNode cluster, LeaderForwarder forwarder, IOptions<NodeOptions> options)
 {
     /// <summary>Pause before routing again when no leader is known or the leader did not answer.</summary>
-    public static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan RetryInterval = CacheNode.RetryInterval;
 
     public async Task<IResult> DispatchAsync(HttpContext http, int shard, bool isWrite, ReadConsistency consistency, LocalHandler serveLocally, byte[]? boundBody = null)
     {

@@ -90,6 +90,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         var host = _machine.CreateHost(HostOptionsOf(_options), _wal!, transport);
         host.CreateOnDemand = CreateOnDemand;
         _host = host;
+        WireForwarding(host);
         foreach (var founder in identity.Founders.Where(f => f.Id != _options.Id)) transport.SetPeer(founder.Id, founder.PeerAddress);
         // Subscribed before recovery: the restored metadata snapshot names members that joined after the founders,
         // and a settled cluster may write no further metadata entry that would tell this node their addresses.

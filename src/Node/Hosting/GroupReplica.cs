@@ -24,11 +24,14 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Proposals waiting for their index to be applied, by index; the term tells ours from an overwriting entry.</summary>
     public Dictionary<ulong, (ulong Term, TaskCompletionSource<ProposalOutcome> Completion)> Proposals { get; } = [];
 
+    /// <summary>Reads that arrived in this loop iteration; one ReadIndex request confirms them all.</summary>
+    public ReadBatch? CollectingReads { get; set; }
+
     /// <summary>ReadIndex requests waiting for the leader's confirmation, by request id.</summary>
-    public Dictionary<ulong, TaskCompletionSource<bool>> ReadRequests { get; } = [];
+    public Dictionary<ulong, ReadBatch> ReadRequests { get; } = [];
 
     /// <summary>Confirmed reads waiting for the applied index to reach theirs.</summary>
-    public List<(ulong Index, TaskCompletionSource<bool> Completion)> ReadsAwaitingApply { get; } = [];
+    public List<(ulong Index, ReadBatch Batch)> ReadsAwaitingApply { get; } = [];
 
     public ulong SnapshotIndex { get; set; }
 

@@ -23,12 +23,15 @@ public enum ProposalStatus
     Applied = 0,
 
     /// <summary>
-    /// Definitely not applied: this node is not the leader (the host never forwards a proposal), it lost its replica,
-    /// or another leader's entry replaced this one. Safe to route again.
+    /// Definitely not applied: this node is not the leader (the host never forwards a proposal), it has no replica of
+    /// the group, or another leader's entry replaced this one. Safe to route again.
     /// </summary>
     NotApplied = 1,
 
-    /// <summary>Appended, but its fate cannot be learned here (a snapshot replaced the log past it): it may or may not apply.</summary>
+    /// <summary>
+    /// Appended, but its fate cannot be learned here (a snapshot replaced the log past it, or this node's replica was
+    /// deleted while the entry waited): it may or may not apply.
+    /// </summary>
     MayHaveApplied = 2,
 }
 

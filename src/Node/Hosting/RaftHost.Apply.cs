@@ -42,10 +42,11 @@ public sealed partial class RaftHost
     private void ReleaseReads(GroupReplica replica)
     {
         var applied = replica.StateMachine.AppliedIndex;
+        if (replica.ReadsAwaitingApply.Count == 0) return;
         replica.ReadsAwaitingApply.RemoveAll(read =>
         {
             if (read.Index > applied) return false;
-            read.Completion.TrySetResult(true);
+            read.Batch.Complete(true);
             return true;
         });
     }

@@ -65,14 +65,17 @@ public sealed partial class RaftHost
     /// <summary>
     /// Deletes this node's replica of a group it no longer belongs to: gone from memory now, and from disk once
     /// the WAL's drop record is synced (a crash before that recovers the replica, which is deleted again).
-    /// Requests waiting on it are answered "not applied / not confirmed" so callers route again.
+    /// Reads waiting on it are answered "not confirmed" so callers route again. Proposals waiting on it are answered
+    /// "may have applied": their entries are in this replica's log and may already be on the other replicas, whose
+    /// next leader commits them (a leader removed by its own configuration change is destroyed exactly then).
     /// </summary>
     internal void DestroyGroup(ulong groupId)
     {
         if (!_groups.Remove(groupId, out var replica)) return;
-        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.NotApplied);
-        foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
-        foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.TrySetResult(false);
+        foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.MayHaveApplied);
+        foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
+        foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.Complete(false);
+        replica.CollectingReads?.Complete(false);
         replica.Publish(new SoftState(0, RaftRole.Follower));
         if ((_options.PlantedBugs & PlantedBugs.ReplicaDropNotLogged) == 0)
         {

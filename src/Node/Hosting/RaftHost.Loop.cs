@@ -23,6 +23,7 @@ public sealed partial class RaftHost
             work();
             n++;
         }
+        IssueReadBatches();
         ProcessReadies();
         return n;
     }
@@ -157,11 +158,12 @@ public sealed partial class RaftHost
     private void OnSoftState(GroupReplica replica, SoftState soft)
     {
         var wasLeader = replica.Role == RaftRole.Leader;
+        var leaderChanged = replica.Leader != soft.Leader;
         replica.Publish(soft);
-        if (wasLeader && soft.Role != RaftRole.Leader)
+        if ((wasLeader && soft.Role != RaftRole.Leader) || leaderChanged)
         {
-            // Reads this node was confirming as leader will never be confirmed now; the caller routes again.
-            foreach (var waiting in replica.ReadRequests.Values) waiting.TrySetResult(false);
+            // Reads being confirmed by the old leader may never be answered now; their callers route again.
+            foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
             replica.ReadRequests.Clear();
         }
         LogRole(_logger, NodeId, replica.GroupId, soft.Role, soft.Leader);

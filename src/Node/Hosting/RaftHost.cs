@@ -164,30 +164,16 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Confirms a linearizable read on a group this node leads (ReadIndex) and waits until this replica applied
-    /// up to the confirmed index. False when it could not be confirmed (not leader, leadership lost).
+    /// Confirms a linearizable read on any replica of a group (ReadIndex: the leader confirms its commit index with a
+    /// heartbeat round; a follower asks the leader for it) and waits until this replica applied up to that index.
+    /// Reads of one group arriving in the same iteration share one ReadIndex request. False when it could not be
+    /// confirmed (no leader, leadership moved, no answer within an election timeout): the caller routes again.
     /// </summary>
     public Task<bool> ReadIndexAsync(ulong groupId, CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        ulong requestId = 0;
-        Post(() =>
-        {
-            if (!_groups.TryGetValue(groupId, out var replica))
-            {
-                completion.TrySetResult(false);
-                return;
-            }
-            requestId = ++_nextReadId;
-            Instruments.ReadIndexAsked(groupId);
-            if (replica.Node.ReadIndex(requestId).IsAccepted) replica.ReadRequests[requestId] = completion;
-            else completion.TrySetResult(false);
-        });
-        // A read abandoned by its caller must not linger until the next leader change.
-        cancellationToken.Register(() => Post(() =>
-        {
-            if (_groups.TryGetValue(groupId, out var replica)) replica.ReadRequests.Remove(requestId);
-        }));
+        Post(() => CollectRead(groupId, completion));
+        // An abandoned read stays in its batch until the batch is answered or expires (a few ticks): no per-read cleanup.
         return completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -223,7 +209,12 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     private void Tick()
     {
         Volatile.Write(ref _tickPending, 0);
-        foreach (var replica in _groups.Values) replica.Node.Tick();
+        _ticks++;
+        foreach (var replica in _groups.Values)
+        {
+            replica.Node.Tick();
+            ExpireReads(replica);
+        }
         Ticked?.Invoke();
     }
 

@@ -41,7 +41,7 @@ public sealed partial class NodeRespBackend
 
     private ulong LeaderOf(int shard, Metadata.ClusterRecord record)
     {
-        var route = cluster.RouteOf(shard, isWrite: true, ReadConsistency.Linearizable);
+        var route = node.RouteOf(shard, isWrite: true, Requests.ReadConsistency.Linearizable);
         if (route.Kind == RouteKind.Local) return node.NodeId;
         if (route.Kind != RouteKind.Forward) return 0;
         var url = route.Leader!.ToString().TrimEnd('/');

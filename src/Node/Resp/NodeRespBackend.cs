@@ -2,7 +2,7 @@
 
 using System.Net;
 using Microsoft.Extensions.Options;
-using RaftCache.Node.Api;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Security;
@@ -13,9 +13,8 @@ namespace RaftCache.Node.Resp;
 
 /// <summary>
 /// The node as the RESP front end sees it: the one place that turns RESP's writes and reads into
-/// <see cref="ICacheCluster"/> calls. A request is served here when this node is the right replica and forwarded
-/// to the shard leader's internal RESP endpoint otherwise (the same routing and session rules as REST: one session
-/// across all attempts, so a write retried or re-forwarded applies at most once), until the request timeout.
+/// <see cref="ICacheCluster"/> calls, exactly as REST does: the cluster serves or forwards them (one session across
+/// all attempts, so a write retried or re-forwarded applies at most once) until the request timeout.
 /// </summary>
 public sealed partial class NodeRespBackend(
     ICacheCluster cluster,
@@ -28,7 +27,7 @@ public sealed partial class NodeRespBackend(
     TimeProvider time,
     Observability.RequestMetrics requests) : IRespBackend
 {
-    private static readonly TimeSpan RetryInterval = RequestDispatcher.RetryInterval;
+    private readonly SharedDeadline _deadline = new(time, TimeSpan.FromMilliseconds(options.Value.RequestTimeoutMs), TimeSpan.FromMilliseconds(50));
 
     public bool AuthEnabled => !security.NoAuth;
 
@@ -57,32 +56,9 @@ public sealed partial class NodeRespBackend(
     public async Task<RespWriteResult> WriteAsync(int shard, Func<ClientSession, long, byte[]> encode, RespCaller caller, CancellationToken cancellationToken)
     {
         var session = cluster.NewSession();
-        var command = encode(session, NowMs);
-        var mayHaveApplied = false;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.RequestTimeoutMs);
         try
         {
-            while (true)
-            {
-                var route = cluster.RouteOf(shard, isWrite: true, ReadConsistency.Linearizable);
-                if (route.Kind == RouteKind.Local)
-                {
-                    mayHaveApplied = true;
-                    if (ToResp(await cluster.WriteAsync(shard, command, timeout.Token)) is { } done) return done;
-                }
-                else if (route.Kind == RouteKind.Forward)
-                {
-                    mayHaveApplied = true;
-                    if (await forwarder.TryWriteAsync(route.Leader!, shard, command, caller, timeout.Token) is { } answer) return answer;
-                }
-
-                await Task.Delay(RetryInterval, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new RespWriteResult(mayHaveApplied ? RespWriteStatus.Indeterminate : RespWriteStatus.Unavailable, default);
+            return ToResp(await cluster.WriteAsync(shard, encode(session, NowMs), _deadline.Next()));
         }
         finally
         {
@@ -90,49 +66,26 @@ public sealed partial class NodeRespBackend(
         }
     }
 
-    /// <summary>The answer for the client, or null when the write definitely did not apply (route again).</summary>
-    internal static RespWriteResult? ToResp(WriteOutcome outcome) => outcome.Status switch
+    /// <summary>The answer for the client: the state machine's result, or why there is none.</summary>
+    internal static RespWriteResult ToResp(in WriteOutcome outcome) => outcome.Fate switch
     {
-        WriteStatus.Applied => new RespWriteResult(RespWriteStatus.Applied, outcome.Result),
-        WriteStatus.PreconditionFailed => new RespWriteResult(RespWriteStatus.PreconditionFailed, outcome.Result),
-        WriteStatus.MemoryLimit => new RespWriteResult(RespWriteStatus.MemoryLimit, outcome.Result),
-        WriteStatus.Rejected => new RespWriteResult(RespWriteStatus.Rejected, outcome.Result),
-        WriteStatus.Indeterminate => new RespWriteResult(RespWriteStatus.Indeterminate, outcome.Result),
-        _ => null,
+        WriteFate.Applied => new RespWriteResult(outcome.Result.Status switch
+        {
+            ApplyStatus.Applied => RespWriteStatus.Applied,
+            ApplyStatus.PreconditionFailed => RespWriteStatus.PreconditionFailed,
+            ApplyStatus.RefusedMemoryLimit => RespWriteStatus.MemoryLimit,
+            _ => RespWriteStatus.Rejected,
+        }, outcome.Result),
+        WriteFate.MayHaveApplied => new RespWriteResult(RespWriteStatus.Indeterminate, default),
+        _ => new RespWriteResult(RespWriteStatus.Unavailable, default),
     };
 
     public async Task<RespReadResult> ReadAsync(int shard, byte[] key, RespConsistency consistency, RespCaller caller, CancellationToken cancellationToken)
     {
-        var level = (ReadConsistency)(int)consistency;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.RequestTimeoutMs);
-        try
-        {
-            while (true)
-            {
-                var route = cluster.RouteOf(shard, isWrite: false, level);
-                if (route.Kind == RouteKind.Local)
-                {
-                    var outcome = await cluster.ReadAsync(shard, key, level, timeout.Token);
-                    if (outcome.Status == ReadStatus.Found)
-                    {
-                        var entry = outcome.Entry;
-                        return new RespReadResult(RespReadStatus.Found, new RespEntry(entry.Value, entry.ContentType, entry.Version, entry.ExpiresAtMs));
-                    }
-
-                    if (outcome.Status == ReadStatus.NotFound) return new RespReadResult(RespReadStatus.NotFound, null);
-                }
-                else if (route.Kind == RouteKind.Forward)
-                {
-                    if (await forwarder.TryReadAsync(route.Leader!, shard, key, consistency, caller, timeout.Token) is { } answer) return answer;
-                }
-
-                await Task.Delay(RetryInterval, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new RespReadResult(RespReadStatus.Unavailable, null);
-        }
+        var outcome = await cluster.ReadAsync(shard, key, (ReadConsistency)(int)consistency, _deadline.Next());
+        if (outcome.Fate == ReadFate.NotFound) return new RespReadResult(RespReadStatus.NotFound, null);
+        if (outcome.Fate != ReadFate.Found) return new RespReadResult(RespReadStatus.Unavailable, null);
+        var entry = outcome.Entry;
+        return new RespReadResult(RespReadStatus.Found, new RespEntry(entry.Value, entry.ContentType, entry.Version, entry.ExpiresAtMs));
     }
 }

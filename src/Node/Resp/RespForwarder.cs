@@ -1,9 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Security;
 using RaftCache.Resp;
@@ -11,9 +9,8 @@ using RaftCache.Resp;
 namespace RaftCache.Node.Resp;
 
 /// <summary>
-/// The node-to-node side of RESP: a command this node cannot serve goes to the shard leader's internal RESP
-/// endpoint (<see cref="RespInternalEndpoints"/>) with the caller's own API key, so the leader authorises it as
-/// that caller, exactly as a forwarded REST request is. Also learns other members' RESP addresses (cluster mode).
+/// The HTTP side of RESP: FLUSHALL through this node's admin API (as the caller), and other members' RESP addresses
+/// (cluster mode). Key commands never travel over HTTP: the cluster forwards them over the peer connection.
 /// </summary>
 public sealed class RespForwarder(IHttpClientFactory clients, CacheNode node, RespOptions options, Uri self)
 {
@@ -21,46 +18,6 @@ public sealed class RespForwarder(IHttpClientFactory clients, CacheNode node, Re
     private readonly ConcurrentDictionary<ulong, DateTimeOffset> _asked = new();
 
     private HttpClient Http => clients.CreateClient(NodeProgram.SelfClient);
-
-    /// <summary>The leader's answer, or null when it could not give one (not leader, unreachable): route again.</summary>
-    public async Task<RespWriteResult?> TryWriteAsync(Uri leader, int shard, byte[] command, RespCaller caller, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(leader, $"{RespInternalEndpoints.Prefix}/write/{shard}"))
-        {
-            Content = new ByteArrayContent(command),
-        };
-        return await SendAsync(request, caller, async response => response.StatusCode switch
-        {
-            HttpStatusCode.OK => (await response.Content.ReadFromJsonAsync<ForwardedWrite>(cancellationToken))?.ToResult(),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new RespWriteResult(RespWriteStatus.Forbidden, default),
-            _ => null,
-        }, cancellationToken);
-    }
-
-    public async Task<RespReadResult?> TryReadAsync(Uri leader, int shard, byte[] key, RespConsistency consistency, RespCaller caller, CancellationToken cancellationToken)
-    {
-        var path = $"{RespInternalEndpoints.Prefix}/read/{shard}?key={Base64Url.EncodeToString(key)}&consistency={(int)consistency}";
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(leader, path));
-        return await SendAsync(request, caller, async response =>
-        {
-            switch (response.StatusCode)
-            {
-                case HttpStatusCode.OK:
-                    var value = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                    var headers = response.Headers;
-                    var contentType = Convert.FromBase64String(headers.GetValues(RespInternalEndpoints.ContentTypeHeader).Single());
-                    var version = ulong.Parse(headers.GetValues(RespInternalEndpoints.VersionHeader).Single(), CultureInfo.InvariantCulture);
-                    long? expires = headers.TryGetValues(RespInternalEndpoints.ExpiresHeader, out var at) ? long.Parse(at.Single(), CultureInfo.InvariantCulture) : null;
-                    return new RespReadResult(RespReadStatus.Found, new RespEntry(value, contentType, version, expires));
-                case HttpStatusCode.NotFound:
-                    return new RespReadResult(RespReadStatus.NotFound, null);
-                case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
-                    return new RespReadResult(RespReadStatus.Forbidden, null);
-                default:
-                    return (RespReadResult?)null;
-            }
-        }, cancellationToken);
-    }
 
     /// <summary>FLUSHALL through the node's own admin endpoint, which flushes every shard at its leader.</summary>
     public async Task<(bool Done, string? Error)> FlushAllAsync(RespCaller caller, CancellationToken cancellationToken)
@@ -119,10 +76,4 @@ public sealed class RespForwarder(IHttpClientFactory clients, CacheNode node, Re
             return default;
         }
     }
-}
-
-/// <summary>A write's result as the leader sends it back.</summary>
-public sealed record ForwardedWrite(RespWriteStatus Status, StateMachine.ApplyStatus Apply, ulong Version, long Count)
-{
-    public RespWriteResult ToResult() => new(Status, new StateMachine.ApplyResult(Apply, Version, Count));
 }

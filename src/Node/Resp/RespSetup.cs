@@ -2,7 +2,7 @@
 
 using System.Net;
 using Microsoft.Extensions.Options;
-using RaftCache.Node.Api;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Security;

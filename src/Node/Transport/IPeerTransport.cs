@@ -6,6 +6,15 @@ namespace RaftCache.Node.Transport;
 public interface IPeerMessageSink
 {
     void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch);
+
+    /// <summary>
+    /// A <see cref="PeerFrameKind.Forward"/> or <see cref="PeerFrameKind.ForwardReply"/> frame's payload. The span is only
+    /// valid during the call: copy what outlives it. Throw <see cref="PeerProtocolException"/> for a payload that does
+    /// not decode (the connection is closed).
+    /// </summary>
+    void DeliverForward(ulong fromNode, PeerFrameKind kind, ReadOnlySpan<byte> payload)
+    {
+    }
 }
 
 /// <summary>
@@ -31,4 +40,21 @@ public interface IPeerTransport : IAsyncDisposable
 
     /// <summary>True while a connection to the peer is established (used to report unreachable peers to Raft).</summary>
     bool IsConnected(ulong nodeId);
+
+    /// <summary>
+    /// Queues a <see cref="PeerFrameKind.Forward"/> or <see cref="PeerFrameKind.ForwardReply"/> frame on the ordered
+    /// lane to <paramref name="toNode"/>. Safe from any thread; never blocks; false when it was not queued, so the
+    /// peer certainly never sees it. A transport that cannot carry them refuses every one.
+    /// </summary>
+    bool SendForward(ulong toNode, PeerFrameKind kind, ReadOnlySpan<byte> payload) => false;
+
+    /// <summary>
+    /// Raised (on a transport thread) when a connection to or from the peer ended: a forward queued before may or may
+    /// not have arrived, and its reply may never come.
+    /// </summary>
+    event Action<ulong>? ConnectionLost
+    {
+        add { }
+        remove { }
+    }
 }

@@ -37,8 +37,10 @@ public sealed class InMemoryPeerNetwork
         {
             await foreach (var (from, frame) in _inbox.Reader.ReadAllAsync())
             {
-                var (_, length) = PeerFrame.ReadHeader(frame, network.Limits);
-                sink.Deliver(from, PeerFrame.DecodeBatch(frame.AsSpan(PeerFrame.HeaderBytes, length), network.Limits));
+                var (kind, length) = PeerFrame.ReadHeader(frame, network.Limits);
+                var payload = frame.AsSpan(PeerFrame.HeaderBytes, length);
+                if (kind is PeerFrameKind.Forward or PeerFrameKind.ForwardReply) sink.DeliverForward(from, kind, payload);
+                else sink.Deliver(from, PeerFrame.DecodeBatch(payload, network.Limits));
             }
         }
 
@@ -51,6 +53,13 @@ public sealed class InMemoryPeerNetwork
             if (!_peers.TryGetValue(toNode, out var peerAddress)) return false;
             if (!network._listeners.TryGetValue(peerAddress, out var target)) return false;
             return target._inbox.Writer.TryWrite((nodeId, PeerFrame.EncodeBatch(batch)));
+        }
+
+        public bool SendForward(ulong toNode, PeerFrameKind kind, ReadOnlySpan<byte> payload)
+        {
+            if (!_peers.TryGetValue(toNode, out var peerAddress)) return false;
+            if (!network._listeners.TryGetValue(peerAddress, out var target)) return false;
+            return target._inbox.Writer.TryWrite((nodeId, PeerFrame.Frame(kind, payload)));
         }
 
         public bool IsConnected(ulong peer) =>

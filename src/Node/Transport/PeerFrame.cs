@@ -23,6 +23,12 @@ public enum PeerFrameKind : byte
 
     /// <summary>The receiver's verdict on a hello: accepted with its own proof, or refused with a reason.</summary>
     Welcome = 5,
+
+    /// <summary>A client request handed to another member (a write for the shard leader, a read for a replica): opaque to the transport.</summary>
+    Forward = 6,
+
+    /// <summary>The typed outcome of a <see cref="Forward"/>, matched to it by request id: opaque to the transport.</summary>
+    ForwardReply = 7,
 }
 
 /// <summary>A Raft message and the group it belongs to.</summary>
@@ -35,8 +41,11 @@ public readonly record struct GroupMessage(ulong GroupId, Message Message);
 public static class PeerFrame
 {
     public const int HeaderBytes = 5;
-    /// <summary>Version 3: frames after the handshake are sealed (<see cref="PeerChannel"/>) between secured peers.</summary>
-    public const byte ProtocolVersion = 3;
+    /// <summary>
+    /// Version 4: client requests travel between members as <see cref="PeerFrameKind.Forward"/> frames. Since version 3,
+    /// frames after the handshake are sealed (<see cref="PeerChannel"/>) between secured peers.
+    /// </summary>
+    public const byte ProtocolVersion = 4;
 
     /// <summary>Largest handshake frame (challenge, hello, welcome): they are small, so a peer cannot make the handshake allocate.</summary>
     public const int MaxHandshakeFrameBytes = 1024;
@@ -51,7 +60,7 @@ public static class PeerFrame
         var kind = (PeerFrameKind)header[4];
         var limit = kind switch
         {
-            PeerFrameKind.Batch => limits.MaxFrameBytes,
+            PeerFrameKind.Batch or PeerFrameKind.Forward or PeerFrameKind.ForwardReply => limits.MaxFrameBytes,
             PeerFrameKind.SnapshotBatch => limits.MaxSnapshotFrameBytes,
             PeerFrameKind.Hello or PeerFrameKind.Challenge or PeerFrameKind.Welcome => MaxHandshakeFrameBytes,
             _ => Unknown(kind),

@@ -81,13 +81,20 @@ public sealed partial class TcpPeerTransport
             {
                 if (!await ReadFrameHeaderAsync(stream, header, _stopping.Token)) return;
                 var (kind, length) = PeerFrame.ReadHeader(header, _limits, channel is null ? 0 : PeerChannel.TagBytes);
-                if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch)) PeerProtocolException.Throw($"a {kind} frame after the handshake");
+                if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch or PeerFrameKind.Forward or PeerFrameKind.ForwardReply))
+                    PeerProtocolException.Throw($"a {kind} frame after the handshake");
                 var payload = ArrayPool<byte>.Shared.Rent(length);
                 try
                 {
                     await stream.ReadExactlyAsync(payload.AsMemory(0, length), _stopping.Token);
                     // Opened in place: GCM decrypts a buffer onto itself.
                     if (channel is not null) length = channel.Open(header, payload.AsSpan(0, length), payload);
+                    if (kind is PeerFrameKind.Forward or PeerFrameKind.ForwardReply)
+                    {
+                        sink.DeliverForward(from, kind, payload.AsSpan(0, length));
+                        Traffic.Received(from, PeerFrame.HeaderBytes + length);
+                        continue;
+                    }
                     var batch = PeerFrame.DecodeBatch(payload.AsSpan(0, length), _limits);
                     CheckAddressing(batch, from);
                     Traffic.Received(from, PeerFrame.HeaderBytes + length);
@@ -111,7 +118,8 @@ public sealed partial class TcpPeerTransport
         {
             if (handshaking) Interlocked.Decrement(ref _pendingHandshakes); // failed before the handshake began
             _receivers.TryRemove(socket, out _);
-            _admittedFrom.TryRemove(socket, out _);
+            // Replies from that peer came this way: whatever it still owed this node may never arrive.
+            if (_admittedFrom.TryRemove(socket, out var lost) && !_stopping.IsCancellationRequested) ConnectionLost?.Invoke(lost);
             socket.Dispose();
         }
     }

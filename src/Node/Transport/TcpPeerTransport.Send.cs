@@ -148,7 +148,9 @@ public sealed partial class TcpPeerTransport
                 }
                 catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or EndOfStreamException)
                 {
+                    var wasConnected = _connected;
                     _connected = false;
+                    if (wasConnected && _bytesPerSecond <= 0) _owner.ConnectionLost?.Invoke(_peer);
                     if (_stop.IsCancellationRequested) return;
                     MarkUnreachable();
                     _owner.Traffic.ConnectFailed(_peer);

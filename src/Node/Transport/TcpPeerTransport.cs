@@ -153,6 +153,14 @@ public sealed partial class TcpPeerTransport : IPeerTransport
         return (regular is null || sender.TryEnqueue(PeerFrame.EncodeBatch(regular))) && sent;
     }
 
+    public bool SendForward(ulong toNode, PeerFrameKind kind, ReadOnlySpan<byte> payload)
+    {
+        if (kind is not (PeerFrameKind.Forward or PeerFrameKind.ForwardReply)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "only forward frames");
+        return _senders.TryGetValue(toNode, out var sender) && sender.TryEnqueue(PeerFrame.Frame(kind, payload));
+    }
+
+    public event Action<ulong>? ConnectionLost;
+
     public bool IsConnected(ulong nodeId) => _senders.TryGetValue(nodeId, out var sender) && sender.IsConnected;
 
     /// <summary>"127.0.0.12:7000" or "host:7000".</summary>

@@ -53,11 +53,14 @@ public sealed class RegisterLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _clients;
     private readonly Func<IReadOnlyList<NodeProcess>> _targets;
+    private readonly Func<IReadOnlyList<NodeProcess>> _readers;
     private readonly HttpClient _http;
 
-    public RegisterLoad(Func<IReadOnlyList<NodeProcess>> targets, int clients = 4, int keys = 12)
+    /// <summary>Writes go to any of <paramref name="targets"/>, reads to any of <paramref name="readers"/> (the targets when null).</summary>
+    public RegisterLoad(Func<IReadOnlyList<NodeProcess>> targets, int clients = 4, int keys = 12, Func<IReadOnlyList<NodeProcess>>? readers = null)
     {
         _targets = targets;
+        _readers = readers ?? targets;
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Add("X-Api-Key", TestCluster.AdminKey);
         _clients = Enumerable.Range(1, clients).Select(c => Task.Run(() => RunClientAsync(c, keys))).ToArray();
@@ -85,10 +88,10 @@ public sealed class RegisterLoad : IAsyncDisposable
         // Bounded in count as well as by Stop(): a stuck test cannot load the machine forever.
         for (var i = 0; i < 200_000 && !_stop.IsCancellationRequested; i++)
         {
-            var targets = _targets();
+            var write = random.Next(2) == 0;
+            var targets = write ? _targets() : _readers();
             var node = targets[random.Next(targets.Count)];
             var key = $"reg-{random.Next(keys)}";
-            var write = random.Next(2) == 0;
             var value = write ? $"c{client}-{i}" : null;
             var call = Stopwatch.GetTimestamp();
             RegisterOp op;

@@ -15,6 +15,16 @@ internal sealed class CollectingSink : IPeerMessageSink
         foreach (var message in batch) _received.Writer.TryWrite((fromNode, message));
     }
 
+    private readonly Channel<(ulong From, PeerFrameKind Kind, byte[] Payload)> _forwards = Channel.CreateUnbounded<(ulong, PeerFrameKind, byte[])>();
+
+    public void DeliverForward(ulong fromNode, PeerFrameKind kind, ReadOnlySpan<byte> payload) => _forwards.Writer.TryWrite((fromNode, kind, payload.ToArray()));
+
+    public async Task<(ulong From, PeerFrameKind Kind, byte[] Payload)> NextForwardAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        return await _forwards.Reader.ReadAsync(cts.Token);
+    }
+
     public async Task<(ulong From, GroupMessage Message)> NextAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));

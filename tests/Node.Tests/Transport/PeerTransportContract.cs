@@ -67,6 +67,28 @@ public abstract class PeerTransportContract
     }
 
     [Fact]
+    public async Task Forward_frames_arrive_intact_with_their_kind_and_sender_in_the_order_sent()
+    {
+        var (receiver, sender, sink) = await StartPairAsync();
+        await using (receiver)
+        await using (sender)
+        {
+            var request = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
+
+            Assert.True(sender.SendForward(2, PeerFrameKind.Forward, request));
+            Assert.True(sender.SendForward(2, PeerFrameKind.ForwardReply, [7, 8, 9]));
+            Assert.False(sender.SendForward(9, PeerFrameKind.Forward, request)); // no such peer: never sent
+
+            var (from, kind, payload) = await sink.NextForwardAsync();
+            Assert.Equal((1UL, PeerFrameKind.Forward), (from, kind));
+            Assert.Equal(request, payload);
+            var (_, replyKind, reply) = await sink.NextForwardAsync();
+            Assert.Equal(PeerFrameKind.ForwardReply, replyKind);
+            Assert.Equal([7, 8, 9], reply);
+        }
+    }
+
+    [Fact]
     public async Task Batches_to_one_peer_arrive_in_the_order_they_were_sent()
     {
         var (receiver, sender, sink) = await StartPairAsync();

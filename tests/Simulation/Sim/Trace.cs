@@ -10,7 +10,8 @@ namespace RaftCache.Simulation.Sim;
 /// </summary>
 public sealed class Trace
 {
-    private const int RingSize = 20_000;
+    // A replay that asks for a longer tail (RAFTCACHE_SIM_TAIL) keeps that many events, so an early anomaly is visible.
+    private static readonly int RingSize = Math.Max(20_000, Simulator.TailLines);
     private readonly (long Tick, string? Text, Func<string>? Lazy)[] _ring = new (long, string?, Func<string>?)[RingSize];
     private long _count;
 

@@ -1,0 +1,137 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using RaftCache.Node.Transport;
+
+namespace RaftCache.Node.Requests;
+
+/// <summary>Queues a forward frame for a peer; false when it was not queued (the peer never sees it).</summary>
+public delegate bool ForwardSender(ulong toNode, PeerFrameKind kind, ReadOnlySpan<byte> payload);
+
+/// <summary>What serving a forwarded request needs from this node: serve it here, once, never routing it further.</summary>
+public interface ILocalShards
+{
+    Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline);
+
+    Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline);
+}
+
+/// <summary>
+/// Client requests between members over the authenticated peer connection: a member that cannot serve a request
+/// sends it (already encoded, its session inside) to the member that can, and gets the typed outcome back by request
+/// id. The serving member only ever serves it itself, so a forward never travels further and cannot loop; a member
+/// that cannot serve it after all answers "route again" with its idea of the leader. A frame that was not queued is
+/// "route again" at once; a connection lost after sending leaves the outcome unknown (<see cref="WriteOutcome.Uncertain"/>).
+/// </summary>
+public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local, SharedDeadline serveDeadline, ILogger logger)
+{
+    private readonly ConcurrentDictionary<ulong, Pending> _pending = new();
+
+    // Random start: a reply meant for this process's previous incarnation must not match a new request.
+    private ulong _nextId = (ulong)Random.Shared.NextInt64() & 0xFFFF_FFFF_0000_0000UL;
+
+    /// <summary>Requests sent and not yet answered (metrics, tests).</summary>
+    public int Outstanding => _pending.Count;
+
+    public async Task<WriteOutcome> WriteAsync(ulong peer, int shard, byte[] command, CancellationToken deadline)
+    {
+        var pending = new Pending(peer, ForwardOp.Write);
+        var id = Interlocked.Increment(ref _nextId);
+        _pending[id] = pending;
+        try
+        {
+            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Write, (ulong)shard, ReadConsistency.Linearizable, command)).Span))
+                return WriteOutcome.RouteAgain($"node {peer} cannot be reached");
+            return await pending.Write!.Task.WaitAsync(deadline);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    public async Task<ReadOutcome> ReadAsync(ulong peer, int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+    {
+        var pending = new Pending(peer, ForwardOp.Read);
+        var id = Interlocked.Increment(ref _nextId);
+        _pending[id] = pending;
+        try
+        {
+            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Read, (ulong)shard, consistency, key)).Span))
+                return ReadOutcome.RouteAgain($"node {peer} cannot be reached");
+            return await pending.Read!.Task.WaitAsync(deadline);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>A forward frame from a peer (on a transport thread). Throws <see cref="PeerProtocolException"/> when it does not decode.</summary>
+    public void OnFrame(ulong from, PeerFrameKind kind, ReadOnlySpan<byte> payload)
+    {
+        if (kind == PeerFrameKind.Forward)
+        {
+            var request = ForwardCodec.DecodeRequest(payload);
+            _ = ServeAsync(from, request);
+            return;
+        }
+        var r = new WireReader(payload);
+        var (id, op) = ForwardCodec.ReadReplyHeader(ref r);
+        // Only the member asked may answer; anything else (a late reply, another peer's id) is ignored.
+        if (!_pending.TryGetValue(id, out var pending) || pending.Peer != from || pending.Op != op) return;
+        if (op == ForwardOp.Write) pending.Write!.TrySetResult(ForwardCodec.DecodeWriteReply(ref r));
+        else pending.Read!.TrySetResult(ForwardCodec.DecodeReadReply(ref r));
+    }
+
+    /// <summary>A connection to or from <paramref name="peer"/> ended: requests it has not answered may never be.</summary>
+    public void OnConnectionLost(ulong peer)
+    {
+        foreach (var (_, pending) in _pending)
+        {
+            if (pending.Peer != peer) continue;
+            pending.Write?.TrySetResult(WriteOutcome.RouteAgain($"the connection to node {peer} was lost") with { Uncertain = true });
+            pending.Read?.TrySetResult(ReadOutcome.RouteAgain($"the connection to node {peer} was lost"));
+        }
+    }
+
+    private async Task ServeAsync(ulong from, ForwardRequest request)
+    {
+        try
+        {
+            var deadline = serveDeadline.Next();
+            var shard = (int)Math.Min(request.Group, int.MaxValue);
+            ReadOnlyMemory<byte> reply;
+            if (request.Op == ForwardOp.Write)
+            {
+                var outcome = await local.WriteHereAsync(shard, request.Body, deadline);
+                reply = ForwardCodec.EncodeWriteReply(request.RequestId, outcome);
+            }
+            else
+            {
+                var outcome = await local.ReadHereAsync(shard, request.Body, request.Consistency, deadline);
+                reply = ForwardCodec.EncodeReadReply(request.RequestId, outcome);
+            }
+            // Not queued: the requester learns nothing and answers its client at its own deadline, as for any lost reply.
+            send(from, PeerFrameKind.ForwardReply, reply.Span);
+        }
+        catch (Exception e)
+        {
+            LogServeFailed(logger, from, request.Op, e);
+        }
+    }
+
+    private sealed class Pending(ulong peer, ForwardOp op)
+    {
+        public ulong Peer => peer;
+
+        public ForwardOp Op => op;
+
+        public TaskCompletionSource<WriteOutcome>? Write { get; } = op == ForwardOp.Write ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+
+        public TaskCompletionSource<ReadOutcome>? Read { get; } = op == ForwardOp.Read ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+    }
+
+    [LoggerMessage(EventId = 75400, Level = LogLevel.Warning, Message = "Serving a forwarded {Op} from node {From} failed")]
+    private static partial void LogServeFailed(ILogger logger, ulong from, ForwardOp op, Exception exception);
+}
