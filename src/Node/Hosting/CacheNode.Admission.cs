@@ -12,24 +12,16 @@ public sealed partial class CacheNode
     /// thread-safe and never blocks the transport:
     /// <list type="bullet">
     /// <item>a removed id is refused with the reason "wipe its data folder and add it again", always;</item>
-    /// <item>a member of the record is admitted, and so is a founder before the record is first applied;</item>
-    /// <item>an id above every id this record has given out is admitted: it can only be a member added while this
-    /// node's record is behind (say it was down during the join), and that member may be the metadata leader this
-    /// node must hear from to catch up; refusing it would leave this node stale for good;</item>
-    /// <item>any other id is one the cluster never gave to a live member, and is refused.</item>
+    /// <item>every other id is admitted, named by the record or not. An id the record does not name can be a member
+    /// added while this node's record is behind (it was down during the join, or it is still catching up), and that
+    /// member may be the metadata leader this node must hear from to catch up: refusing it would leave this node stale
+    /// for good. Members may choose their ids, so a later member's id need not be above the ids given out before it;
+    /// the cluster secret, not the id, is what keeps strangers out.</item>
     /// </list>
     /// </summary>
     private Func<ulong, PeerAdmission> AdmissionRule(NodeIdentity identity)
     {
-        var founders = identity.Founders.Select(f => f.Id).ToHashSet();
         var clusterId = identity.ClusterId;
-        return node =>
-        {
-            var record = _metadata.Current;
-            if (record.RemovedIds.Contains(node)) return PeerAdmission.Removed(node, clusterId);
-            if (record.Members.ContainsKey(node)) return PeerAdmission.Admit;
-            if (!record.IsBootstrapped) return founders.Contains(node) ? PeerAdmission.Admit : PeerAdmission.Unknown(node, clusterId);
-            return node >= record.NextMemberId ? PeerAdmission.Admit : PeerAdmission.Unknown(node, clusterId);
-        };
+        return node => _metadata.Current.RemovedIds.Contains(node) ? PeerAdmission.Removed(node, clusterId) : PeerAdmission.Admit;
     }
 }

@@ -51,7 +51,8 @@ public sealed partial class CacheNode
                     metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
                     break;
                 case MemberState.Leaving when !HoldsAnyReplica(record, id):
-                    if (!inGroup) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
+                    // Not while a configuration change is pending: it may be the learner addition of this very member.
+                    if (!inGroup) { if (!busy) metadata.Node.Propose(new RemoveMemberCommand(id).Encode()); }
                     else if (id == _options.Id) HandOver(metadata, status, [.. conf.Voters.Where(v => v != id)], now);
                     else if (!busy)
                     {
@@ -61,6 +62,11 @@ public sealed partial class CacheNode
                     break;
             }
         }
+
+        // A server in the metadata group that the record no longer names (removed while its addition was in flight)
+        // would stay there for good, counted in every quorum: take it out.
+        if (!busy && conf.Voters.Concat(conf.Learners).FirstOrDefault(id => id != _options.Id && !record.Members.ContainsKey(id)) is var stray and not 0)
+            ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.RemoveNode, stray));
 
         var down = DownMembers(record, now);
         if (!down.SetEquals(record.DownMembers) && now - _downProposedAt >= ReportInterval)

@@ -30,6 +30,8 @@ public static class PlacementPlanner
             .Where(m => m.State == MemberState.Active && !down.Contains(m.Id))
             .Select(m => m.Id).Order().ToArray();
         var usable = candidates.ToHashSet();
+        // Members that can still carry out a move (a leaving member can: it runs until its replicas are gone).
+        var reachable = record.Members.Keys.Where(m => !down.Contains(m)).ToHashSet();
         var targets = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<ulong>>();
         var load = candidates.ToDictionary(c => c, _ => 0);
 
@@ -54,7 +56,7 @@ public static class PlacementPlanner
             {
                 if (targets.Count >= maxMoves) break;
                 if (targets.ContainsKey(shard)) continue;
-                if (Decide(placement, usable, load, record.ReplicationFactor) is { } target) targets[shard] = target;
+                if (Decide(placement, usable, reachable, load, record.ReplicationFactor) is { } target) targets[shard] = target;
             }
         }
 
@@ -62,13 +64,15 @@ public static class PlacementPlanner
         return new Plan(finalTargets, Leaders(record, finalTargets, usable, candidates));
     }
 
-    private static ImmutableArray<ulong>? Decide(ImmutableArray<ulong> current, HashSet<ulong> usable, Dictionary<ulong, int> load, int replicationFactor)
+    private static ImmutableArray<ulong>? Decide(ImmutableArray<ulong> current, HashSet<ulong> usable, HashSet<ulong> reachable, Dictionary<ulong, int> load, int replicationFactor)
     {
         var good = current.Where(usable.Contains).ToList();
         var bad = current.Where(r => !usable.Contains(r)).ToList();
         var spare = load.Keys.Where(c => !current.Contains(c)).OrderBy(c => load[c]).ThenBy(c => c).ToList();
 
-        if (bad.Count > 0 && spare.Count > 0 && good.Count > 0)
+        // A shard whose replicas are all leaving still moves (its replicas run and carry the move out); one whose
+        // replicas are all down cannot, so it waits for one of them to come back.
+        if (bad.Count > 0 && spare.Count > 0 && current.Any(reachable.Contains))
             return Move(current, bad[0], spare[0], load);
         if (current.Length < replicationFactor && spare.Count > 0)
             return Add(current, spare[0], load);

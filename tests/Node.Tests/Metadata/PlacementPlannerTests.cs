@@ -46,6 +46,21 @@ public sealed class PlacementPlannerTests
     }
 
     [Fact]
+    public void A_shard_whose_replicas_are_all_leaving_still_moves_onto_the_active_members()
+    {
+        // Every founder drained at once, three new members active: each shard's replicas are all on leaving members,
+        // which still run and can carry a move out. A shard on down members only (member 3 reported down) waits.
+        var record = PlannerFixtures.Founded(members: 3, shards: 4, replicationFactor: 3)
+            .WithMember(1, MemberState.Leaving).WithMember(2, MemberState.Leaving).WithMember(3, MemberState.Leaving)
+            .WithMember(4).WithMember(5).WithMember(6);
+        var (settled, _) = PlannerFixtures.Settle(record, NoneDown, maxMoves: 2);
+        Assert.All(settled.Placement.Values, p => Assert.Equal([4UL, 5UL, 6UL], p.Order()));
+
+        var allDown = PlacementPlanner.Compute(record, new HashSet<ulong> { 1, 2, 3 }, maxMoves: 2);
+        Assert.Empty(allDown.Targets);
+    }
+
+    [Fact]
     public void A_leaving_member_is_drained_and_a_joining_one_gets_nothing_yet()
     {
         var record = PlannerFixtures.Founded(members: 5, shards: 16, replicationFactor: 3)

@@ -54,6 +54,11 @@ public sealed partial class SimNode
 
     public bool Runnable(long now) => Up && now >= PausedUntil && !Wal.SyncPending;
 
+    /// <summary>Why a node may be silent, for a failure's message.</summary>
+    public string Describe(long now) =>
+        $"up={Up} paused={(now < PausedUntil ? $"until t={PausedUntil}" : "no")} sync-pending={Wal.SyncPending} blocked-until={BlockedUntil} " +
+        $"member={Cache?.IsMember.ToString() ?? "-"} removed={Cache?.RemovedReason ?? "-"} host={(Host is null ? "none" : $"has-work={Host.HasWork}")}";
+
     /// <summary>Creates the host with the founding groups this node is a voter of.</summary>
     public void Bootstrap(IEnumerable<(ulong Group, IReadOnlyList<ulong> Voters)> groups)
     {

@@ -31,7 +31,13 @@ public sealed partial class Simulator
             : record.Members.Keys.FirstOrDefault(id => live.All(n => n.Id != id)) is var down and not 0 ? $"member n{down} is not running"
             : Nodes.FirstOrDefault(n => n.Gone && !record.RemovedIds.Contains(n.Id)) is { } gone ? $"n{gone.Id} ended as removed but the record does not remove it"
             : null;
-        if (why is not null) return false;
+        if (why is not null)
+        {
+            var metadataConf = at.Replicas.GetValueOrDefault(RaftCache.Node.Hosting.CacheNode.MetadataGroup)?.Conf;
+            why += $"; placement {string.Join("; ", record.Placement.Select(p => $"shard {p.Key} on [{string.Join(',', p.Value)}]"))}"
+                + $"; down [{string.Join(',', record.DownMembers)}]; metadata group {metadataConf}";
+            return false;
+        }
 
         for (var shard = 1; shard <= Options.Groups; shard++)
         {

@@ -75,7 +75,7 @@ public sealed partial class Simulator
                 var node = Nodes[(int)id - 1];
                 if (!node.Replicas.TryGetValue(g, out var r) || r.Applied != lead.Applied || r.StateHash() != hash || r.Applied != lead.Commit)
                 {
-                    why = $"g{g} member n{id} applied {r?.Applied.ToString() ?? "-"} vs leader n{leader} applied {lead.Applied} commit {lead.Commit} (or state differs)";
+                    why = $"g{g} member n{id} applied {r?.Applied.ToString() ?? "-"} vs leader n{leader} applied {lead.Applied} commit {lead.Commit} (or state differs); n{id} {node.Describe(Now)}";
                     return false;
                 }
             }

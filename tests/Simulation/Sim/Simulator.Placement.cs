@@ -72,10 +72,31 @@ public sealed partial class Simulator
         _reportedDown = record.DownMembers;
     }
 
+    /// <summary>
+    /// A member knows the peer address of every member named by the cluster record it has applied, at every tick: the
+    /// record is where addresses come from, so a node that recovered or applied a record and still cannot reach a
+    /// member it names has lost that member for as long as the metadata stays quiet.
+    /// </summary>
+    private void CheckKnownAddresses()
+    {
+        foreach (var node in Nodes)
+        {
+            if (!node.Up || node.Cache is not { IsMember: true } cache) continue;
+            var record = cache.Cluster;
+            foreach (var member in record.Members.Values)
+            {
+                if (member.Id == node.Id || node.Transport.Peers.GetValueOrDefault(member.Id) == member.PeerAddress) continue;
+                Fail("a member knows the address of every member its record names",
+                    $"n{node.Id} applied a record naming n{member.Id} at {member.PeerAddress} but knows {node.Transport.Peers.GetValueOrDefault(member.Id) ?? "no address"}");
+            }
+        }
+    }
+
     /// <summary>Every tick of a membership run: admitted servers accept their offers; unanswered requests time out.</summary>
     private void StepMembership()
     {
         CheckDownReports();
+        CheckKnownAddresses();
         for (var i = 0; i < _joins.Count; i++)
         {
             var join = _joins[i];

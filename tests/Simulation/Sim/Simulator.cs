@@ -137,8 +137,9 @@ public sealed partial class Simulator
         while (Network.TryNext(Now, out var envelope, out var lost))
         {
             var target = Nodes[(int)envelope.To - 1];
-            if (!lost && target.Host is { } host && target.Transport.Admits(envelope.From, Nodes[(int)envelope.From - 1].Transport))
-                host.Deliver(envelope.From, [envelope.Message]);
+            if (lost || target.Host is not { } host) continue;
+            if (target.Transport.Admits(envelope.From, Nodes[(int)envelope.From - 1].Transport)) host.Deliver(envelope.From, [envelope.Message]);
+            else Trace.Add(Now, 21, envelope.From, envelope.To, 0, 0, () => $"n{envelope.To} refuses a frame from n{envelope.From}");
         }
 
         Time.Advance(TickLength);
