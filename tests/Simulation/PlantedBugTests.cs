@@ -50,11 +50,13 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
     /// <summary>
     /// A bug of the whole node that Docker chaos found before the simulation ran it: a replica deleted and created again
     /// on a node whose deletion never reached the WAL, then a crash (the new replica's life continues the deleted one's
-    /// on disk). Any invariant may catch it. (<see cref="PlantedBugs.MetadataSubscribedLate"/> is not caught yet: a
-    /// restarted node that missed the joined members' addresses heals at the next metadata entry it applies.)
+    /// on disk); and a restarted node that misses the addresses of the members that joined after the founders
+    /// (<see cref="PlantedBugs.MetadataSubscribedLate"/>), which the per-tick address invariant sees before the next
+    /// metadata entry would heal it. Any invariant may catch them.
     /// </summary>
     [Theory]
     [InlineData(PlantedBugs.ReplicaDropNotLogged, "replica-churn")]
+    [InlineData(PlantedBugs.MetadataSubscribedLate, "rejoin")]
     public void Planted_node_bug_is_caught_within_the_seed_limit(PlantedBugs bug, string scenario)
     {
         const ulong start = 1;

@@ -59,7 +59,7 @@ public static partial class AdminEndpoints
             return outcome.Fate switch
             {
                 WriteFate.Applied => TypedResults.Ok(new FlushResponse(1, [])),
-                WriteFate.RouteAgain => null,
+                WriteFate.RouteAgain => RouteAgain.Here,
                 _ => Problems.Unavailable(outcome.Detail ?? "The flush may or may not have been applied.", mayHaveApplied: true),
             };
         });

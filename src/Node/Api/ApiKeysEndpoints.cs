@@ -51,7 +51,7 @@ public static class ApiKeysEndpoints
         {
             // Idempotent (a set union), so a proposal whose fate is unknown is simply made again.
             var outcome = await node.ProposeMetadataAsync(command, ct);
-            return outcome.Status == ProposalStatus.Applied ? TypedResults.Ok(new RevokeResponse([.. ids.Order(StringComparer.Ordinal)])) : null;
+            return outcome.Status == ProposalStatus.Applied ? TypedResults.Ok(new RevokeResponse([.. ids.Order(StringComparer.Ordinal)])) : RouteAgain.Here;
         }, JsonSerializer.SerializeToUtf8Bytes(request));
     }
 }

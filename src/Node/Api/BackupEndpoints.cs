@@ -29,7 +29,7 @@ public static class BackupEndpoints
         if (id < 1 || id > node.Shards.ShardCount) return Task.FromResult(NoSuchShard(node));
         return dispatcher.DispatchAsync(http, id, isWrite: false, ReadConsistency.Linearizable, async (_, _, ct) =>
         {
-            if (await node.CaptureShardAsync(id, ct) is not { } capture) return null; // not confirmed leader here: route again
+            if (await node.CaptureShardAsync(id, ct) is not { } capture) return RouteAgain.Here; // not confirmed leader here
             var (first, last) = node.Shards.SlotRange(id);
             var header = new ShardSnapshotHeader(Metadata.ClusterRecord.FormatId(node.Cluster.ClusterId), id, [first, last], capture.Index, capture.Term, capture.Entries.Count, capture.StateHash, capture.TakenAtMs);
             var body = new ArrayBufferWriter<byte>(4096);
@@ -68,7 +68,7 @@ public static class BackupEndpoints
             if (outcomes.Any(o => o.Fate == WriteFate.Applied && o.Result.Status == ApplyStatus.RefusedMemoryLimit)) return Problems.InsufficientStorage($"Shard {id} reached its memory limit.");
             if (outcomes.Any(o => o.Fate is WriteFate.MayHaveApplied or WriteFate.NotApplied))
                 return Problems.Unavailable("Some entries were not confirmed within the request timeout; sending the batch again is safe.", mayHaveApplied: true);
-            if (outcomes.Any(o => o.Fate != WriteFate.Applied)) return null; // leadership moved: route the whole batch again
+            if (outcomes.Any(o => o.Fate != WriteFate.Applied)) return RouteAgain.Here; // leadership moved: the whole batch goes again
             return TypedResults.Ok(new RestoreResponse(id, live.Length, entries.Count - live.Length));
         });
     }

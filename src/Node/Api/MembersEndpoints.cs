@@ -57,7 +57,7 @@ public static class MembersEndpoints
 
             // The request's session makes a re-proposal (after a timeout or a leader change) apply at most once.
             var outcome = await node.ProposeMetadataAsync(new AddMemberCommand(info.PeerAddress, address.ToString().TrimEnd('/'), request.Id ?? info.NodeId) { Session = session }, ct);
-            if (outcome.Status == ProposalStatus.NotApplied) return null; // leadership moved: route again
+            if (outcome.Status == ProposalStatus.NotApplied) return RouteAgain.Here; // leadership moved
             if (outcome.Result.Member is not { } added) return Problems.Unavailable("The membership change may or may not have been recorded; retrying is safe.", mayHaveApplied: true);
             if (added.Error is { } error) return Problems.Problem(409, "Member refused", "member-refused", error);
 
@@ -103,7 +103,7 @@ public static class MembersEndpoints
             if (info.State != MemberState.Leaving)
             {
                 var outcome = await node.ProposeMetadataAsync(new DrainMemberCommand(member) { Session = session }, ct);
-                if (outcome.Status == ProposalStatus.NotApplied) return null;
+                if (outcome.Status == ProposalStatus.NotApplied) return RouteAgain.Here;
             }
             var status = MemberStatus(node, member);
             return status is null ? NoSuchMember(member) : TypedResults.Accepted(status.StatusLink, status);

@@ -8,8 +8,25 @@ using RaftCache.StateMachine;
 
 namespace RaftCache.Node.Api;
 
-/// <summary>Serves a request here and returns its result, or null: "not here after all, route again".</summary>
-public delegate Task<IResult?> LocalHandler(ClientSession? session, byte[]? body, CancellationToken cancellationToken);
+/// <summary>Serves a request here and returns the client's answer, or <see cref="RouteAgain.Here"/>: "not here after all".</summary>
+public delegate Task<IResult> LocalHandler(ClientSession? session, byte[]? body, CancellationToken cancellationToken);
+
+/// <summary>
+/// A local handler's answer when this node stopped being the right replica before it could serve the request
+/// (leadership moved, the replica was not confirmed): the dispatcher routes the request again with the same session.
+/// It never reaches a client.
+/// </summary>
+public sealed class RouteAgain : IResult
+{
+    public static readonly RouteAgain Here = new();
+
+    private RouteAgain()
+    {
+    }
+
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        throw new InvalidOperationException("RouteAgain is the dispatcher's signal, never an answer to a client.");
+}
 
 /// <summary>
 /// Routes one request until it is answered or the request timeout runs out: served here when this node is
@@ -46,7 +63,8 @@ public sealed class RequestDispatcher(CacheNode cluster, LeaderForwarder forward
                 if (route.Kind == RouteKind.Local)
                 {
                     mayHaveApplied |= isWrite;
-                    if (await serveLocally(session, body, timeout.Token) is { } result) return result;
+                    var result = await serveLocally(session, body, timeout.Token);
+                    if (result != RouteAgain.Here) return result;
                 }
                 else if (route.Kind == RouteKind.Forward && hops < LeaderForwarder.MaxHops)
                 {

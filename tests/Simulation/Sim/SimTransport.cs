@@ -28,6 +28,9 @@ public sealed class SimTransport(Simulator sim, SimNode node) : IPeerTransport
     /// <summary>A membership run: the node's admission rule and removal callback, as the production node hands them to TCP.</summary>
     public void Connect(Func<ulong, PeerAdmission> admission, Action<ulong, string> removed)
     {
+        // A (re)started process's transport knows no peer address yet: the node tells it what its identity and
+        // recovered record name, as production builds a fresh TCP transport per process.
+        _peers.Clear();
         _admission = admission;
         _removed = removed;
     }

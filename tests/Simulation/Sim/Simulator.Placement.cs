@@ -77,18 +77,15 @@ public sealed partial class Simulator
     /// record is where addresses come from, so a node that recovered or applied a record and still cannot reach a
     /// member it names has lost that member for as long as the metadata stays quiet.
     /// </summary>
-    private void CheckKnownAddresses()
+    /// <remarks>Also checked right after a restart, before the node applies anything new: recovery alone must suffice.</remarks>
+    private void CheckKnownAddresses(SimNode node)
     {
-        foreach (var node in Nodes)
+        if (!node.Up || node.Cache is not { IsMember: true } cache) return;
+        foreach (var member in cache.Cluster.Members.Values)
         {
-            if (!node.Up || node.Cache is not { IsMember: true } cache) continue;
-            var record = cache.Cluster;
-            foreach (var member in record.Members.Values)
-            {
-                if (member.Id == node.Id || node.Transport.Peers.GetValueOrDefault(member.Id) == member.PeerAddress) continue;
-                Fail("a member knows the address of every member its record names",
-                    $"n{node.Id} applied a record naming n{member.Id} at {member.PeerAddress} but knows {node.Transport.Peers.GetValueOrDefault(member.Id) ?? "no address"}");
-            }
+            if (member.Id == node.Id || node.Transport.Peers.GetValueOrDefault(member.Id) == member.PeerAddress) continue;
+            Fail("a member knows the address of every member its record names",
+                $"n{node.Id} applied a record naming n{member.Id} at {member.PeerAddress} but knows {node.Transport.Peers.GetValueOrDefault(member.Id) ?? "no address"}");
         }
     }
 
@@ -96,7 +93,7 @@ public sealed partial class Simulator
     private void StepMembership()
     {
         CheckDownReports();
-        CheckKnownAddresses();
+        foreach (var node in Nodes) CheckKnownAddresses(node);
         for (var i = 0; i < _joins.Count; i++)
         {
             var join = _joins[i];

@@ -146,7 +146,11 @@ public sealed partial class Simulator
 
         foreach (var node in Nodes)
         {
-            if (!node.Up && Now >= node.RestartAt && node.RestartAt > 0) node.Restart();
+            if (!node.Up && Now >= node.RestartAt && node.RestartAt > 0)
+            {
+                node.Restart();
+                if (Options.Cluster) CheckKnownAddresses(node);
+            }
             node.RunTick(Now);
         }
 
