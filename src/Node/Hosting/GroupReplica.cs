@@ -35,6 +35,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
 
     public ulong SnapshotIndex { get; set; }
 
+    /// <summary>No vote is granted while the log ends below this index (see RaftHost.Tombstones.cs); 0 for none.</summary>
+    public ulong VoteFloor { get; init; }
+
     /// <summary>Snapshots received from a leader and installed since this process started (admin, tests).</summary>
     public long SnapshotsInstalled { get; set; }
 

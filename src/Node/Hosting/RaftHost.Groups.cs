@@ -56,7 +56,8 @@ public sealed partial class RaftHost
         replica = null;
         if (CreateOnDemand?.Invoke(groupId, fromNode) is not { } stateMachine) return false;
         var log = new MemoryRaftLog();
-        replica = new GroupReplica(groupId, new RawNode(ConfigFor(groupId, log, applied: 0)), log, stateMachine);
+        var voteFloor = InheritTombstone(groupId, log);
+        replica = new GroupReplica(groupId, new RawNode(ConfigFor(groupId, log, applied: 0)), log, stateMachine) { VoteFloor = voteFloor };
         AddReplica(replica);
         LogCreated(_logger, NodeId, groupId, fromNode);
         return true;
@@ -72,6 +73,7 @@ public sealed partial class RaftHost
     internal void DestroyGroup(ulong groupId)
     {
         if (!_groups.Remove(groupId, out var replica)) return;
+        LeaveTombstone(replica);
         foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.MayHaveApplied);
         foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.Complete(false);

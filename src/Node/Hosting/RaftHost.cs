@@ -138,7 +138,8 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     {
         foreach (var (groupId, message) in batch)
         {
-            if (_groups.TryGetValue(groupId, out var replica) || TryCreateOnDemand(groupId, fromNode, out replica)) replica.Node.Step(message);
+            if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
+            if (!WithholdsVote(replica, message)) replica.Node.Step(message);
         }
     }
 
