@@ -35,8 +35,11 @@ public readonly record struct GroupMessage(ulong GroupId, Message Message);
 public static class PeerFrame
 {
     public const int HeaderBytes = 5;
-    /// <summary>Version 3: frames after the handshake are sealed (<see cref="PeerChannel"/>) between secured peers.</summary>
-    public const byte ProtocolVersion = 3;
+    /// <summary>
+    /// Version 4: entries and snapshot metadata travel in the WAL's layout of their Raft type; frames after the handshake
+    /// are sealed (<see cref="PeerChannel"/>) between secured peers. Any other version is refused in the handshake.
+    /// </summary>
+    public const byte ProtocolVersion = 4;
 
     /// <summary>Largest handshake frame (challenge, hello, welcome): they are small, so a peer cannot make the handshake allocate.</summary>
     public const int MaxHandshakeFrameBytes = 1024;

@@ -87,9 +87,11 @@ public sealed class RaftMessageCodecTests
             Entries = [new Entry(6, 3, EntryType.Normal, "ab"u8.ToArray())],
         };
 
-        // type, from, to, term, logTerm, index, commit, reject, rejectHint, context, session, 1 entry (index, term, type, "ab"), no snapshot.
+        // type, from, to, term, logTerm, index, commit, reject, rejectHint, context, session, entries flag, then the
+        // WAL's entries layout (u64 first index 6, u32 count 1, u64 term 3, u8 type, u32 length 2, "ab"), no snapshot.
         Assert.Equal(
-            $"{(byte)MessageType.Append:x2}" + "010203020504" + "00" + "000000" + "01" + "0603" + "00" + "026162" + "00",
+            $"{(byte)MessageType.Append:x2}" + "010203020504" + "00" + "000000" + "01"
+            + "0600000000000000" + "01000000" + "0300000000000000" + "00" + "02000000" + "6162" + "00",
             Convert.ToHexString(Encode(message)).ToLowerInvariant());
     }
 
@@ -99,47 +101,113 @@ public sealed class RaftMessageCodecTests
         var conf = new ConfState { Voters = [1, 2], Learners = [3] };
         var message = new Message { Type = MessageType.Snapshot, From = 1, To = 2, Term = 2, Snapshot = new Snapshot(new SnapshotMetadata(300, 2, conf), "z"u8.ToArray()) };
 
-        // ... no entries, then snapshot: flag, index 300 (varint ac 02), term, voters [1, 2], outgoing [], learners [3], next [], autoLeave, data.
+        // ... no entries, then snapshot flag and the WAL's metadata layout: u64 index 300, u64 term, u8 autoLeave,
+        // voters [1, 2], outgoing [], learners [3], next [] (u32 count + u64 ids each), then the data as varint + bytes.
         Assert.Equal(
-            $"{(byte)MessageType.Snapshot:x2}" + "010202000000" + "00" + "000000" + "00" + "01" + "ac02" + "02" + "020102" + "00" + "0103" + "00" + "00" + "017a",
+            $"{(byte)MessageType.Snapshot:x2}" + "010202000000" + "00" + "000000" + "00" + "01"
+            + "2c01000000000000" + "0200000000000000" + "00"
+            + "02000000" + "0100000000000000" + "0200000000000000" + "00000000" + "01000000" + "0300000000000000" + "00000000"
+            + "017a",
             Convert.ToHexString(Encode(message)).ToLowerInvariant());
     }
 
     [Fact]
-    public void What_the_transport_writes_the_shared_codec_reads()
+    public void The_entries_and_snapshot_metadata_on_the_wire_are_the_bytes_the_wal_writes()
     {
-        var bytes = Encode(new Message { Type = MessageType.Append, From = 7, To = 9, Entries = [new Entry(300, 2, EntryType.NoOp, "q"u8.ToArray())] });
-        var r = new ByteReader<FormatErrors>(bytes);
+        var entries = new[] { new Entry(300, 2, EntryType.NoOp, ReadOnlyMemory<byte>.Empty), new Entry(301, 2, EntryType.Normal, "q"u8.ToArray()) };
+        var metadata = new SnapshotMetadata(299, 2, new ConfState { Voters = [7, 9], LearnersNext = [4], AutoLeave = true });
+        var wire = Encode(new Message { Type = MessageType.Append, From = 7, To = 9, Entries = entries, Snapshot = new Snapshot(metadata, "s"u8.ToArray()) });
+        var walEntries = new ArrayBufferWriter<byte>();
+        var w = new ByteWriter(walEntries);
+        EntryCodec.Write(ref w, entries, 0, entries.Length);
+        var walMetadata = new ArrayBufferWriter<byte>();
+        w = new ByteWriter(walMetadata);
+        SnapshotMetadataCodec.Write(ref w, metadata);
 
-        Assert.Equal((byte)MessageType.Append, r.Byte());
-        Assert.Equal((7ul, 9ul), (r.VarUInt(), r.VarUInt()));
-        for (var i = 0; i < 4; i++) r.VarUInt();
-        Assert.False(r.Boolean());
-        for (var i = 0; i < 3; i++) r.VarUInt();
-        Assert.Equal(1, r.Count(10, "entry"));
-        Assert.Equal((300ul, 2ul, (byte)EntryType.NoOp), (r.VarUInt(), r.VarUInt(), r.Byte()));
-        Assert.Equal("q"u8.ToArray(), r.Bytes().ToArray());
-        Assert.False(r.Boolean());
-        r.ExpectEnd("the message");
+        var header = RaftMessageCodec.MinEncodedBytes - 2;
+        Assert.Equal(1, wire[header]);
+        Assert.Equal(walEntries.WrittenSpan.ToArray(), wire.AsSpan(header + 1, walEntries.WrittenCount).ToArray());
+        var snapshotAt = header + 1 + walEntries.WrittenCount;
+        Assert.Equal(1, wire[snapshotAt]);
+        Assert.Equal(walMetadata.WrittenSpan.ToArray(), wire.AsSpan(snapshotAt + 1, walMetadata.WrittenCount).ToArray());
+
+        var r = new ByteReader<FormatErrors>(wire.AsSpan(header + 1));
+        var read = EntryCodec.Read(ref r, 10);
+        Assert.Equal(entries.Select(e => (e.Index, e.Term, e.Type)), read.Select(e => (e.Index, e.Term, e.Type)));
+        Assert.Equal(1, r.Byte());
+        Assert.Equal(metadata, SnapshotMetadataCodec.Read(ref r, 10));
     }
 
     [Fact]
-    public void A_byte_string_longer_than_the_message_is_refused()
+    public void A_forwarded_proposal_keeps_its_unstamped_entries_at_index_0()
     {
-        // Type, 10 zero varints, reject=0, ... then one entry claiming a 2^40-byte payload.
+        var proposal = new Message
+        {
+            Type = MessageType.Propose, From = 2, To = 1,
+            Entries = [new Entry(0, 0, EntryType.Normal, "a"u8.ToArray()), new Entry(0, 0, EntryType.ConfChange, "b"u8.ToArray())],
+        };
+
+        SampleMessages.AssertSame(proposal, RaftMessageCodec.Decode(Encode(proposal), Limits));
+    }
+
+    [Fact]
+    public void Entries_that_are_not_one_consecutive_run_are_refused_when_encoded()
+    {
+        var gap = new Message { Type = MessageType.Append, From = 1, To = 2, Entries = [new Entry(5, 1, EntryType.Normal, default), new Entry(7, 1, EntryType.Normal, default)] };
+
+        Assert.Throws<ArgumentException>(() => Encode(gap));
+    }
+
+    [Theory]
+    [InlineData(0xFFFF_FFFFu, "entry data")]
+    [InlineData(2u, "overflow")]
+    public void An_entry_length_beyond_the_message_or_indexes_past_the_last_are_refused(uint lengthOrCount, string expected)
+    {
         var w = new ArrayBufferWriter<byte>();
         var writer = new ByteWriter(w);
         writer.Byte((byte)MessageType.Append);
         for (var i = 0; i < 6; i++) writer.VarUInt(1);
         writer.Byte(0);
         for (var i = 0; i < 3; i++) writer.VarUInt(0);
-        writer.VarUInt(1); // one entry
-        writer.VarUInt(1);
-        writer.VarUInt(1);
-        writer.Byte(0);
-        writer.VarUInt(1UL << 40);
+        writer.Byte(1); // entries follow
+        var overflow = expected == "overflow";
+        writer.UInt64(overflow ? ulong.MaxValue : 1);
+        writer.UInt32(overflow ? lengthOrCount : 1);
+        for (var i = 0; i < (overflow ? 2 : 1); i++)
+        {
+            writer.UInt64(1);
+            writer.Byte(0);
+            writer.UInt32(overflow ? 0 : lengthOrCount);
+        }
 
-        Assert.Throws<PeerProtocolException>(() => RaftMessageCodec.Decode(w.WrittenSpan, Limits));
+        var error = Assert.Throws<PeerProtocolException>(() => RaftMessageCodec.Decode(w.WrittenSpan, Limits));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_snapshot_longer_than_the_message_is_refused()
+    {
+        var bytes = Encode(new Message { Type = MessageType.Snapshot, From = 1, To = 2, Snapshot = new Snapshot(new SnapshotMetadata(1, 1, new ConfState()), new byte[3]) });
+        var claimsHuge = bytes[..^4].Concat(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x20 }).ToArray(); // varint 2^40
+
+        var error = Assert.Throws<PeerProtocolException>(() => RaftMessageCodec.Decode(claimsHuge, Limits));
+        Assert.Contains("snapshot data", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void A_peer_of_another_protocol_version_is_refused_by_name_in_the_handshake(byte version)
+    {
+        // Entries and snapshots changed layout between versions, so the version, not a garbled message, must stop it.
+        var challenge = PeerHandshake.EncodeChallenge(new PeerChallenge(true, 1, 2, new byte[PeerCredentials.NonceBytes]));
+        var hello = PeerHandshake.EncodeHello(new PeerHello(true, 1, 2, 1, new byte[PeerCredentials.NonceBytes], new byte[PeerCredentials.ProofBytes]));
+        challenge[PeerFrame.HeaderBytes] = version;
+        hello[PeerFrame.HeaderBytes] = version;
+
+        var expected = $"peer speaks protocol version {version}, this node {PeerFrame.ProtocolVersion}";
+        Assert.Equal(expected, Assert.Throws<PeerProtocolException>(() => PeerHandshake.DecodeChallenge(challenge.AsSpan(PeerFrame.HeaderBytes))).Message);
+        Assert.Equal(expected, Assert.Throws<PeerProtocolException>(() => PeerHandshake.DecodeHello(hello.AsSpan(PeerFrame.HeaderBytes))).Message);
     }
 
     [Fact]
