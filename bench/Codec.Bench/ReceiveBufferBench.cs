@@ -4,7 +4,6 @@ using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using DotNext.Buffers;
 using RaftCache.Node.Transport;
-using RaftCache.Raft;
 
 namespace RaftCache.Codec.Bench;
 
@@ -22,13 +21,7 @@ public class ReceiveBufferBench
     [GlobalSetup]
     public void Setup()
     {
-        var value = new byte[1024];
-        var messages = Enumerable.Range(1, 16).Select(g => new GroupMessage((ulong)g, new Message
-        {
-            Type = MessageType.Append, From = 1, To = 2, Term = 9, LogTerm = 9, Index = 123_456, Commit = 123_455,
-            Entries = [new Entry(123_457, 9, EntryType.Normal, value)],
-        })).ToArray();
-        _payload = PeerFrame.EncodeBatch(messages)[PeerFrame.HeaderBytes..];
+        _payload = PeerFrame.EncodeBatch(SendBufferBench.Appends(new byte[1024]))[PeerFrame.HeaderBytes..];
     }
 
     [Benchmark(Baseline = true)]

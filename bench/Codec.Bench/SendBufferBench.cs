@@ -31,12 +31,15 @@ public class SendBufferBench
         new Random(21).NextBytes(value);
         _messages = Batch == "heartbeats"
             ? [.. Enumerable.Range(1, 64).Select(g => new GroupMessage((ulong)g, new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 9, Commit = 123_456 }))]
-            : [.. Enumerable.Range(1, 16).Select(g => new GroupMessage((ulong)g, new Message
-            {
-                Type = MessageType.Append, From = 1, To = 2, Term = 9, LogTerm = 9, Index = 123_456, Commit = 123_455,
-                Entries = [new Entry(123_457, 9, EntryType.Normal, value)],
-            }))];
+            : Appends(value);
     }
+
+    /// <summary>16 groups' appends of one entry each to one peer: a loop step's frame under write load.</summary>
+    internal static GroupMessage[] Appends(byte[] value) => [.. Enumerable.Range(1, 16).Select(g => new GroupMessage((ulong)g, new Message
+    {
+        Type = MessageType.Append, From = 1, To = 2, Term = 9, LogTerm = 9, Index = 123_456, Commit = 123_455,
+        Entries = [new Entry(123_457, 9, EntryType.Normal, value)],
+    }))];
 
     [GlobalCleanup]
     public void Cleanup() => _reused.Dispose();

@@ -14,19 +14,9 @@ namespace RaftCache.Storage.Tests;
 public sealed class PreviousFormatTests : IDisposable
 {
     private static readonly WalOptions Options = WalOptions.ForTests with { SegmentBytes = 8192, MaxRecordBytes = 2048, MaxSealedSegments = 100 };
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "raftcache-storage-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Leftover temp files are harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void A_data_folder_written_by_wal_format_1_recovers_entries_hard_state_snapshot_and_conf_state()
@@ -92,11 +82,11 @@ public sealed class PreviousFormatTests : IDisposable
         var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(_directory, Path.GetRelativePath(source, file));
+            var target = Path.Combine(_temp.Path, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
 
-        return _directory;
+        return _temp.Path;
     }
 }
