@@ -118,7 +118,7 @@ public sealed class FailoverTests
             // Snapshots are written in the background: force them and wait until, for every shard, every live
             // replica's log starts after the entry following the victim's last one (first_index > last + 1), so a
             // leader can send neither those entries nor an append anchored at the victim's last index: only a snapshot.
-            foreach (var live in cluster.Nodes.Take(2))
+            foreach (var live in survivors)
             {
                 using var forced = await cluster.Http.PostAsync(new Uri(live.Url, "/admin/snapshot"), null);
                 forced.EnsureSuccessStatusCode();
@@ -148,7 +148,7 @@ public sealed class FailoverTests
         await cluster.WaitAsync(async () =>
         {
             var sent = false;
-            foreach (var live in cluster.Nodes.Take(2))
+            foreach (var live in survivors)
                 sent |= Counted(await cluster.Http.GetStringAsync(new Uri(live.Url, "/metrics")), "raftcache_snapshot_send_duration_seconds_count{otel_scope_name=\"RaftCache\",peer=\"3\"}");
             return sent && Counted(await cluster.Http.GetStringAsync(new Uri(victim.Url, "/metrics")), "raftcache_snapshot_install_duration_seconds_count{");
         }, TimeSpan.FromSeconds(15));
