@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 namespace RaftCache.Codec.Bench;
 
 /// <summary>CRC-32C through System.IO.Hashing at a WAL record's, a page's and a snapshot chunk's size.</summary>
+[MemoryDiagnoser]
 public class CrcBench
 {
     private byte[] _data = [];

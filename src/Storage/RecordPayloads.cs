@@ -1,58 +1,34 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Collections.Immutable;
 using RaftCache.Codec;
 using RaftCache.Raft;
 
 namespace RaftCache.Storage;
 
 /// <summary>
-/// Encodes and decodes record payloads (layouts in docs/storage.md) with the shared codec. The WAL keeps fixed-width
-/// fields (the entries header is 13 bytes whatever the numbers), so a record's size is known before it is encoded and
+/// Encodes and decodes record payloads (layouts in docs/storage.md) with the shared codec; entries and snapshot
+/// metadata in the one layout of their Raft type (<see cref="EntryCodec"/>, <see cref="SnapshotMetadataCodec"/>),
+/// which the peer transport uses too. Fixed-width fields make a record's size known before it is encoded, so
 /// batches split exactly at <see cref="WalOptions.MaxRecordBytes"/>. Decoders throw <see cref="FormatException"/>.
 /// </summary>
 internal static class RecordPayloads
 {
-    public const int EntriesHeaderBytes = 12;
-    public const int EntryHeaderBytes = 13;
+    public const int EntriesHeaderBytes = EntryCodec.RunHeaderBytes;
+    public const int EntryHeaderBytes = EntryCodec.EntryHeaderBytes;
     public const int MaxConfMembers = 4096;
 
     public static void WriteEntries(StagingBuffer buffer, IReadOnlyList<Entry> entries, int start, int count)
     {
         var w = new ByteWriter(buffer);
-        w.UInt64(entries[start].Index);
-        w.UInt32((uint)count);
-        for (var i = start; i < start + count; i++)
-        {
-            var entry = entries[i];
-            w.UInt64(entry.Term);
-            w.Byte((byte)entry.Type);
-            w.UInt32((uint)entry.Data.Length);
-            w.Raw(entry.Data.Span);
-        }
+        EntryCodec.Write(ref w, entries, start, count);
     }
 
     /// <summary>Decodes entries; their data are slices of <paramref name="payload"/> (which must not be reused).</summary>
-    public static List<Entry> ReadEntries(ReadOnlyMemory<byte> payload)
+    public static Entry[] ReadEntries(ReadOnlyMemory<byte> payload)
     {
         var r = new ByteReader<FormatErrors>(payload.Span);
-        var index = r.UInt64("first index");
-        var count = r.UInt32("entry count");
-        if (count == 0 || index == 0) throw new FormatException("bad entry count or index");
-        r.CheckFits(count, "entry", EntryHeaderBytes);
-        var entries = new List<Entry>((int)count);
-        for (var i = 0u; i < count; i++)
-        {
-            var term = r.UInt64("entry term");
-            var type = r.Byte("entry type");
-            var length = r.UInt32("entry data length");
-            if (type > (byte)EntryType.ConfChange) throw new FormatException($"unknown entry type {type}");
-            if (length > (uint)r.Remaining) throw new FormatException("entry data past the record end");
-            var at = r.Position;
-            r.Take((int)length, "entry data");
-            entries.Add(new Entry(index + i, term, (EntryType)type, payload.Slice(at, (int)length)));
-        }
-
+        var entries = EntryCodec.Read(ref r, int.MaxValue, payload);
+        if (entries[0].Index == 0) throw new FormatException("entries record with first index 0");
         r.ExpectEnd("the entries");
         return entries;
     }
@@ -103,54 +79,16 @@ internal static class RecordPayloads
 
     public static int SnapshotRecordBytes(SnapshotMetadata metadata) => 1 + SnapshotMetadataBytes(metadata);
 
-    public static int SnapshotMetadataBytes(SnapshotMetadata metadata)
-    {
-        var conf = metadata.ConfState;
-        return 17 + 16 + (8 * (conf.Voters.Length + conf.VotersOutgoing.Length + conf.Learners.Length + conf.LearnersNext.Length));
-    }
+    public static int SnapshotMetadataBytes(SnapshotMetadata metadata) => SnapshotMetadataCodec.Bytes(metadata);
 
-    /// <summary>
-    /// Snapshot metadata as the WAL and snapshot files hold it: u64 index, u64 term, u8 autoLeave, then four lists
-    /// (voters, votersOutgoing, learners, learnersNext), each u32 count + u64 ids.
-    /// </summary>
-    public static void WriteSnapshotMetadata(ref ByteWriter w, SnapshotMetadata metadata)
-    {
-        var conf = metadata.ConfState;
-        w.UInt64(metadata.Index);
-        w.UInt64(metadata.Term);
-        w.Boolean(conf.AutoLeave);
-        foreach (var list in (ReadOnlySpan<ImmutableArray<ulong>>)[conf.Voters, conf.VotersOutgoing, conf.Learners, conf.LearnersNext])
-        {
-            w.UInt32((uint)list.Length);
-            foreach (var id in list) w.UInt64(id);
-        }
-    }
+    /// <summary>Snapshot metadata as the WAL, snapshot files and the wire hold it (<see cref="SnapshotMetadataCodec"/>).</summary>
+    public static void WriteSnapshotMetadata(ref ByteWriter w, SnapshotMetadata metadata) => SnapshotMetadataCodec.Write(ref w, metadata);
 
     public static SnapshotMetadata ReadSnapshotMetadata(ReadOnlySpan<byte> span)
     {
         var r = new ByteReader<FormatErrors>(span);
-        var index = r.UInt64("snapshot index");
-        var term = r.UInt64("snapshot term");
-        var autoLeave = r.Boolean("auto leave");
-        var conf = new ConfState
-        {
-            Voters = ReadIds(ref r),
-            VotersOutgoing = ReadIds(ref r),
-            Learners = ReadIds(ref r),
-            LearnersNext = ReadIds(ref r),
-            AutoLeave = autoLeave,
-        };
+        var metadata = SnapshotMetadataCodec.Read(ref r, MaxConfMembers);
         r.ExpectEnd("the conf state");
-        return new SnapshotMetadata(index, term, conf);
-    }
-
-    private static ImmutableArray<ulong> ReadIds(ref ByteReader<FormatErrors> r)
-    {
-        var count = r.UInt32("conf state list length");
-        if (count > MaxConfMembers) throw new FormatException("conf state list too long");
-        r.CheckFits(count, "conf state id", 8);
-        var ids = ImmutableArray.CreateBuilder<ulong>((int)count);
-        for (var i = 0; i < count; i++) ids.Add(r.UInt64("conf state id"));
-        return ids.MoveToImmutable();
+        return metadata;
     }
 }

@@ -31,7 +31,7 @@ public sealed class BackupRestoreTests : IDisposable
         // Keys alive when the backup is taken and expired by the time it is restored: they must stay expired.
         for (var i = 0; i < 20; i++)
         {
-            using var response = await source.Http.PutAsJsonAsync(new Uri(source.Nodes[0].Url, $"/keys/short:{i}"), new { data = i, ttl_seconds = 8 });
+            using var response = await source.Http.PutAsJsonAsync(new Uri(source.Node(1).Url, $"/keys/short:{i}"), new { data = i, ttl_seconds = 8 });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         var shortLivedUntil = DateTimeOffset.UtcNow.AddSeconds(8);
@@ -75,7 +75,7 @@ public sealed class BackupRestoreTests : IDisposable
         foreach (var write in before) await AssertRestoredAsync(target, write, expiries);
         for (var i = 0; i < 20; i++)
         {
-            using var gone = await target.Http.GetAsync(new Uri(target.Nodes[1].Url, $"/keys/short:{i}"));
+            using var gone = await target.Http.GetAsync(new Uri(target.Node(2).Url, $"/keys/short:{i}"));
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         }
 

@@ -8,21 +8,12 @@ namespace RaftCache.Storage.Tests;
 public sealed class FileCrashTests : IDisposable
 {
     private static readonly WalOptions Options = WalOptions.ForTests with { SegmentBytes = 8192, MaxRecordBytes = 2048, MaxSealedSegments = 2 };
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "raftcache-storage-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new();
+    private readonly string _directory;
 
-    public FileCrashTests() => Directory.CreateDirectory(_directory);
+    public FileCrashTests() => _directory = _temp.Path;
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Leftover temp files are harmless.
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Randomized_write_sync_crash_recover_cycles_on_real_files_match_the_reference_model()

@@ -10,7 +10,7 @@ namespace RaftCache.Node.Api;
 /// <summary>
 /// The documentation of one endpoint: summary, description, example bodies and what each error status means.
 /// Attached as endpoint metadata; <see cref="EndpointDocTransformer"/> puts it into the OpenAPI document, so
-/// Swagger UI shows every endpoint with its errors and an example (issue: every endpoint documented).
+/// Swagger UI shows every endpoint with its errors and an example.
 /// </summary>
 public sealed record EndpointDoc(
     string Summary,

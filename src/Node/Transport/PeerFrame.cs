@@ -42,10 +42,11 @@ public static class PeerFrame
 {
     public const int HeaderBytes = 5;
     /// <summary>
-    /// Version 4: client requests travel between members as <see cref="PeerFrameKind.Forward"/> frames. Since version 3,
-    /// frames after the handshake are sealed (<see cref="PeerChannel"/>) between secured peers.
+    /// Version 5: entries and snapshot metadata travel in the WAL's layout of their Raft type, and client requests travel
+    /// between members as <see cref="PeerFrameKind.Forward"/> frames; frames after the handshake are sealed
+    /// (<see cref="PeerChannel"/>) between secured peers. Any other version is refused in the handshake.
     /// </summary>
-    public const byte ProtocolVersion = 4;
+    public const byte ProtocolVersion = 5;
 
     /// <summary>Largest handshake frame (challenge, hello, welcome): they are small, so a peer cannot make the handshake allocate.</summary>
     public const int MaxHandshakeFrameBytes = 1024;

@@ -22,7 +22,7 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
     private async Task<NodeProcess> FollowerOfAsync(string key)
     {
         // Find which shard the key lands on through a write's leader: any node not leading that shard is a follower.
-        var view = await Cluster.ClusterViewAsync(Cluster.Nodes[0]);
+        var view = await Cluster.ClusterViewAsync(Cluster.Node(1));
         var shard = new RaftCache.Node.Sharding.ShardMap(4).ShardOfKey(Encoding.UTF8.GetBytes(key));
         var leader = view.GetProperty("shards").EnumerateArray().First(s => s.GetProperty("id").GetInt32() == shard).GetProperty("leader").GetInt32();
         return Cluster.Nodes.First(n => n.Id != leader);
@@ -65,8 +65,8 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-custom");
 
-        using var put = await Http.PutAsync(new Uri(Cluster.Nodes[1].Url, $"/keys/{key}?ttl_seconds=60"), content);
-        using var get = await Http.GetAsync(new Uri(Cluster.Nodes[2].Url, $"/keys/{key}"));
+        using var put = await Http.PutAsync(new Uri(Cluster.Node(2).Url, $"/keys/{key}?ttl_seconds=60"), content);
+        using var get = await Http.GetAsync(new Uri(Cluster.Node(3).Url, $"/keys/{key}"));
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
@@ -78,7 +78,7 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
     [Fact]
     public async Task An_absent_key_reads_as_404_with_the_json_body_null()
     {
-        using var get = await Http.GetAsync(new Uri(Cluster.Nodes[0].Url, $"/keys/{Key("absent")}"));
+        using var get = await Http.GetAsync(new Uri(Cluster.Node(1).Url, $"/keys/{Key("absent")}"));
 
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         Assert.Equal("application/json", get.Content.Headers.ContentType?.MediaType);
@@ -89,10 +89,10 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
     public async Task Delete_is_idempotent_and_the_key_is_gone_everywhere()
     {
         var key = Key("gone");
-        (await Http.PutAsync(new Uri(Cluster.Nodes[0].Url, $"/keys/{key}"), Json("""{"data": 1}"""))).EnsureSuccessStatusCode();
+        (await Http.PutAsync(new Uri(Cluster.Node(1).Url, $"/keys/{key}"), Json("""{"data": 1}"""))).EnsureSuccessStatusCode();
 
-        using var first = await Http.DeleteAsync(new Uri(Cluster.Nodes[1].Url, $"/keys/{key}"));
-        using var second = await Http.DeleteAsync(new Uri(Cluster.Nodes[2].Url, $"/keys/{key}"));
+        using var first = await Http.DeleteAsync(new Uri(Cluster.Node(2).Url, $"/keys/{key}"));
+        using var second = await Http.DeleteAsync(new Uri(Cluster.Node(3).Url, $"/keys/{key}"));
 
         Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
@@ -107,7 +107,7 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
     public async Task If_Match_is_compare_and_set_and_If_None_Match_star_creates_only()
     {
         var key = Key("cas");
-        var url = new Uri(Cluster.Nodes[0].Url, $"/keys/{key}");
+        var url = new Uri(Cluster.Node(1).Url, $"/keys/{key}");
         using var create = new HttpRequestMessage(HttpMethod.Put, url) { Content = Json("""{"data": "v1"}""") };
         create.Headers.TryAddWithoutValidation("If-None-Match", "*");
         using var created = await Http.SendAsync(create);
@@ -152,20 +152,20 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         if (contentType is not null) content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        using var put = await Http.PutAsync(new Uri(Cluster.Nodes[1].Url, $"/keys/{key}"), content);
+        using var put = await Http.PutAsync(new Uri(Cluster.Node(2).Url, $"/keys/{key}"), content);
 
         Assert.True(status == (int)put.StatusCode, $"{what}: {put.StatusCode} {await put.Content.ReadAsStringAsync()}");
         Assert.Equal("application/problem+json", put.Content.Headers.ContentType?.MediaType);
         var problem = await put.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
-        using var get = await Http.GetAsync(new Uri(Cluster.Nodes[0].Url, $"/keys/{key}"));
+        using var get = await Http.GetAsync(new Uri(Cluster.Node(1).Url, $"/keys/{key}"));
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
     [Fact]
     public async Task A_key_longer_than_1024_bytes_is_a_bad_request()
     {
-        using var put = await Http.PutAsync(new Uri(Cluster.Nodes[0].Url, "/keys/" + new string('k', 1025)), Json("""{"data": 1}"""));
+        using var put = await Http.PutAsync(new Uri(Cluster.Node(1).Url, "/keys/" + new string('k', 1025)), Json("""{"data": 1}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
         Assert.Contains("1024", await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -181,8 +181,8 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
         using var atLimit = new ByteArrayContent(new byte[65536]);
         atLimit.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
 
-        using var rejected = await Http.PutAsync(new Uri(Cluster.Nodes[2].Url, $"/keys/{key}"), tooBig);
-        using var stored = await Http.PutAsync(new Uri(Cluster.Nodes[2].Url, $"/keys/{key}"), atLimit);
+        using var rejected = await Http.PutAsync(new Uri(Cluster.Node(3).Url, $"/keys/{key}"), tooBig);
+        using var stored = await Http.PutAsync(new Uri(Cluster.Node(3).Url, $"/keys/{key}"), atLimit);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, rejected.StatusCode);
         Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
@@ -194,7 +194,7 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
     [InlineData("consistency=local&use_cache=true")]
     public async Task An_unknown_read_mode_is_a_bad_request(string query)
     {
-        using var get = await Http.GetAsync(new Uri(Cluster.Nodes[0].Url, $"/keys/{Key("mode")}?{query}"));
+        using var get = await Http.GetAsync(new Uri(Cluster.Node(1).Url, $"/keys/{Key("mode")}?{query}"));
 
         Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
     }
@@ -207,7 +207,7 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
         // (local reads, so each replica answers from its own state); after it, every replica hides it.
         var key = Key("ttl");
         var expiry = DateTimeOffset.UtcNow.AddSeconds(5);
-        (await Http.PutAsync(new Uri(Cluster.Nodes[0].Url, $"/keys/{key}"), Json($$"""{"data": "short", "expiration_date": "{{expiry:O}}"}"""))).EnsureSuccessStatusCode();
+        (await Http.PutAsync(new Uri(Cluster.Node(1).Url, $"/keys/{key}"), Json($$"""{"data": "short", "expiration_date": "{{expiry:O}}"}"""))).EnsureSuccessStatusCode();
         foreach (var node in Cluster.Nodes)
         {
             await Eventually(async () => (await Http.GetAsync(new Uri(node.Url, $"/keys/{key}?consistency=local"))).StatusCode == HttpStatusCode.OK);
@@ -227,8 +227,8 @@ public sealed class ApiContractTests(SharedCluster shared) : IClassFixture<Share
     [Fact]
     public async Task The_openapi_document_and_swagger_ui_are_served()
     {
-        var document = await Http.GetFromJsonAsync<JsonElement>(new Uri(Cluster.Nodes[0].Url, "/openapi/v1.json"));
-        using var swagger = await Http.GetAsync(new Uri(Cluster.Nodes[0].Url, "/swagger/index.html"));
+        var document = await Http.GetFromJsonAsync<JsonElement>(new Uri(Cluster.Node(1).Url, "/openapi/v1.json"));
+        using var swagger = await Http.GetAsync(new Uri(Cluster.Node(1).Url, "/swagger/index.html"));
 
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/keys/{key}", out var keys));

@@ -16,11 +16,11 @@ public sealed partial class AvailabilityTests
         // Injected: SIGKILL of two of three nodes. Checked: a write to the survivor is refused with 503 problem
         // details, a Retry-After header and may_have_applied, within the request timeout (1 s here), not hung.
         await using var cluster = await TestCluster.StartAsync(3, "--request-timeout-ms", "1000");
-        cluster.Nodes[1].Kill();
-        cluster.Nodes[2].Kill();
+        cluster.Node(2).Kill();
+        cluster.Node(3).Kill();
 
         using var content = new StringContent("""{"data": "lonely"}""", Encoding.UTF8, "application/json");
-        using var put = await cluster.Http.PutAsync(new Uri(cluster.Nodes[0].Url, "/keys/no-quorum"), content);
+        using var put = await cluster.Http.PutAsync(new Uri(cluster.Node(1).Url, "/keys/no-quorum"), content);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, put.StatusCode);
         Assert.NotNull(put.Headers.RetryAfter);
@@ -68,7 +68,7 @@ public sealed partial class AvailabilityTests
         // Injected: a second process with the same id and data folder as a running node. Checked: it exits with a
         // clear error instead of writing into the first node's WAL, and the first node keeps serving.
         await using var cluster = await TestCluster.StartAsync(1);
-        var node = cluster.Nodes[0];
+        var node = cluster.Node(1);
         using var twin = new NodeProcess(node.Id, $"{TestCluster.Net}.254.1", node.DataDir, node.InitialCluster.Replace(node.Ip, $"{TestCluster.Net}.254.1", StringComparison.Ordinal), node.ExtraArgs);
         twin.Start();
         // The wait drains the redirected output too: polling HasExited and then reading the log raced its last lines.

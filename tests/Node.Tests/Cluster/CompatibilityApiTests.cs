@@ -17,18 +17,18 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
 {
     private TestCluster Cluster => shared.Cluster;
 
-    private Uri Node(int index, string path) => new(Cluster.Nodes[index].Url, path);
+    private Uri Node(int id, string path) => new(Cluster.Node(id).Url, path);
 
     [Fact]
     public async Task Login_accepts_api_key_as_simple_cache_services_name_it()
     {
         using var anonymous = new HttpClient();
-        using var ok = await anonymous.PostAsJsonAsync(Node(0, "/login"), new { api_key = TestCluster.AdminKey });
-        using var wrong = await anonymous.PostAsJsonAsync(Node(0, "/login"), new { api_key = "not-a-key-of-this-cluster" });
+        using var ok = await anonymous.PostAsJsonAsync(Node(1, "/login"), new { api_key = TestCluster.AdminKey });
+        using var wrong = await anonymous.PostAsJsonAsync(Node(1, "/login"), new { api_key = "not-a-key-of-this-cluster" });
 
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         var token = (await ok.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        using var request = new HttpRequestMessage(HttpMethod.Get, Node(1, "/keys/absent-for-login"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Node(2, "/keys/absent-for-login"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var withToken = await anonymous.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, withToken.StatusCode);
@@ -38,18 +38,18 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
     [Fact]
     public async Task Cache_commands_write_read_and_delete_the_same_keys_as_the_keys_api()
     {
-        var write = await CommandAsync(0, new { command = "WRITE", key = "cmd:1", value = new { user = "ada" }, expire = 600 });
+        var write = await CommandAsync(1, new { command = "WRITE", key = "cmd:1", value = new { user = "ada" }, expire = 600 });
         Assert.Equal("SUCCESS", write.GetProperty("status").GetString());
 
         // Another node, and the /keys API, see the same entry.
-        var read = await CommandAsync(2, new { command = "READ", key = "cmd:1" });
+        var read = await CommandAsync(3, new { command = "READ", key = "cmd:1" });
         Assert.Equal("ada", read.GetProperty("value").GetProperty("user").GetString());
-        var viaKeys = await Cluster.Http.GetFromJsonAsync<JsonElement>(Node(3, "/keys/cmd:1"));
+        var viaKeys = await Cluster.Http.GetFromJsonAsync<JsonElement>(Node(4, "/keys/cmd:1"));
         Assert.Equal("ada", viaKeys.GetProperty("data").GetProperty("user").GetString());
         Assert.Equal(write.GetProperty("version").GetUInt64(), viaKeys.GetProperty("version").GetUInt64());
 
-        Assert.Equal("SUCCESS", (await CommandAsync(1, new { command = "delete", key = "cmd:1" })).GetProperty("status").GetString());
-        using var absent = await Cluster.Http.PostAsJsonAsync(Node(1, "/cache"), new { command = "READ", key = "cmd:1" });
+        Assert.Equal("SUCCESS", (await CommandAsync(2, new { command = "delete", key = "cmd:1" })).GetProperty("status").GetString());
+        using var absent = await Cluster.Http.PostAsJsonAsync(Node(2, "/cache"), new { command = "READ", key = "cmd:1" });
         Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
         var notFound = await absent.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("NOT_FOUND", notFound.GetProperty("status").GetString());
@@ -69,11 +69,11 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
     public async Task Bad_commands_are_problem_details_and_store_nothing(string body, int status)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await Cluster.Http.PostAsync(Node(0, "/cache"), content);
+        using var response = await Cluster.Http.PostAsync(Node(1, "/cache"), content);
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var get = await Cluster.Http.GetAsync(Node(0, "/keys/k"));
+        using var get = await Cluster.Http.GetAsync(Node(1, "/keys/k"));
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
@@ -81,13 +81,13 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
     public async Task Cache_commands_share_the_value_limit_and_the_roles_of_keys()
     {
         var big = new string('x', 70_000); // the fixture's --max-value-bytes is 65536
-        using var tooLarge = await Cluster.Http.PostAsJsonAsync(Node(0, "/cache"), new { command = "WRITE", key = "big", value = big });
+        using var tooLarge = await Cluster.Http.PostAsJsonAsync(Node(1, "/cache"), new { command = "WRITE", key = "big", value = big });
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
 
         using var reader = new HttpClient();
         reader.DefaultRequestHeaders.Add("X-Api-Key", FourNodes.ReaderKey);
-        using var denied = await reader.PostAsJsonAsync(Node(0, "/cache"), new { command = "WRITE", key = "r", value = 1 });
-        using var allowed = await reader.PostAsJsonAsync(Node(0, "/cache"), new { command = "READ", key = "r" });
+        using var denied = await reader.PostAsJsonAsync(Node(1, "/cache"), new { command = "WRITE", key = "r", value = 1 });
+        using var allowed = await reader.PostAsJsonAsync(Node(1, "/cache"), new { command = "READ", key = "r" });
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, allowed.StatusCode);
     }
@@ -102,10 +102,10 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(file, "file", "picture.png");
 
-        using var put = await Cluster.Http.PutAsync(Node(1, "/keys/upload:1?ttl_seconds=600"), form);
+        using var put = await Cluster.Http.PutAsync(Node(2, "/keys/upload:1?ttl_seconds=600"), form);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
-        using var get = await Cluster.Http.GetAsync(Node(2, "/keys/upload:1"));
+        using var get = await Cluster.Http.GetAsync(Node(3, "/keys/upload:1"));
         Assert.Equal("image/png", get.Content.Headers.ContentType?.MediaType);
         Assert.Equal(bytes, await get.Content.ReadAsByteArrayAsync());
     }
@@ -114,13 +114,13 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
     public async Task A_multipart_body_without_a_file_part_or_with_a_too_large_file_stores_nothing()
     {
         using var noFile = new MultipartFormDataContent { { new StringContent("x"), "other" } };
-        using var missing = await Cluster.Http.PutAsync(Node(0, "/keys/upload:2"), noFile);
+        using var missing = await Cluster.Http.PutAsync(Node(1, "/keys/upload:2"), noFile);
         using var tooLarge = new MultipartFormDataContent { { new ByteArrayContent(new byte[70_000]), "file", "big.bin" } };
-        using var large = await Cluster.Http.PutAsync(Node(0, "/keys/upload:2"), tooLarge);
+        using var large = await Cluster.Http.PutAsync(Node(1, "/keys/upload:2"), tooLarge);
 
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
-        using var get = await Cluster.Http.GetAsync(Node(0, "/keys/upload:2"));
+        using var get = await Cluster.Http.GetAsync(Node(1, "/keys/upload:2"));
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
@@ -130,25 +130,25 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
         var written = Enumerable.Range(0, 60).Select(i => $"list:{i}").ToHashSet();
         foreach (var key in written)
         {
-            using var put = await Cluster.Http.PutAsJsonAsync(Node(0, "/keys/" + key), new { data = 1 });
+            using var put = await Cluster.Http.PutAsJsonAsync(Node(1, "/keys/" + key), new { data = 1 });
             put.EnsureSuccessStatusCode();
         }
-        foreach (var index in new[] { 0, 3 })
+        foreach (var id in new[] { 1, 4 })
         {
             // A 4-node cluster with 3 replicas per shard: some shards have no replica on this node.
-            var (listed, unavailable) = await ListAllAsync(index, pageSize: 7);
+            var (listed, unavailable) = await ListAllAsync(id, pageSize: 7);
             Assert.Empty(unavailable);
             Assert.Subset(listed.ToHashSet(), written);
             Assert.Equal(listed.Count, listed.Distinct().Count());
         }
-        var view = await Cluster.ClusterViewAsync(Cluster.Nodes[0]);
+        var view = await Cluster.ClusterViewAsync(Cluster.Node(1));
         Assert.Contains(view.GetProperty("shards").EnumerateArray(), s => s.GetProperty("replicas").EnumerateArray().All(r => r.GetProperty("id").GetInt32() != 1));
     }
 
     [Fact]
     public async Task Each_nodes_dump_shows_the_replicas_it_holds_and_a_key_appears_once_per_replica()
     {
-        using var put = await Cluster.Http.PutAsJsonAsync(Node(0, "/keys/dump:1"), new { data = new { n = 1 } });
+        using var put = await Cluster.Http.PutAsJsonAsync(Node(1, "/keys/dump:1"), new { data = new { n = 1 } });
         put.EnsureSuccessStatusCode();
         var copies = 0;
         // Followers apply shortly after the leader acknowledges: poll (bounded) until every replica has it.
@@ -176,7 +176,7 @@ public sealed class CompatibilityApiTests(CompatibilityApiTests.FourNodes shared
     [Fact]
     public async Task The_openapi_document_describes_each_compatibility_endpoint_with_its_errors()
     {
-        var paths = (await Cluster.Http.GetFromJsonAsync<JsonElement>(Node(0, "/openapi/v1.json"))).GetProperty("paths");
+        var paths = (await Cluster.Http.GetFromJsonAsync<JsonElement>(Node(1, "/openapi/v1.json"))).GetProperty("paths");
 
         var cache = paths.GetProperty("/cache").GetProperty("post");
         Assert.Contains("WRITE", cache.GetProperty("description").GetString());

@@ -19,7 +19,7 @@ public sealed class EncryptionAtRestClusterTests
         try
         {
             await using var cluster = await TestCluster.StartAsync(1, "--encryption-key-file", keyFile, "--snapshot-entries", "10");
-            var node = cluster.Nodes[0];
+            var node = cluster.Node(1);
             for (var i = 0; i < 40; i++)
             {
                 using var content = new StringContent($$"""{"data": "PLAINTEXT-MARKER-{{i}}"}""", Encoding.UTF8, "application/json");

@@ -13,7 +13,7 @@ public sealed class PeerAuthenticationClusterTests
         // Checked: nodes 1 and 2 log its failed authentication, it logs their refusals, and afterwards every
         // shard's term, leader and commit index on nodes 1 and 2 are exactly what they were before it started.
         await using var cluster = await TestCluster.StartAsync(3);
-        var (one, two, three) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        var (one, two, three) = (cluster.Node(1), cluster.Node(2), cluster.Node(3));
         three.Terminate();
         // Both nodes whose views are compared must have settled on the new leaders first (under load one lags).
         await cluster.WaitAsync(async () => (await ShardsAsync(cluster, one)).All(s => s.Leader is 1 or 2)

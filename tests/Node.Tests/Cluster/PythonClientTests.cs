@@ -41,7 +41,7 @@ public sealed class PythonClientTests(SharedCluster shared) : IClassFixture<Shar
         {
             var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add(script);
-            start.ArgumentList.Add(shared.Cluster.Nodes[1].Url.ToString().TrimEnd('/'));
+            start.ArgumentList.Add(shared.Cluster.Node(2).Url.ToString().TrimEnd('/'));
             start.ArgumentList.Add($"py-{Guid.NewGuid():N}");
             start.ArgumentList.Add(TestCluster.AdminKey);
             using var process = Process.Start(start)!;

@@ -52,13 +52,22 @@ public sealed class TestCluster : IAsyncDisposable
     public static string ClusterSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
 
+    /// <summary>Every node started for this cluster, founders first, in id order; address one by id with <see cref="Node"/>.</summary>
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
-    /// <summary>Starts an empty node with --join (the next address of this cluster); it waits until a member adds it.</summary>
+    /// <summary>The node with id <paramref name="id"/> (founders are 1..size, joiners follow), whatever the order of <see cref="Nodes"/>.</summary>
+    public NodeProcess Node(int id) =>
+        _nodes.SingleOrDefault(n => n.Id == id) ?? throw new ArgumentOutOfRangeException(nameof(id), $"no node {id} in this cluster (ids {string.Join(", ", _nodes.Select(n => n.Id))})");
+
+    /// <summary>
+    /// Starts an empty node with --join (the next free id and its address); it waits until a member adds it. It joins
+    /// through the lowest-id running node, so a test that stopped node 1 can still grow the cluster.
+    /// </summary>
     public NodeProcess StartJoiner()
     {
-        var index = _nodes.Count + 1;
-        var node = new NodeProcess(index, $"{_net}.{index}", Path.Combine(_root, $"node-{index}"), "", _extraArgs, join: _nodes[0].Url);
+        var id = _nodes.Max(n => n.Id) + 1;
+        var via = _nodes.Where(n => n.IsRunning).MinBy(n => n.Id) ?? throw new InvalidOperationException("no running node to join through");
+        var node = new NodeProcess(id, $"{_net}.{id}", Path.Combine(_root, $"node-{id}"), "", _extraArgs, join: via.Url);
         _nodes.Add(node);
         node.Start();
         return node;

@@ -26,7 +26,7 @@ public sealed class MembershipTests
         var members = cluster.Nodes.ToList();
         await using var load = new RegisterLoad(() => members.ToArray());
 
-        var (fourth, id4) = await cluster.AddNodeAsync(cluster.Nodes[1]);
+        var (fourth, id4) = await cluster.AddNodeAsync(cluster.Node(2));
         Assert.Equal(4UL, id4);
         members.Add(fourth);
         await cluster.WaitBalancedAsync(members, replicationFactor: 3, Settle);
@@ -54,20 +54,20 @@ public sealed class MembershipTests
         var members = cluster.Nodes.ToList();
         await using var load = new RegisterLoad(() => members.ToArray());
 
-        members.Remove(cluster.Nodes[4]);
-        await cluster.RemoveNodeAsync(cluster.Nodes[0], 5, Settle);
-        members.Remove(cluster.Nodes[3]);
-        await cluster.RemoveNodeAsync(cluster.Nodes[3], 4, Settle); // asked through the member being removed
+        members.Remove(cluster.Node(5));
+        await cluster.RemoveNodeAsync(cluster.Node(1), 5, Settle);
+        members.Remove(cluster.Node(4));
+        await cluster.RemoveNodeAsync(cluster.Node(4), 4, Settle); // asked through the member being removed
         await cluster.WaitBalancedAsync(members, replicationFactor: 3, Settle);
 
-        using var refused = await cluster.Http.DeleteAsync(new Uri(cluster.Nodes[0].Url, "/admin/members/3"));
+        using var refused = await cluster.Http.DeleteAsync(new Uri(cluster.Node(1).Url, "/admin/members/3"));
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("replication factor", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var removed = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[1].Url, "/admin/members/5"));
+        var removed = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Node(2).Url, "/admin/members/5"));
         Assert.Equal("removed", removed.GetProperty("state").GetString());
 
         // Each removed node learns it was removed and exits by itself with the documented code, saying why.
-        foreach (var gone in new[] { cluster.Nodes[4], cluster.Nodes[3] })
+        foreach (var gone in new[] { cluster.Node(5), cluster.Node(4) })
         {
             Assert.Equal(ExitCodes.Removed, await gone.WaitForExitAsync(Settle));
             Assert.Contains("was removed from its cluster and stops serving", gone.Log, StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class MembershipTests
 
         // Restarted on its old data folder, a removed node is refused by its former peers with the way out and
         // exits again; kept up for inspection, it answers readiness with 503 "removed".
-        var ghost = cluster.Nodes[4];
+        var ghost = cluster.Node(5);
         ghost.Start();
         Assert.Equal(ExitCodes.Removed, await ghost.WaitForExitAsync(Settle));
         Assert.Contains("wipe its data folder and add it again", ghost.Log, StringComparison.Ordinal);
@@ -105,8 +105,8 @@ public sealed class MembershipTests
         // healed. Checked: every shard gets back to 3 replicas on the 3 live members without operator action;
         // the returning member deletes the replicas moved away from it, then receives its share again.
         await using var cluster = await TestCluster.StartAsync(4, "--down-after-seconds", "2");
-        var victim = cluster.Nodes[3];
-        var live = cluster.Nodes.Take(3).ToList();
+        var victim = cluster.Node(4);
+        var live = cluster.Nodes.Where(n => n != victim).ToList();
         await using var load = new RegisterLoad(() => live.ToArray());
 
         victim.Kill();
@@ -133,18 +133,18 @@ public sealed class MembershipTests
         var preferred = new Dictionary<ulong, int[]>();
         foreach (var node in cluster.Nodes)
         {
-            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[0].Url, $"/admin/members/{node.Id}"));
+            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Node(1).Url, $"/admin/members/{node.Id}"));
             preferred[(ulong)node.Id] = member.GetProperty("preferred_leader_of").EnumerateArray().Select(s => s.GetInt32()).ToArray();
         }
         var busiest = preferred.MaxBy(p => p.Value.Length).Key;
         var idlest = preferred.MinBy(p => p.Value.Length).Key;
         var shard = preferred[busiest][0];
 
-        using var transfer = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, $"/admin/shards/{shard}/transfer-leader"), new { to = idlest.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var transfer = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(1).Url, $"/admin/shards/{shard}/transfer-leader"), new { to = idlest.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
         await cluster.WaitAsync(async () =>
         {
-            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[0].Url, $"/admin/members/{idlest}"));
+            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Node(1).Url, $"/admin/members/{idlest}"));
             return member.GetProperty("preferred_leader_of").EnumerateArray().Any(s => s.GetInt32() == shard);
         }, TimeSpan.FromSeconds(30));
         await cluster.WaitBalancedAsync(cluster.Nodes, replicationFactor: 3, Settle);
@@ -158,11 +158,11 @@ public sealed class MembershipTests
         // Checked: a bad address is a 400 problem, an address nobody serves a 502 problem naming it, and the
         // address of a node that already belongs to another cluster a 409; none of them changes the membership.
         await using var cluster = await TestCluster.StartAsync(3);
-        var node = cluster.Nodes[0];
+        var node = cluster.Node(1);
         await AssertProblemAsync(cluster, node, new { address = "not a url" }, HttpStatusCode.BadRequest);
         await AssertProblemAsync(cluster, node, new { address = "http://127.0.0.1:1" }, HttpStatusCode.BadGateway);
         await using var other = await TestCluster.StartAsync(3);
-        await AssertProblemAsync(cluster, node, new { address = other.Nodes[0].Url.ToString().TrimEnd('/') }, HttpStatusCode.Conflict);
+        await AssertProblemAsync(cluster, node, new { address = other.Node(1).Url.ToString().TrimEnd('/') }, HttpStatusCode.Conflict);
         var view = await cluster.ClusterViewAsync(node);
         Assert.Equal(3, view.GetProperty("members").GetArrayLength());
     }

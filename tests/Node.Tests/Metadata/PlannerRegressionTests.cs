@@ -11,9 +11,9 @@ public sealed class PlannerRegressionTests
     [Fact]
     public void Leaders_even_out_when_the_greedy_pass_leaves_one_member_two_below_another()
     {
-        // The record bench/run-rebalance.sh ended with after adding member 4 to 3 founders (16 shards, RF 3): every
-        // preferred leader was a replica and no move was left, yet leaders stayed 4/5/4/3 because shard 16 (on
-        // 1, 2, 3 only) went to member 2 after member 4's candidates were used up. Member 4 also holds shards 1, 4,
+        // A record of the shape bench/run-rebalance.sh reaches after adding member 4 to 3 founders (16 shards, RF 3):
+        // every preferred leader is a replica and no move is left, yet a greedy pass leaves leaders at 4/5/4/3,
+        // because shard 16 (on 1, 2, 3 only) goes to member 2 after member 4's candidates are used up. Member 4 also holds shards 1, 4,
         // 7 and 10 that member 2 leads, so 4/4/4/4 is possible. Checked: the plan spreads leaders within one, names
         // only replicas, and is a fixed point (planning again on its result changes nothing).
         var placement = new Dictionary<int, ulong[]>

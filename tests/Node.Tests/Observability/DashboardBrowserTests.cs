@@ -30,7 +30,7 @@ public sealed class DashboardBrowserTests
             Args = ["--no-sandbox", "--disable-gpu"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
-        var node1 = cluster.Nodes[0];
+        var node1 = cluster.Node(1);
 
         // Sign in with the admin key; the page shows 3 active members and a leader for every shard.
         await page.GotoAsync(new Uri(node1.Url, "/dashboard").ToString());
@@ -42,7 +42,7 @@ public sealed class DashboardBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "1-signed-in.png"), FullPage = true });
 
         // Kill node 3: the page marks it down and every shard gets a leader other than 3.
-        cluster.Nodes[2].Kill();
+        cluster.Node(3).Kill();
         await UntilAsync(page, "document.querySelector('#members tbody tr[data-member=\"3\"]')?.dataset.state === 'down'");
         await UntilAsync(page, "(() => { const rows = [...document.querySelectorAll('#shards tbody tr')]; return rows.length === 4 && rows.every(r => r.dataset.leader !== '0' && r.dataset.leader !== '3'); })()");
         await UntilAsync(page, "[...document.querySelectorAll('#events li')].some(li => li.textContent.includes('down'))");

@@ -16,7 +16,7 @@ public sealed class ObservabilityClusterTests(SharedCluster shared) : IClassFixt
     [Fact]
     public async Task Every_node_exports_the_key_series_with_bounded_labels()
     {
-        using (var put = await Cluster.Http.PutAsync(new Uri(Cluster.Nodes[0].Url, "/keys/metrics-probe"), new StringContent("v")))
+        using (var put = await Cluster.Http.PutAsync(new Uri(Cluster.Node(1).Url, "/keys/metrics-probe"), new StringContent("v")))
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
         foreach (var node in Cluster.Nodes)
@@ -45,7 +45,7 @@ public sealed class ObservabilityClusterTests(SharedCluster shared) : IClassFixt
             && l.Contains("method=\"PUT\"", StringComparison.Ordinal) && l.Contains("route=\"/keys/{**key}\"", StringComparison.Ordinal)
             && l.Contains("status=\"200\"", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
         var last = "";
-        await Cluster.WaitAsync(async () => Counted(last = await Cluster.Http.GetStringAsync(new Uri(Cluster.Nodes[0].Url, "/metrics"))), TimeSpan.FromSeconds(10),
+        await Cluster.WaitAsync(async () => Counted(last = await Cluster.Http.GetStringAsync(new Uri(Cluster.Node(1).Url, "/metrics"))), TimeSpan.FromSeconds(10),
             () => string.Join('\n', last.Split('\n').Where(l => l.StartsWith("raftcache_request_duration_seconds_count", StringComparison.Ordinal))));
     }
 
@@ -75,7 +75,7 @@ public sealed class ObservabilityClusterTests(SharedCluster shared) : IClassFixt
     [Fact]
     public async Task The_event_stream_opens_with_the_state_and_tells_a_leadership_transfer()
     {
-        var node = Cluster.Nodes[0];
+        var node = Cluster.Node(1);
         using var stream = await OpenAsync(node);
         var hello = await stream.NextAsync();
         Assert.Equal("hello", hello.Name);
@@ -101,7 +101,7 @@ public sealed class ObservabilityClusterTests(SharedCluster shared) : IClassFixt
     [Fact]
     public async Task Streams_beyond_the_limit_are_refused_with_503()
     {
-        var node = Cluster.Nodes[1];
+        var node = Cluster.Node(2);
         var open = new List<EventReader>();
         try
         {

@@ -104,9 +104,9 @@ public sealed class ForwardingIdentityTests
         // DELETE /admin/keys calls this node's own per-shard endpoint once per shard: those calls carry the caller's
         // credentials, so the flush succeeds for an admin (and would be refused for anyone else at the first step).
         await using var cluster = await TestCluster.StartAsync(3);
-        using var put = await cluster.Http.PutAsync(new Uri(cluster.Nodes[0].Url, "/keys/flush-me"), Json("""{"data": 1}"""));
-        using var flush = await cluster.Http.DeleteAsync(new Uri(cluster.Nodes[1].Url, "/admin/keys"));
-        using var get = await cluster.Http.GetAsync(new Uri(cluster.Nodes[2].Url, "/keys/flush-me"));
+        using var put = await cluster.Http.PutAsync(new Uri(cluster.Node(1).Url, "/keys/flush-me"), Json("""{"data": 1}"""));
+        using var flush = await cluster.Http.DeleteAsync(new Uri(cluster.Node(2).Url, "/admin/keys"));
+        using var get = await cluster.Http.GetAsync(new Uri(cluster.Node(3).Url, "/keys/flush-me"));
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(HttpStatusCode.OK, flush.StatusCode);

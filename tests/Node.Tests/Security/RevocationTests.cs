@@ -25,7 +25,7 @@ public sealed class RevocationTests
         // the time taken is reported, not asserted), the admin key still works, and the listing shows the key revoked.
         await using var cluster = await TestCluster.StartWithAsync(3, _ => new ClusterSetup(["--api-key", $"ops:writer:{WriterKey}"]));
         using var anonymous = new HttpClient(); // cluster.Http sends the admin key, which /login would take instead
-        using var login = await anonymous.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, "/login"), new { key = WriterKey });
+        using var login = await anonymous.PostAsJsonAsync(new Uri(cluster.Node(1).Url, "/login"), new { key = WriterKey });
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
         foreach (var node in cluster.Nodes)
         {
@@ -33,7 +33,7 @@ public sealed class RevocationTests
             Assert.Equal(HttpStatusCode.NotFound, await GetWithAsync(node, "Authorization", $"Bearer {token}"));
         }
 
-        using var revoke = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[1].Url, "/admin/api-keys/revoke"), new { names = new[] { "ops" } });
+        using var revoke = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(2).Url, "/admin/api-keys/revoke"), new { names = new[] { "ops" } });
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         var clock = Stopwatch.StartNew();
         // Each probe stops once refused: every refusal counts as a failed attempt against the per-address limit.
@@ -48,20 +48,20 @@ public sealed class RevocationTests
         }, TimeSpan.FromSeconds(15), () => "still accepted: " + string.Join("; ", pending.Select(p => $"node {p.Node.Id} {p.Header}")));
         Console.WriteLine($"revocation refused everywhere {clock.ElapsedMilliseconds} ms after the answer");
 
-        var keys = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Nodes[2].Url, "/admin/api-keys"));
+        var keys = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(cluster.Node(3).Url, "/admin/api-keys"));
         var ops = keys.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "ops");
         Assert.True(ops.GetProperty("revoked").GetBoolean());
         Assert.Equal(ApiKeyStore.KeyIdOf(WriterKey), ops.GetProperty("key_id").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, await GetWithAsync(cluster.Nodes[2], "X-Api-Key", TestCluster.AdminKey));
+        Assert.Equal(HttpStatusCode.NotFound, await GetWithAsync(cluster.Node(3), "X-Api-Key", TestCluster.AdminKey));
     }
 
     [Fact]
     public async Task Revoking_needs_a_known_key()
     {
         await using var cluster = await TestCluster.StartAsync(3);
-        using var unknown = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, "/admin/api-keys/revoke"), new { names = new[] { "nobody" } });
-        using var malformed = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, "/admin/api-keys/revoke"), new { key_ids = new[] { "XYZ" } });
-        using var empty = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, "/admin/api-keys/revoke"), new { });
+        using var unknown = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(1).Url, "/admin/api-keys/revoke"), new { names = new[] { "nobody" } });
+        using var malformed = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(1).Url, "/admin/api-keys/revoke"), new { key_ids = new[] { "XYZ" } });
+        using var empty = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(1).Url, "/admin/api-keys/revoke"), new { });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);

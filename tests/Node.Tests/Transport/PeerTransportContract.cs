@@ -147,8 +147,8 @@ public abstract class PeerTransportContract
     /// Injected: the peer goes down; the sender keeps sending heartbeats (commit 1, 2, …) until the transport
     /// refuses one (bounded), then the peer comes back at the same address. Checked: the first frame the returned
     /// peer receives is one sent after its return (commit ≥ 1000): nothing queued while it was unreachable is
-    /// delivered stale. Before the fix the TCP sender queued up to 4,096 frames for the dead peer and delivered
-    /// them all on reconnect (a restarted follower then caught up from stale appends instead of a snapshot).
+    /// delivered stale. A sender that queued frames for the dead peer and delivered them on reconnect would let a
+    /// restarted follower catch up from stale appends instead of a snapshot.
     /// </summary>
     [Fact]
     public async Task Frames_sent_while_a_peer_is_unreachable_are_refused_and_never_delivered_after_it_returns()

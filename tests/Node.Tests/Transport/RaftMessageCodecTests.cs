@@ -7,7 +7,7 @@ using RaftCache.Raft;
 
 namespace RaftCache.Node.Tests.Transport;
 
-public sealed class RaftMessageCodecTests
+public sealed partial class RaftMessageCodecTests
 {
     private static readonly PeerLimits Limits = new();
 
@@ -79,67 +79,59 @@ public sealed class RaftMessageCodecTests
     }
 
     [Fact]
-    public void An_append_keeps_its_wire_bytes()
+    public void A_forwarded_proposal_keeps_its_unstamped_entries_at_index_0()
     {
-        var message = new Message
+        var proposal = new Message
         {
-            Type = MessageType.Append, From = 1, To = 2, Term = 3, LogTerm = 2, Index = 5, Commit = 4,
-            Entries = [new Entry(6, 3, EntryType.Normal, "ab"u8.ToArray())],
+            Type = MessageType.Propose, From = 2, To = 1,
+            Entries = [new Entry(0, 0, EntryType.Normal, "a"u8.ToArray()), new Entry(0, 0, EntryType.ConfChange, "b"u8.ToArray())],
         };
 
-        // type, from, to, term, logTerm, index, commit, reject, rejectHint, context, session, 1 entry (index, term, type, "ab"), no snapshot.
-        Assert.Equal(
-            $"{(byte)MessageType.Append:x2}" + "010203020504" + "00" + "000000" + "01" + "0603" + "00" + "026162" + "00",
-            Convert.ToHexString(Encode(message)).ToLowerInvariant());
+        SampleMessages.AssertSame(proposal, RaftMessageCodec.Decode(Encode(proposal), Limits));
     }
 
     [Fact]
-    public void A_snapshot_keeps_its_wire_bytes()
+    public void Entries_that_are_not_one_consecutive_run_are_refused_when_encoded()
     {
-        var conf = new ConfState { Voters = [1, 2], Learners = [3] };
-        var message = new Message { Type = MessageType.Snapshot, From = 1, To = 2, Term = 2, Snapshot = new Snapshot(new SnapshotMetadata(300, 2, conf), "z"u8.ToArray()) };
+        var gap = new Message { Type = MessageType.Append, From = 1, To = 2, Entries = [new Entry(5, 1, EntryType.Normal, default), new Entry(7, 1, EntryType.Normal, default)] };
 
-        // ... no entries, then snapshot: flag, index 300 (varint ac 02), term, voters [1, 2], outgoing [], learners [3], next [], autoLeave, data.
-        Assert.Equal(
-            $"{(byte)MessageType.Snapshot:x2}" + "010202000000" + "00" + "000000" + "00" + "01" + "ac02" + "02" + "020102" + "00" + "0103" + "00" + "00" + "017a",
-            Convert.ToHexString(Encode(message)).ToLowerInvariant());
+        Assert.Throws<ArgumentException>(() => Encode(gap));
     }
 
-    [Fact]
-    public void What_the_transport_writes_the_shared_codec_reads()
+    [Theory]
+    [InlineData(0xFFFF_FFFFu, "entry data")]
+    [InlineData(2u, "overflow")]
+    public void An_entry_length_beyond_the_message_or_indexes_past_the_last_are_refused(uint lengthOrCount, string expected)
     {
-        var bytes = Encode(new Message { Type = MessageType.Append, From = 7, To = 9, Entries = [new Entry(300, 2, EntryType.NoOp, "q"u8.ToArray())] });
-        var r = new ByteReader<FormatErrors>(bytes);
-
-        Assert.Equal((byte)MessageType.Append, r.Byte());
-        Assert.Equal((7ul, 9ul), (r.VarUInt(), r.VarUInt()));
-        for (var i = 0; i < 4; i++) r.VarUInt();
-        Assert.False(r.Boolean());
-        for (var i = 0; i < 3; i++) r.VarUInt();
-        Assert.Equal(1, r.Count(10, "entry"));
-        Assert.Equal((300ul, 2ul, (byte)EntryType.NoOp), (r.VarUInt(), r.VarUInt(), r.Byte()));
-        Assert.Equal("q"u8.ToArray(), r.Bytes().ToArray());
-        Assert.False(r.Boolean());
-        r.ExpectEnd("the message");
-    }
-
-    [Fact]
-    public void A_byte_string_longer_than_the_message_is_refused()
-    {
-        // Type, 10 zero varints, reject=0, ... then one entry claiming a 2^40-byte payload.
         var w = new ArrayBufferWriter<byte>();
         var writer = new ByteWriter(w);
         writer.Byte((byte)MessageType.Append);
         for (var i = 0; i < 6; i++) writer.VarUInt(1);
         writer.Byte(0);
         for (var i = 0; i < 3; i++) writer.VarUInt(0);
-        writer.VarUInt(1); // one entry
-        writer.VarUInt(1);
-        writer.VarUInt(1);
-        writer.Byte(0);
-        writer.VarUInt(1UL << 40);
+        writer.Byte(1); // entries follow
+        var overflow = expected == "overflow";
+        writer.UInt64(overflow ? ulong.MaxValue : 1);
+        writer.UInt32(overflow ? lengthOrCount : 1);
+        for (var i = 0; i < (overflow ? 2 : 1); i++)
+        {
+            writer.UInt64(1);
+            writer.Byte(0);
+            writer.UInt32(overflow ? 0 : lengthOrCount);
+        }
 
-        Assert.Throws<PeerProtocolException>(() => RaftMessageCodec.Decode(w.WrittenSpan, Limits));
+        var error = Assert.Throws<PeerProtocolException>(() => RaftMessageCodec.Decode(w.WrittenSpan, Limits));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_snapshot_longer_than_the_message_is_refused()
+    {
+        var bytes = Encode(new Message { Type = MessageType.Snapshot, From = 1, To = 2, Snapshot = new Snapshot(new SnapshotMetadata(1, 1, new ConfState()), new byte[3]) });
+        var claimsHuge = bytes[..^4].Concat(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x20 }).ToArray(); // varint 2^40
+
+        var error = Assert.Throws<PeerProtocolException>(() => RaftMessageCodec.Decode(claimsHuge, Limits));
+        Assert.Contains("snapshot data", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

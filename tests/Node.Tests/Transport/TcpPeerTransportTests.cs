@@ -76,8 +76,8 @@ public sealed class TcpPeerTransportTests : PeerTransportContract
     public async Task A_snapshot_larger_than_the_queue_limit_is_sent_when_nothing_else_waits()
     {
         // Injected: a 3 MiB snapshot message on a transport whose per-peer queue limit is 1 MiB (the shape of a
-        // 68 MB shard snapshot against the default 64 MiB limit, which bench/run-rebalance.sh hit: the snapshot was
-        // refused on every retry and the move never finished). Checked: Send accepts it and it arrives intact; to
+        // 68 MB shard snapshot against the default 64 MiB limit, as bench/run-rebalance.sh makes: refused, it would be
+        // refused on every retry and the move would never finish). Checked: Send accepts it and it arrives intact; to
         // a peer that never answers the handshake (so nothing is dequeued) a second one behind the first is refused,
         // so a queue still holds at most one frame beyond its limit.
         var limits = new PeerLimits { MaxQueuedBytesPerPeer = 1 << 20, SnapshotBytesPerSecond = 1 << 20 };

@@ -48,12 +48,13 @@ public sealed class ClusterModeTests(RespClusterMode fixture) : IClassFixture<Re
     public async Task A_key_sent_to_a_node_that_does_not_lead_its_shard_gets_moved_and_cross_slot_commands_are_refused()
     {
         await WaitForFullSlotMapAsync();
-        await using var raw = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Nodes[0]));
+        await using var raw = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Node(1)));
         await raw.CallAsync("AUTH", fixture.AdminKey);
         var slot = int.Parse((await raw.CallAsync("CLUSTER", "KEYSLOT", "somekey")).TrimStart(':'));
         Assert.Equal(11058, slot); // Redis's own CRC16 slot of "somekey"
         var clients = new List<RawRespClient>();
-        foreach (var node in fixture.Cluster.Nodes)
+        var nodes = fixture.Cluster.Nodes.ToList(); // clients[i] talks to nodes[i]
+        foreach (var node in nodes)
         {
             var client = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(node));
             await client.CallAsync("AUTH", fixture.AdminKey);
@@ -73,7 +74,7 @@ public sealed class ClusterModeTests(RespClusterMode fixture) : IClassFixture<Re
             }, TimeSpan.FromSeconds(15), () => string.Join(" | ", replies));
             var leader = replies.IndexOf("+OK");
             var keySlot = (await raw.CallAsync("CLUSTER", "KEYSLOT", $"mv:{i}")).TrimStart(':');
-            Assert.All(replies.Where((_, n) => n != leader), r => Assert.Equal($"-MOVED {keySlot} {RespCluster.EndpointOf(fixture.Cluster.Nodes[leader])}", r));
+            Assert.All(replies.Where((_, n) => n != leader), r => Assert.Equal($"-MOVED {keySlot} {RespCluster.EndpointOf(nodes[leader])}", r));
         }
 
         foreach (var client in clients) await client.DisposeAsync();

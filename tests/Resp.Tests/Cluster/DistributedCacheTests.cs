@@ -12,15 +12,15 @@ public sealed class DistributedCacheTests(RespCluster fixture) : IClassFixture<R
 {
     private RedisCache CacheOn(int node) => new(Options.Create(new RedisCacheOptions
     {
-        Configuration = $"{RespCluster.EndpointOf(fixture.Cluster.Nodes[node])},password={fixture.AdminKey},abortConnect=true",
+        Configuration = $"{RespCluster.EndpointOf(fixture.Cluster.Node(node))},password={fixture.AdminKey},abortConnect=true",
         InstanceName = "app:",
     }));
 
     [Fact]
     public async Task Set_get_refresh_and_remove_work_through_different_nodes()
     {
-        using var first = CacheOn(0);
-        using var second = CacheOn(1);
+        using var first = CacheOn(1);
+        using var second = CacheOn(2);
         await first.SetAsync("session-a", Encoding.UTF8.GetBytes("payload"), new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(5) });
         Assert.Equal("payload", Encoding.UTF8.GetString((await second.GetAsync("session-a"))!));
         await second.RefreshAsync("session-a");
@@ -31,7 +31,7 @@ public sealed class DistributedCacheTests(RespCluster fixture) : IClassFixture<R
     [Fact]
     public async Task An_absolute_expiry_ends_the_entry()
     {
-        using var cache = CacheOn(2);
+        using var cache = CacheOn(3);
         await cache.SetAsync("short", "x"u8.ToArray(), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1) });
         Assert.NotNull(await cache.GetAsync("short"));
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -42,9 +42,9 @@ public sealed class DistributedCacheTests(RespCluster fixture) : IClassFixture<R
     [Fact]
     public async Task A_sliding_expiry_is_extended_by_reads_and_ends_without_them()
     {
-        using var cache = CacheOn(0);
+        using var cache = CacheOn(1);
         await cache.SetAsync("slide", "x"u8.ToArray(), new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(2) });
-        await using var redis = await fixture.ConnectAsync(1);
+        await using var redis = await fixture.ConnectAsync(2);
         var db = redis.GetDatabase();
         for (var i = 0; i < 4; i++)
         {

@@ -40,7 +40,7 @@ public sealed class EveryCommandTests(RespCluster fixture) : IClassFixture<RespC
         var order = RespCommandTable.All.Select(c => c.Name).Where(n => !last.Contains(n)).Concat(last);
         foreach (var name in order)
         {
-            await using var client = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Nodes[1]));
+            await using var client = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Node(2)));
             Assert.Equal("+OK", await client.CallAsync("AUTH", fixture.AdminKey));
             var args = name == "AUTH" ? [fixture.AdminKey] : Samples[name];
             var reply = await client.CallAsync([name, .. args]);

@@ -15,7 +15,7 @@ public sealed class FailoverTests
         await using var cluster = await TestCluster.StartAsync(3, "--resp-listen", $":{RespCluster.Port}", "--request-timeout-ms", "4000");
         var options = new ConfigurationOptions
         {
-            EndPoints = { RespCluster.EndpointOf(cluster.Nodes[0]) }, Password = TestCluster.AdminKey, SyncTimeout = 10_000, AsyncTimeout = 10_000,
+            EndPoints = { RespCluster.EndpointOf(cluster.Node(1)) }, Password = TestCluster.AdminKey, SyncTimeout = 10_000, AsyncTimeout = 10_000,
         };
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var db = redis.GetDatabase();
@@ -26,14 +26,14 @@ public sealed class FailoverTests
         for (var shard = 1; shard <= 4 && victim is null; shard++)
         {
             var leader = await cluster.LeaderOfAsync(shard);
-            if (leader != cluster.Nodes[0]) victim = leader;
+            if (leader != cluster.Node(1)) victim = leader;
         }
         if (victim is null)
         {
-            using var transfer = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[0].Url, "/admin/shards/1/transfer-leader"), new { to = "2" });
+            using var transfer = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(1).Url, "/admin/shards/1/transfer-leader"), new { to = "2" });
             transfer.EnsureSuccessStatusCode();
-            await cluster.WaitAsync(async () => await cluster.LeaderOfAsync(1) == cluster.Nodes[1], TimeSpan.FromSeconds(15));
-            victim = cluster.Nodes[1];
+            await cluster.WaitAsync(async () => await cluster.LeaderOfAsync(1) == cluster.Node(2), TimeSpan.FromSeconds(15));
+            victim = cluster.Node(2);
         }
         const int Keys = 40;
         const int Rounds = 30;

@@ -11,7 +11,7 @@ public sealed class MSetNxAndExpireOptionTests(RespCluster fixture) : IClassFixt
     [Fact]
     public async Task Msetnx_sets_keys_sharing_a_hash_tag_all_or_none()
     {
-        await using var redis = await fixture.ConnectAsync(1);
+        await using var redis = await fixture.ConnectAsync(2);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync(["{u1}:a", "{u1}:b", "{u1}:c"]);
 
@@ -19,7 +19,7 @@ public sealed class MSetNxAndExpireOptionTests(RespCluster fixture) : IClassFixt
         Assert.False(await db.StringSetAsync([new("{u1}:c", "3"), new("{u1}:b", "x")], When.NotExists));
 
         // Read through another node: the first call stored both, the second nothing at all.
-        await using var other = await fixture.ConnectAsync(2);
+        await using var other = await fixture.ConnectAsync(3);
         var values = await other.GetDatabase().StringGetAsync(["{u1}:a", "{u1}:b", "{u1}:c"]);
         Assert.Equal(["1", "2", null], values.Select(v => (string?)v));
     }
@@ -29,7 +29,7 @@ public sealed class MSetNxAndExpireOptionTests(RespCluster fixture) : IClassFixt
     {
         // "a" and "b" hash to slots 15495 and 3300: with shards owning contiguous slot ranges they are never together.
         Assert.NotEqual(HashSlots.SlotOf("a"u8), HashSlots.SlotOf("b"u8));
-        await using var redis = await fixture.ConnectAsync(0);
+        await using var redis = await fixture.ConnectAsync(1);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync(["a", "b"]);
 
@@ -42,7 +42,7 @@ public sealed class MSetNxAndExpireOptionTests(RespCluster fixture) : IClassFixt
     [Fact]
     public async Task Expire_options_follow_redis_rules_for_keys_with_and_without_expiry()
     {
-        await using var redis = await fixture.ConnectAsync(2);
+        await using var redis = await fixture.ConnectAsync(3);
         var db = redis.GetDatabase();
         await db.StringSetAsync("xo", "v");
 
@@ -78,7 +78,7 @@ public sealed class MSetNxAndExpireOptionTests(RespCluster fixture) : IClassFixt
     [InlineData("SOON", "ERR Unsupported option SOON")]
     public async Task Bad_expire_options_answer_redis_errors_and_change_nothing(string options, string expected)
     {
-        await using var redis = await fixture.ConnectAsync(0);
+        await using var redis = await fixture.ConnectAsync(1);
         var db = redis.GetDatabase();
         await db.StringSetAsync("xo-bad", "v");
         object[] args = ["xo-bad", "100", .. options.Split(' ')];

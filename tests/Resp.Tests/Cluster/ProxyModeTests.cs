@@ -10,9 +10,9 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task A_value_set_through_one_node_reads_back_through_every_node()
     {
-        await using var one = await fixture.ConnectAsync(0);
+        await using var one = await fixture.ConnectAsync(1);
         Assert.True(await one.GetDatabase().StringSetAsync("greeting", "hello", TimeSpan.FromMinutes(5)));
-        for (var node = 0; node < 3; node++)
+        for (var node = 1; node <= 3; node++)
         {
             await using var other = await fixture.ConnectAsync(node);
             var db = other.GetDatabase();
@@ -25,7 +25,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Set_options_behave_as_in_redis()
     {
-        await using var redis = await fixture.ConnectAsync(1);
+        await using var redis = await fixture.ConnectAsync(2);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync("opt");
         Assert.False(await db.StringSetAsync("opt", "x", when: When.Exists));
@@ -53,7 +53,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Counters_are_computed_by_the_replicas_and_keep_their_expiry()
     {
-        await using var redis = await fixture.ConnectAsync(2);
+        await using var redis = await fixture.ConnectAsync(3);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync(["c", "f"]);
         Assert.Equal(1, await db.StringIncrementAsync("c"));
@@ -74,7 +74,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Multi_key_commands_span_shards()
     {
-        await using var redis = await fixture.ConnectAsync(0);
+        await using var redis = await fixture.ConnectAsync(1);
         var db = redis.GetDatabase();
         var keys = Enumerable.Range(0, 20).Select(i => (RedisKey)$"multi:{i}").ToArray();
         Assert.True(await db.StringSetAsync(keys.Select((k, i) => new KeyValuePair<RedisKey, RedisValue>(k, i)).ToArray()));
@@ -89,7 +89,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Expiry_commands_set_read_and_clear_expiries()
     {
-        await using var redis = await fixture.ConnectAsync(1);
+        await using var redis = await fixture.ConnectAsync(2);
         var db = redis.GetDatabase();
         await db.StringSetAsync("exp", "v");
         Assert.Equal(-1, (long)await db.ExecuteAsync("TTL", "exp"));
@@ -114,7 +114,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Hashes_read_and_write_field_by_field()
     {
-        await using var redis = await fixture.ConnectAsync(0);
+        await using var redis = await fixture.ConnectAsync(1);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync("user:1");
         await db.HashSetAsync("user:1", [new("name", "ada"), new("lang", "c#")]);
@@ -141,7 +141,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task A_pipelined_batch_is_answered_in_order()
     {
-        await using var redis = await fixture.ConnectAsync(1);
+        await using var redis = await fixture.ConnectAsync(2);
         var db = redis.GetDatabase();
         await db.KeyDeleteAsync("seq");
         var batch = db.CreateBatch();
@@ -172,7 +172,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
             foreach (var arg in args) frame.Append('$').Append(arg.Length).Append("\r\n").Append(arg).Append("\r\n");
         }
 
-        await using var client = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Nodes[0]));
+        await using var client = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(fixture.Cluster.Node(1)));
         await client.SendRawAsync(System.Text.Encoding.UTF8.GetBytes(frame.ToString()));
         var replies = new List<string>();
         foreach (var _ in commands) replies.Add(await client.ReadReplyAsync());
@@ -186,7 +186,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Scan_and_keys_list_what_was_written()
     {
-        await using var redis = await fixture.ConnectAsync(0);
+        await using var redis = await fixture.ConnectAsync(1);
         var db = redis.GetDatabase();
         for (var i = 0; i < 30; i++) await db.StringSetAsync($"scan:{i}", i);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
@@ -200,7 +200,7 @@ public sealed class ProxyModeTests(RespCluster fixture) : IClassFixture<RespClus
     [Fact]
     public async Task Server_commands_answer_as_redis_tools_expect()
     {
-        await using var redis = await fixture.ConnectAsync(2, protocol: RedisProtocol.Resp3);
+        await using var redis = await fixture.ConnectAsync(3, protocol: RedisProtocol.Resp3);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         Assert.Equal(RedisProtocol.Resp3, server.Protocol);
         Assert.False(server.IsReplica);

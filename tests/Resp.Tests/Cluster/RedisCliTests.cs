@@ -11,7 +11,7 @@ public sealed class RedisCliTests(RespCluster fixture) : IClassFixture<RespClust
     private async Task<string> CliAsync(int node, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("redis-cli") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-h", fixture.Cluster.Nodes[node].Ip, "-p", RespCluster.Port.ToString(), "--no-auth-warning", "-a", fixture.AdminKey }.Concat(args))
+        foreach (var arg in new[] { "-h", fixture.Cluster.Node(node).Ip, "-p", RespCluster.Port.ToString(), "--no-auth-warning", "-a", fixture.AdminKey }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -29,20 +29,20 @@ public sealed class RedisCliTests(RespCluster fixture) : IClassFixture<RespClust
     [Fact]
     public async Task A_scripted_session_sets_reads_counts_and_hashes()
     {
-        Assert.Equal("OK", await CliAsync(0, null, "SET", "cli:k", "hello", "EX", "100"));
-        Assert.Equal("hello", await CliAsync(1, null, "GET", "cli:k"));
-        Assert.InRange(int.Parse(await CliAsync(2, null, "TTL", "cli:k")), 90, 100);
-        await CliAsync(0, null, "DEL", "cli:n", "cli:h");
-        Assert.Equal("1", await CliAsync(0, null, "INCR", "cli:n"));
-        Assert.Equal("2", await CliAsync(1, null, "INCR", "cli:n"));
-        Assert.Equal("2", await CliAsync(2, null, "HSET", "cli:h", "a", "1", "b", "2"));
-        Assert.Equal("a\n1\nb\n2", await CliAsync(0, null, "HGETALL", "cli:h"));
+        Assert.Equal("OK", await CliAsync(1, null, "SET", "cli:k", "hello", "EX", "100"));
+        Assert.Equal("hello", await CliAsync(2, null, "GET", "cli:k"));
+        Assert.InRange(int.Parse(await CliAsync(3, null, "TTL", "cli:k")), 90, 100);
+        await CliAsync(1, null, "DEL", "cli:n", "cli:h");
+        Assert.Equal("1", await CliAsync(1, null, "INCR", "cli:n"));
+        Assert.Equal("2", await CliAsync(2, null, "INCR", "cli:n"));
+        Assert.Equal("2", await CliAsync(3, null, "HSET", "cli:h", "a", "1", "b", "2"));
+        Assert.Equal("a\n1\nb\n2", await CliAsync(1, null, "HGETALL", "cli:h"));
     }
 
     [Fact]
     public async Task Without_a_key_redis_cli_is_told_to_authenticate()
     {
-        var start = new ProcessStartInfo("redis-cli", ["-h", fixture.Cluster.Nodes[0].Ip, "-p", RespCluster.Port.ToString(), "GET", "x"]) { RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("redis-cli", ["-h", fixture.Cluster.Node(1).Ip, "-p", RespCluster.Port.ToString(), "GET", "x"]) { RedirectStandardOutput = true };
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -54,9 +54,9 @@ public sealed class RedisCliTests(RespCluster fixture) : IClassFixture<RespClust
     {
         var script = new StringBuilder();
         for (var i = 0; i < 2000; i++) script.Append($"*3\r\n$3\r\nSET\r\n${$"bulk:{i}".Length}\r\nbulk:{i}\r\n${i.ToString().Length}\r\n{i}\r\n");
-        var report = await CliAsync(1, script.ToString(), "--pipe");
+        var report = await CliAsync(2, script.ToString(), "--pipe");
         Assert.Contains("errors: 0, replies: 2000", report);
-        Assert.Equal("1999", await CliAsync(2, null, "GET", "bulk:1999"));
-        Assert.Equal("1\n2\n3", await CliAsync(0, null, "MGET", "bulk:1", "bulk:2", "bulk:3"));
+        Assert.Equal("1999", await CliAsync(3, null, "GET", "bulk:1999"));
+        Assert.Equal("1\n2\n3", await CliAsync(1, null, "MGET", "bulk:1", "bulk:2", "bulk:3"));
     }
 }

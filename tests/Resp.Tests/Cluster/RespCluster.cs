@@ -33,12 +33,12 @@ public class RespCluster : IAsyncLifetime
 
     public static string EndpointOf(NodeProcess node) => $"{node.Ip}:{Port}";
 
-    /// <summary>A StackExchange.Redis client of one node (standalone, as proxy mode presents itself).</summary>
-    public Task<ConnectionMultiplexer> ConnectAsync(int node = 0, string? password = null, string? user = null, RedisProtocol protocol = RedisProtocol.Resp2)
+    /// <summary>A StackExchange.Redis client of node <paramref name="node"/> (its id; standalone, as proxy mode presents itself).</summary>
+    public Task<ConnectionMultiplexer> ConnectAsync(int node = 1, string? password = null, string? user = null, RedisProtocol protocol = RedisProtocol.Resp2)
     {
         var options = new ConfigurationOptions
         {
-            EndPoints = { EndpointOf(Cluster.Nodes[node]) },
+            EndPoints = { EndpointOf(Cluster.Node(node)) },
             Password = password ?? AdminKey,
             User = user,
             Protocol = protocol,

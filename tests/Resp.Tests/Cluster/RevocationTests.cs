@@ -31,10 +31,10 @@ public sealed class RevocationTests
             Assert.Equal("alive", await client.CallAsync("ECHO", "alive"));
             doomed.Add(client);
         }
-        await using var admin = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(cluster.Nodes[0]));
+        await using var admin = await RawRespClient.ConnectAsync(RespCluster.EndpointOf(cluster.Node(1)));
         Assert.Equal("+OK", await admin.CallAsync("AUTH", TestCluster.AdminKey));
 
-        using var revoke = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Nodes[2].Url, "/admin/api-keys/revoke"), new { names = new[] { "doomed" } });
+        using var revoke = await cluster.Http.PostAsJsonAsync(new Uri(cluster.Node(3).Url, "/admin/api-keys/revoke"), new { names = new[] { "doomed" } });
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         var clock = Stopwatch.StartNew();
         var open = new List<RawRespClient>(doomed);

@@ -45,8 +45,8 @@ public sealed class SessionAppTests
     public async Task A_session_survives_requests_through_different_nodes_and_the_loss_of_a_node()
     {
         await using var cluster = await TestCluster.StartAsync(3, "--resp-listen", $":{RespCluster.Port}", "--request-timeout-ms", "4000");
-        await using var first = await StartAppAsync(RespCluster.EndpointOf(cluster.Nodes[0]), cluster.Nodes[0].Ip);
-        await using var second = await StartAppAsync(RespCluster.EndpointOf(cluster.Nodes[1]), cluster.Nodes[1].Ip);
+        await using var first = await StartAppAsync(RespCluster.EndpointOf(cluster.Node(1)), cluster.Node(1).Ip);
+        await using var second = await StartAppAsync(RespCluster.EndpointOf(cluster.Node(2)), cluster.Node(2).Ip);
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true }) { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -61,7 +61,7 @@ public sealed class SessionAppTests
         Assert.Equal(1, await CountAsync(first));
         Assert.Equal(2, await CountAsync(second));
         Assert.Equal(3, await CountAsync(first));
-        cluster.Nodes[2].Kill();
+        cluster.Node(3).Kill();
         Assert.Equal(4, await CountAsync(second));
         Assert.Equal(5, await CountAsync(first));
     }

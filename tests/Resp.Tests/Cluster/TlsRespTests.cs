@@ -30,7 +30,7 @@ public sealed class TlsRespTests
 
             var options = new ConfigurationOptions
             {
-                EndPoints = { RespCluster.EndpointOf(cluster.Nodes[0]) }, Password = TestCluster.AdminKey, Ssl = true, SslHost = cluster.Nodes[0].Ip,
+                EndPoints = { RespCluster.EndpointOf(cluster.Node(1)) }, Password = TestCluster.AdminKey, Ssl = true, SslHost = cluster.Node(1).Ip,
             };
             options.CertificateValidation += (_, presented, _, _) => presented?.GetCertHashString() == certificate!.GetCertHashString();
             await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
@@ -39,7 +39,7 @@ public sealed class TlsRespTests
             for (var i = 0; i < 8; i++) Assert.Equal(i, (int)await db.StringGetAsync($"tls:{i}"));
 
             using var plain = new TcpClient();
-            await plain.ConnectAsync(IPAddress.Parse(cluster.Nodes[1].Ip), RespCluster.Port);
+            await plain.ConnectAsync(IPAddress.Parse(cluster.Node(2).Ip), RespCluster.Port);
             var stream = plain.GetStream();
             await stream.WriteAsync("PING\r\n"u8.ToArray());
             var buffer = new byte[64];
