@@ -55,12 +55,12 @@ public sealed class TestCluster : IAsyncDisposable
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     /// <summary>Starts an empty node with --join (the next address of this cluster); it waits until a member adds it.</summary>
-    public NodeProcess StartJoiner()
+    public NodeProcess StartJoiner(params string[] moreArgs)
     {
         var index = _nodes.Count + 1;
         var node = new NodeProcess(index, $"{_net}.{index}", Path.Combine(_root, $"node-{index}"), "", _extraArgs, join: _nodes[0].Url);
         _nodes.Add(node);
-        node.Start();
+        node.Start(moreArgs);
         return node;
     }
 
