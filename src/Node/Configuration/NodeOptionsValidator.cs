@@ -16,7 +16,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (!IsHostPort(options.PeerListen)) errors.Add($"--peer-listen: '{options.PeerListen}' is not host:port such as 127.0.0.1:6001");
         if (string.IsNullOrWhiteSpace(options.DataDir)) errors.Add("--data-dir: required");
         if (options.InitialCluster is not null && options.Join is not null && options.Id != 0)
-            errors.Add("--initial-cluster with --join: give no --id; a node named in --initial-cluster (by --peer-advertise) founds, any other joins");
+            errors.Add("--initial-cluster and --join: together only without --id; a node named in --initial-cluster (by --peer-advertise) founds, any other joins");
         if (options.InitialCluster is { } initial && options.Join is null)
         {
             try
