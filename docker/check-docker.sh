@@ -31,8 +31,8 @@ ids=$(cat "$RAFTCACHE_LAUNCH_STATE/containers" 2>/dev/null)
 members() { curl -fsS --max-time 5 -H "X-Api-Key: $KEY" "http://127.26.252.$1:5001/admin/cluster" | python3 -c 'import json,sys; v=json.load(sys.stdin); print(sum(m["state"]=="active" for m in v["members"]))'; }
 four_active() { [ "$(members 1)" = 4 ]; }
 poll 60 four_active && ok "4 active members, each admitted itself through node 1" || bad "members: $(members 1)"
-curl -fsS --max-time 10 -X PUT -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' -d '"from-node-4"' http://127.26.252.4:5001/keys/launch-check >/dev/null \
-  && [ "$(curl -fsS --max-time 10 -H "X-Api-Key: $KEY" 'http://127.26.252.2:5001/keys/launch-check')" = '"from-node-4"' ] \
+curl -fsS --max-time 10 -X PUT -H "X-Api-Key: $KEY" -H 'Content-Type: text/plain' --data-binary from-node-4 http://127.26.252.4:5001/keys/launch-check >/dev/null \
+  && [ "$(curl -fsS --max-time 10 -H "X-Api-Key: $KEY" 'http://127.26.252.2:5001/keys/launch-check')" = from-node-4 ] \
   && ok "a write through node 4 reads back through node 2" || bad "write/read across launched nodes"
 "$here/launch.sh" stop >/dev/null
 left=0; for id in $ids; do docker inspect "$id" >/dev/null 2>&1 && left=$((left+1)); done
@@ -50,8 +50,8 @@ all_ready=1; for i in 11 12 13; do poll 90 ready "$i" || all_ready=0; done
 [ $all_ready = 1 ] && ok "3 compose nodes ready" || bad "compose nodes not ready: $(docker-compose -p "$PROJECT" -f "$here/compose.yaml" logs --tail 20 2>&1 | tail -20)"
 gateway_sees_3() { curl -fsS --max-time 5 http://127.26.251.10:5000/gateway/members | python3 -c 'import json,sys; v=json.load(sys.stdin); sys.exit(0 if sum(str(m.get("health")).lower()=="ready" for m in v["members"])==3 else 1)'; }
 poll 60 gateway_sees_3 && ok "the gateway sees 3 ready members" || bad "gateway view: $(curl -sS --max-time 5 http://127.26.251.10:5000/gateway/members)"
-curl -fsS --max-time 10 -X PUT -H "X-Api-Key: $RAFTCACHE_ADMIN_KEY" -H 'Content-Type: application/json' -d '"via-gateway"' http://127.26.251.10:5000/keys/compose-check >/dev/null \
-  && [ "$(curl -fsS --max-time 10 -H "X-Api-Key: $RAFTCACHE_ADMIN_KEY" 'http://127.26.251.13:5001/keys/compose-check')" = '"via-gateway"' ] \
+curl -fsS --max-time 10 -X PUT -H "X-Api-Key: $RAFTCACHE_ADMIN_KEY" -H 'Content-Type: text/plain' --data-binary via-gateway http://127.26.251.10:5000/keys/compose-check >/dev/null \
+  && [ "$(curl -fsS --max-time 10 -H "X-Api-Key: $RAFTCACHE_ADMIN_KEY" 'http://127.26.251.13:5001/keys/compose-check')" = via-gateway ] \
   && ok "a write through the gateway reads back on node 3" || bad "write through the gateway"
 timeout 120 docker-compose -p "$PROJECT" -f "$here/compose.yaml" down -v -t 10 >/dev/null 2>&1
 [ -z "$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT")" ] && ok "docker-compose down removed the project" || bad "compose containers left"

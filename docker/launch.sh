@@ -64,7 +64,7 @@ run_node() { # run_node I ARGS...: one container, its id recorded before anythin
 
 wait_ready() { # wait_ready I: /health/ready answers 200 within WAIT_S
   local end=$(( $(date +%s) + WAIT_S ))
-  until curl -fsS --max-time 2 -o /dev/null "http://$NET.$1:5001/health/ready"; do
+  until curl -fs --max-time 2 -o /dev/null "http://$NET.$1:5001/health/ready"; do
     if [ "$(date +%s)" -ge "$end" ]; then
       echo "launch: node $1 not ready within ${WAIT_S}s; its log:" >&2
       docker logs --tail 40 "raftcache-launch-$1-$$" >&2 || true

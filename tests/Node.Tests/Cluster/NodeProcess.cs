@@ -35,6 +35,9 @@ public sealed class NodeProcess : IDisposable
     public string PeerAddress => $"{Ip}:6001";
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The operating system's id of the running process.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException($"node {Id} was never started");
+
     /// <summary>Environment variables added to the process on every start.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 

@@ -57,10 +57,17 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts an empty node with --join (the next address of this cluster); it waits until a member adds it.</summary>
     public NodeProcess StartJoiner(params string[] moreArgs)
     {
+        var node = NewJoiner();
+        node.Start(moreArgs);
+        return node;
+    }
+
+    /// <summary>An empty node with --join (the next address of this cluster), not started yet (to set its environment first).</summary>
+    public NodeProcess NewJoiner()
+    {
         var index = _nodes.Count + 1;
         var node = new NodeProcess(index, $"{_net}.{index}", Path.Combine(_root, $"node-{index}"), "", _extraArgs, join: _nodes[0].Url);
         _nodes.Add(node);
-        node.Start(moreArgs);
         return node;
     }
 
