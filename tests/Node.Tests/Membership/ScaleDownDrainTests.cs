@@ -42,7 +42,8 @@ public sealed class ScaleDownDrainTests
             pod.Environment["HOSTNAME"] = name;
             pod.Environment["RaftCache__KubernetesApiUrl"] = api.Url;
             pod.Environment["RaftCache__KubernetesServiceAccountDir"] = accountDir;
-            pod.Start("--join-token", token, "--k8s-statefulset", "raftcache", "--drain-timeout-seconds", "150");
+            // As in deploy/kubernetes: a removed pod stays up rather than exiting into a restart loop.
+            pod.Start("--join-token", token, "--k8s-statefulset", "raftcache", "--drain-timeout-seconds", "150", "--stay-up-when-removed");
             return pod;
         }
 
