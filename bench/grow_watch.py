@@ -5,24 +5,39 @@
   grow_watch.py removed URL ID     exit 0 when member ID is in removed_members
   grow_watch.py summary URL        JSON: members, voters, learners, replicas and leaders per member (min/max)"""
 import json, sys, urllib.request, os
+from concurrent.futures import ThreadPoolExecutor
 
 def view(url):
     req = urllib.request.Request(url.rstrip("/") + "/admin/cluster", headers={"X-Api-Key": os.environ["RAFTCACHE_KEY"]})
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
 
+def shard_leaders(v):
+    """A member knows the leader only of shards it holds a replica of: ask every member, keep what they know."""
+    def known(member):
+        try:
+            return [(s["id"], s["leader"]) for s in view(member["address"])["shards"] if s["leader"]]
+        except Exception:
+            return []
+    leaders = {}
+    with ThreadPoolExecutor(16) as pool:
+        for pairs in pool.map(known, [m for m in v["members"] if m.get("address")]):
+            for shard, leader in pairs: leaders.setdefault(shard, leader)
+    return leaders
+
 def summary(v):
     ids = [m["id"] for m in v["members"]]
     replicas = {i: 0 for i in ids}
     leaders = {i: 0 for i in ids}
+    known = shard_leaders(v)
     for s in v["shards"]:
         for r in s["replicas"]:
             if r["id"] in replicas: replicas[r["id"]] += 1
-        if s["leader"] in leaders: leaders[s["leader"]] += 1
+        if known.get(s["id"]) in leaders: leaders[known[s["id"]]] += 1
     conf = v.get("metadata_configuration") or {}
     return {"members": len(ids), "active": sum(m["state"] == "active" for m in v["members"]),
             "voters": len(conf.get("voters", [])), "learners": len(conf.get("learners", [])),
-            "moves": len(v["moves"]), "shards_without_leader": sum(s["leader"] == 0 for s in v["shards"]),
+            "moves": len(v["moves"]), "shards_without_leader": sum(s["id"] not in known for s in v["shards"]),
             "replicas_min": min(replicas.values()), "replicas_max": max(replicas.values()),
             "leaders_min": min(leaders.values()), "leaders_max": max(leaders.values())}
 
