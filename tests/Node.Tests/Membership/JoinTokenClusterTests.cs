@@ -64,8 +64,8 @@ public sealed class JoinTokenClusterTests
     {
         await using var cluster = await TestCluster.StartAsync(3, "--shards", "8", "--max-moves", "4");
         var token = JoinToken.Mint(TestCluster.ClusterSecret, TimeSpan.FromMinutes(10), 5, TimeProvider.System);
-        var joiners = Enumerable.Range(0, 5).Select(_ => cluster.StartJoiner("--join-token", token)).ToArray();
-        await cluster.WaitReadyAsync(joiners, TimeSpan.FromSeconds(120));
+        // One after the other, so each gets the next id and process n is member n (the balance check relies on it).
+        for (var i = 0; i < 5; i++) await cluster.WaitReadyAsync([cluster.StartJoiner("--join-token", token)], TimeSpan.FromSeconds(120));
         await cluster.WaitBalancedAsync(cluster.Nodes, 3, TimeSpan.FromSeconds(180));
 
         var (voters, learners) = await MetadataConfigurationAsync(cluster, cluster.Nodes[0]);
