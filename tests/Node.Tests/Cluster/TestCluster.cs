@@ -81,9 +81,17 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartWithAsync(int size, Func<IReadOnlyList<string>, ClusterSetup> setup)
     {
         var cluster = new TestCluster(size, FastTiming, setup);
-        foreach (var node in cluster.Nodes) node.Start();
-        await cluster.WaitReadyAsync(cluster.Nodes);
-        return cluster;
+        try
+        {
+            foreach (var node in cluster.Nodes) node.Start();
+            await cluster.WaitReadyAsync(cluster.Nodes);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync(); // the caller never gets it, so its processes would outlive the test
+            throw;
+        }
     }
 
     /// <summary>Polls /health/ready on each node until all answer 200, or fails with the nodes' logs.</summary>
