@@ -44,8 +44,13 @@ public sealed partial class CacheNode
                     busy = true;
                     break;
                 case MemberState.Joining when conf.Learners.Contains(id) && !busy && CaughtUp(status, id):
-                    ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, id));
-                    busy = true;
+                    // Beyond the voter cap a caught-up learner is active as it is (MetadataVoters).
+                    if (MetadataVoters.NextVoter(conf.Voters, [id], record) == id)
+                    {
+                        ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, id));
+                        busy = true;
+                    }
+                    else if (conf.Voters.Length >= MetadataVoters.Max) metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
                     break;
                 case MemberState.Joining when conf.Voters.Contains(id):
                     metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
@@ -61,6 +66,9 @@ public sealed partial class CacheNode
                     break;
             }
         }
+
+        if (!busy && MetadataVoters.NextVoter(conf.Voters, conf.Learners.Where(l => CaughtUp(status, l)), record) is var voter and not 0)
+            ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, voter));
 
         var down = DownMembers(record, now);
         if (!down.SetEquals(record.DownMembers) && now - _downProposedAt >= ReportInterval)

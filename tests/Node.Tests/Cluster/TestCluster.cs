@@ -55,12 +55,19 @@ public sealed class TestCluster : IAsyncDisposable
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     /// <summary>Starts an empty node with --join (the next address of this cluster); it waits until a member adds it.</summary>
-    public NodeProcess StartJoiner()
+    public NodeProcess StartJoiner(params string[] moreArgs)
+    {
+        var node = NewJoiner();
+        node.Start(moreArgs);
+        return node;
+    }
+
+    /// <summary>An empty node with --join (the next address of this cluster), not started yet (to set its environment first).</summary>
+    public NodeProcess NewJoiner()
     {
         var index = _nodes.Count + 1;
         var node = new NodeProcess(index, $"{_net}.{index}", Path.Combine(_root, $"node-{index}"), "", _extraArgs, join: _nodes[0].Url);
         _nodes.Add(node);
-        node.Start();
         return node;
     }
 
@@ -74,9 +81,17 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartWithAsync(int size, Func<IReadOnlyList<string>, ClusterSetup> setup)
     {
         var cluster = new TestCluster(size, FastTiming, setup);
-        foreach (var node in cluster.Nodes) node.Start();
-        await cluster.WaitReadyAsync(cluster.Nodes);
-        return cluster;
+        try
+        {
+            foreach (var node in cluster.Nodes) node.Start();
+            await cluster.WaitReadyAsync(cluster.Nodes);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync(); // the caller never gets it, so its processes would outlive the test
+            throw;
+        }
     }
 
     /// <summary>Polls /health/ready on each node until all answer 200, or fails with the nodes' logs.</summary>
