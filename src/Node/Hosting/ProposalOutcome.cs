@@ -28,7 +28,10 @@ public enum ProposalStatus
     /// </summary>
     NotApplied = 1,
 
-    /// <summary>Appended, but its fate cannot be learned here (a snapshot replaced the log past it): it may or may not apply.</summary>
+    /// <summary>
+    /// Appended, but its fate cannot be learned here (a snapshot replaced the log past it, or the replica was deleted
+    /// while it waited): it may or may not apply.
+    /// </summary>
     MayHaveApplied = 2,
 }
 

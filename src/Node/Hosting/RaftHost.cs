@@ -138,7 +138,9 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     {
         foreach (var (groupId, message) in batch)
         {
-            if (_groups.TryGetValue(groupId, out var replica) || TryCreateOnDemand(groupId, fromNode, out replica)) replica.Node.Step(message);
+            if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
+            if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = _time.GetUtcNow();
+            replica.Node.Step(message);
         }
     }
 
