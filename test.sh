@@ -29,6 +29,9 @@ missing=()
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ] || missing+=(chromium)
+# deploy/kubernetes/check.py parses the manifests with PyYAML; the Docker deploy test runs Debian's docker-compose.
+python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing Debian's ${missing[*]} for the monitoring, dashboard and RESP tests"

@@ -23,4 +23,10 @@ public static class ExitCodes
     /// Final: wipe the data folder and add the node again to bring it back under a new id.
     /// </summary>
     public const int Removed = 3;
+
+    /// <summary>
+    /// An empty node asked to be admitted with a join token and was refused (wrong, expired or spent token, or its
+    /// address belongs to another member); it logged why. Restarting it with the same token will not help.
+    /// </summary>
+    public const int JoinRefused = 4;
 }

@@ -41,7 +41,16 @@ public static class NodeProgram
         var shutdown = app.WaitForShutdownAsync();
         var node = app.Services.GetRequiredService<CacheNode>();
         var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
-        if (await Task.WhenAny(shutdown, node.Removed) == node.Removed && !options.StayUpWhenRemoved)
+        var joinFailed = app.Services.GetServices<IHostedService>().OfType<Membership.JoinRequester>().FirstOrDefault()?.Failed
+            ?? new TaskCompletionSource<(int, string)>().Task;
+        var first = await Task.WhenAny(shutdown, node.Removed, joinFailed);
+        if (first == joinFailed)
+        {
+            Console.Error.WriteLine($"raftcache: {joinFailed.Result.Reason}");
+            await app.StopAsync();
+            return joinFailed.Result.ExitCode;
+        }
+        if (first == node.Removed && !options.StayUpWhenRemoved)
         {
             // The node already logged why (one line); a graceful stop closes its listeners and its log.
             await app.StopAsync();
@@ -121,6 +130,7 @@ public static class NodeProgram
         app.MapCacheCommands();
         app.MapHealth();
         app.MapAdmin();
+        app.MapJoinRequests();
         app.MapRaftCacheObservability(security);
         Resp.RespInternalEndpoints.MapRespInternal(app, app.Services.GetService<RaftCache.Resp.RespOptions>());
         var openApi = app.MapOpenApi("/openapi/{documentName}.json");
@@ -147,6 +157,14 @@ public static class NodeProgram
         });
         services.AddSingleton<ICacheCluster>(sp => sp.GetRequiredService<CacheNode>());
         services.AddHostedService<NodeService>();
+        services.AddHostedService<Membership.JoinRequester>();
+        if (options.KubernetesStatefulSet is not null)
+        {
+            var adminKey = keys.FirstOrDefault(k => k.Role == Roles.Admin)?.Key;
+            services.AddHostedService(sp => new Kubernetes.ScaleDownDrain(sp.GetRequiredService<CacheNode>(), options, adminKey,
+                sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILogger<Kubernetes.ScaleDownDrain>>()));
+            services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
+        }
         services.AddSingleton(sp => new LeaderForwarder(new HttpClient(BoundHandler(options.PeerListen, security), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan, // the dispatcher's request timeout bounds every forward
@@ -205,6 +223,7 @@ public static class NodeProgram
                raftcache gateway --seeds URL,... [--listen URL] [--discovery-key-file F]   one address for a cluster (gateway --help)
                raftcache --id N --listen URL --peer-listen HOST:PORT --data-dir DIR --initial-cluster ID=HOST:PORT,...
                raftcache [--id N] --listen URL --peer-listen HOST:PORT --data-dir DIR --join MEMBER-URL   (then POST /admin/members on a member)
+               raftcache join-token --cluster-secret-file F [--ttl-seconds 86400] [--uses 1]   a token for --join-token-file
         options (also RAFTCACHE__<Key> environment variables and appsettings.json section "RaftCache"):
           --id N                    this node's id (positive, never reused)
           --listen URL              REST endpoint, e.g. http://127.0.0.1:5001
@@ -212,6 +231,9 @@ public static class NodeProgram
           --data-dir DIR            write-ahead log and snapshots
           --initial-cluster LIST    founding members, e.g. 1=127.0.0.1:6001,2=127.0.0.1:6002,3=127.0.0.1:6003
           --join URL                start empty and wait to be added to the cluster of this member
+          --join-token-file F       with --join: admit this node itself with a join token (or --join-token T); mint one with `raftcache join-token`
+          --peer-advertise HOST:PORT, --advertise-url URL   the addresses others use, when not the listen ones (e.g. DNS names)
+          --k8s-statefulset NAME    on SIGTERM, drain first when the StatefulSet was scaled below this pod (--drain-timeout-seconds 300)
           --down-after-seconds N    unreachable this long, a member's replicas are re-created elsewhere (default 30)
           --max-moves N             shards moving replicas at the same time, cluster-wide (default 2)
           --shards N                shards at bootstrap (default 16)

@@ -10,5 +10,6 @@ return args switch
 {
     ["dev", ..] => await DevCluster.RunAsync(args[1..]),
     ["gateway", ..] => await GatewayProgram.RunAsync(args[1..]),
+    ["join-token", ..] => RaftCache.Node.Membership.JoinTokenProgram.Run(args[1..], Console.Out, Console.Error),
     _ => await NodeProgram.RunAsync(args),
 };

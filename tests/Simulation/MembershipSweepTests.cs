@@ -27,28 +27,4 @@ public sealed class MembershipSweepTests(ITestOutputHelper output)
         Assert.All(sweep.Passed, result => Assert.True(result.Options.Cluster));
         output.WriteLine($"{sweep.Passed.Count} {scenario} seeds passed");
     }
-
-    /// <summary>
-    /// Membership seeds that caught a bug of the shipped node, pinned with what went wrong. Their schedules follow the
-    /// node's code, so a change elsewhere may move the bug off its seed: these pin the fix, the sweep above keeps looking.
-    /// </summary>
-    [Theory]
-    // A shard leader removed by its own configuration change deleted its replica and answered its pending writes
-    // "not applied"; the other replicas committed them (a client told "not applied" then read the value).
-    [InlineData("placement", 22UL)]
-    // A replica deleted, then created again on the same node with an empty log and term 0 while a lagging member still
-    // counted the old replica as a voter: its vote elected a leader missing a committed entry.
-    [InlineData("placement", 192UL)]
-    // The admission rule refused a member whose id was below an id given out earlier (ids may be chosen), so a lagging
-    // member never heard from the metadata leader again.
-    [InlineData("replica-churn", 52UL)]
-    // A member removed while its learner addition to the metadata group was in flight stayed in the group for good.
-    [InlineData("replica-churn", 82UL)]
-    // A shard whose replicas were all on leaving members was never moved, so the drains never finished.
-    [InlineData("replica-churn", 86UL)]
-    public void Pinned_membership_seed_passes(string scenario, ulong seed)
-    {
-        var sweep = SeedSweep.Run(seed, 1, 1, s => Scenarios.Options(scenario, s));
-        Assert.True(sweep.Failures.Count == 0, sweep.Failures.FirstOrDefault()?.Message);
-    }
 }

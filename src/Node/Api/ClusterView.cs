@@ -42,8 +42,17 @@ public sealed record ClusterView(
             byGroup.TryGetValue(CacheNode.MetadataGroup, out var metadata) ? metadata.Raft.SoftState.Leader : 0, members, shards,
             record.Targets.Select(t => new MoveView(t.Key, record.Placement.GetValueOrDefault(t.Key, []), t.Value)).ToArray(),
             node.LearnersLedHere(),
-            record.RemovedIds.ToArray());
+            record.RemovedIds.ToArray())
+        {
+            MetadataConfiguration = byGroup.TryGetValue(CacheNode.MetadataGroup, out var own) && own.Raft.ConfState is var conf
+                ? new ConfigurationView(conf.Voters, conf.VotersOutgoing, conf.Learners, conf.IsJoint)
+                : null,
+        };
     }
+
+    /// <summary>The metadata group's voters (at most five) and learners, as this node's replica knows them.</summary>
+    [JsonPropertyName("metadata_configuration")]
+    public ConfigurationView? MetadataConfiguration { get; init; }
 }
 
 public sealed record MemberView(

@@ -52,6 +52,13 @@ public static class CommandLine
         ["--resp-read-consistency"] = "RaftCache:RespReadConsistency",
         ["--otlp-endpoint"] = "RaftCache:OtlpEndpoint",
         ["--otlp-interval-ms"] = "RaftCache:OtlpIntervalMs",
+        ["--peer-advertise"] = "RaftCache:PeerAdvertise",
+        ["--advertise-url"] = "RaftCache:AdvertiseUrl",
+        ["--join-token"] = "RaftCache:JoinToken",
+        ["--join-token-file"] = "RaftCache:JoinTokenFile",
+        ["--join-timeout-seconds"] = "RaftCache:JoinTimeoutSeconds",
+        ["--k8s-statefulset"] = "RaftCache:KubernetesStatefulSet",
+        ["--drain-timeout-seconds"] = "RaftCache:DrainTimeoutSeconds",
     };
 
     /// <summary>Options without a value: giving one sets its key to true.</summary>

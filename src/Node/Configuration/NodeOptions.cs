@@ -7,7 +7,7 @@ namespace RaftCache.Node.Configuration;
 /// command-line options (<c>--id</c>, <c>--listen</c>, …); the later source wins. Validated at start with
 /// errors that name the setting (<see cref="NodeOptionsValidator"/>).
 /// </summary>
-public sealed class NodeOptions
+public sealed partial class NodeOptions
 {
     public const string Section = "RaftCache";
 

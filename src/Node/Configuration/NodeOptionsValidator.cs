@@ -15,17 +15,17 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             errors.Add($"--listen: '{options.Listen}' is not an http(s) URL such as http://127.0.0.1:5001");
         if (!IsHostPort(options.PeerListen)) errors.Add($"--peer-listen: '{options.PeerListen}' is not host:port such as 127.0.0.1:6001");
         if (string.IsNullOrWhiteSpace(options.DataDir)) errors.Add("--data-dir: required");
-        if (options.InitialCluster is not null && options.Join is not null)
-            errors.Add("--initial-cluster and --join: give one of them, not both");
-        if (options.InitialCluster is { } initial)
+        if (options.InitialCluster is not null && options.Join is not null && options.Id != 0)
+            errors.Add("--initial-cluster and --join: together only without --id; a node named in --initial-cluster (by --peer-advertise) founds, any other joins");
+        if (options.InitialCluster is { } initial && options.Join is null)
         {
             try
             {
                 var members = InitialCluster.Parse(initial);
                 if (options.Id != 0 && members.All(m => m.Id != options.Id))
                     errors.Add($"--initial-cluster: does not name this node's id {options.Id}");
-                else if (members.FirstOrDefault(m => m.Id == options.Id) is { PeerAddress: var own } && own != options.PeerListen)
-                    errors.Add($"--initial-cluster: names {own} for node {options.Id}, but --peer-listen is {options.PeerListen}");
+                else if (members.FirstOrDefault(m => m.Id == options.Id) is { PeerAddress: var own } && own != options.AdvertisedPeer)
+                    errors.Add($"--initial-cluster: names {own} for node {options.Id}, but this node's peer address (--peer-advertise, else --peer-listen) is {options.AdvertisedPeer}");
             }
             catch (FormatException e)
             {
@@ -34,6 +34,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         }
         if (options.Join is { } join && !Uri.TryCreate(join, UriKind.Absolute, out _))
             errors.Add($"--join: '{join}' is not a member's REST URL such as http://127.0.0.1:5001");
+        DeployOptionsValidator.Validate(options, errors);
         PeerSecret.Validate(options, errors);
         if (options.EncryptionKeyFile is { Length: > 0 } keyFile)
         {
@@ -71,7 +72,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (value < min || value > max) errors.Add($"{name}: {value} is outside {min}..{max}");
     }
 
-    private static bool IsHostPort(string? text)
+    internal static bool IsHostPort(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return false;
         var colon = text.LastIndexOf(':');

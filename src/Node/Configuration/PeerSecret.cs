@@ -60,6 +60,11 @@ public static class PeerSecret
         }
     }
 
+    /// <summary>The configured cluster secrets as text (several during a rotation), or none when peers run insecure.</summary>
+    public static string[] SecretsOf(NodeOptions options) =>
+        !string.IsNullOrEmpty(options.ClusterSecret) ? [options.ClusterSecret]
+        : !string.IsNullOrEmpty(options.ClusterSecretFile) ? ReadFile(options.ClusterSecretFile) : [];
+
     private static string[] ReadFile(string path)
     {
         try

@@ -41,7 +41,7 @@ public sealed partial class CacheNode
     public (bool Ready, IReadOnlyList<string> Reasons) Readiness()
     {
         var reasons = new List<string>();
-        if (_host is null) return (false, [$"waiting to be added to a cluster: on any member, POST /admin/members {{\"address\": \"{_options.Listen}\"}}"]);
+        if (_host is null) return (false, [$"waiting to be added to a cluster: on any member, POST /admin/members {{\"address\": \"{_options.AdvertisedUrl}\"}}"]);
         if (RemovedReason is { } removed) return (false, [$"removed: {removed}"]);
         var record = _metadata.Current;
         if (!record.Members.ContainsKey(_options.Id)) reasons.Add("not (yet) a member in the cluster record");

@@ -44,15 +44,23 @@ public sealed partial class CacheNode
                     busy = true;
                     break;
                 case MemberState.Joining when conf.Learners.Contains(id) && !busy && CaughtUp(status, id):
-                    ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, id));
-                    busy = true;
+                    // Beyond the voter cap a caught-up learner is active as it is (MetadataVoters).
+                    if (MetadataVoters.NextVoter(conf.Voters, [id], record) == id)
+                    {
+                        ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, id));
+                        busy = true;
+                    }
+                    else if (conf.Voters.Length >= MetadataVoters.Max) metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
                     break;
                 case MemberState.Joining when conf.Voters.Contains(id):
                     metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
                     break;
                 case MemberState.Leaving when !HoldsAnyReplica(record, id):
-                    // Not while a configuration change is pending: it may be the learner addition of this very member.
-                    if (!inGroup) { if (!busy) metadata.Node.Propose(new RemoveMemberCommand(id).Encode()); }
+                    if (!inGroup)
+                    {
+                        // Not while a configuration change is pending: it may be the learner addition of this very member.
+                        if (!busy) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
+                    }
                     else if (id == _options.Id) HandOver(metadata, status, [.. conf.Voters.Where(v => v != id)], now);
                     else if (!busy)
                     {
@@ -67,6 +75,9 @@ public sealed partial class CacheNode
         // would stay there for good, counted in every quorum: take it out.
         if (!busy && conf.Voters.Concat(conf.Learners).FirstOrDefault(id => id != _options.Id && !record.Members.ContainsKey(id)) is var stray and not 0)
             ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.RemoveNode, stray));
+
+        if (!busy && MetadataVoters.NextVoter(conf.Voters, conf.Learners.Where(l => CaughtUp(status, l)), record) is var voter and not 0)
+            ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, voter));
 
         var down = DownMembers(record, now);
         if (!down.SetEquals(record.DownMembers) && now - _downProposedAt >= ReportInterval)

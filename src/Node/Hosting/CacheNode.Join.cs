@@ -16,8 +16,24 @@ public sealed partial class CacheNode
     private readonly SemaphoreSlim _joinGate = new(1, 1);
 
     public JoinInfo DescribeForJoin() => _host is null
-        ? new JoinInfo("waiting", _options.Id, 0, _options.PeerListen, _options.Listen)
-        : new JoinInfo("member", _options.Id, _clusterId, _options.PeerListen, _options.Listen);
+        ? new JoinInfo("waiting", _options.Id, 0, _options.AdvertisedPeer, _options.AdvertisedUrl)
+        : new JoinInfo("member", _options.Id, _clusterId, _options.AdvertisedPeer, _options.AdvertisedUrl);
+
+    /// <summary>
+    /// The founders this node bootstraps with, or null when it joins. Given both --initial-cluster and --join (one
+    /// pod spec for every pod of a StatefulSet), a node the founders name by its advertised peer address founds
+    /// the cluster under that id, and any other joins.
+    /// </summary>
+    private static IReadOnlyList<InitialMember>? FoundersOf(NodeOptions options)
+    {
+        if (options.InitialCluster is not { } initial) return null;
+        var founders = InitialCluster.Parse(initial);
+        if (options.Join is null) return founders;
+        var own = founders.Where(f => f.PeerAddress == options.AdvertisedPeer).Select(f => f.Id).FirstOrDefault();
+        if (own == 0) return null;
+        options.Id = own;
+        return founders;
+    }
 
     /// <summary>
     /// Takes this waiting node into the cluster that added it: records its identity, then starts its host with no

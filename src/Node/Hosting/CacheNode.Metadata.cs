@@ -26,10 +26,10 @@ public sealed partial class CacheNode
             if (metadata.Role == RaftRole.Leader && _founders is not null) _ = Host.ProposeAsync(MetadataGroup, new BootstrapCommand(FoundingRecord(_founders)).Encode(), CancellationToken.None);
             return;
         }
-        if (record.Members.TryGetValue(_options.Id, out var self) && self.RestUrl != _options.Listen)
+        if (record.Members.TryGetValue(_options.Id, out var self) && self.RestUrl != _options.AdvertisedUrl)
         {
             // A follower's proposal travels to the leader inside Raft.
-            metadata.Node.Propose(new PublishMemberCommand(_options.Id, _options.Listen).Encode());
+            metadata.Node.Propose(new PublishMemberCommand(_options.Id, _options.AdvertisedUrl).Encode());
         }
         RunController(record, metadata);
         ReconcileShards(record, metadata);

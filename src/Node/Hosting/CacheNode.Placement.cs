@@ -130,8 +130,16 @@ public sealed partial class CacheNode
     /// A replica may be deleted only when the cluster provably moved it away: the record no longer places it
     /// here, the record's knowledge of the shard's configuration is at least as new as this replica's own
     /// (so a stale record after a restart never deletes a replica that was added back since), this replica has
-    /// applied everything it knows committed, and this node's metadata replica is current and has a leader.
+    /// applied everything it knows committed, no leader of its group has sent to it for two election timeouts,
+    /// and this node's metadata replica is current and has a leader.
     /// </summary>
+    /// <remarks>
+    /// The leader's silence covers what the record cannot: a learner still catching up knows only an old
+    /// configuration, so the record's index is "newer" than its own even while the leader counts it as a member
+    /// (a move towards it abandoned while it was reported down, and planned again once it was back). Deleted
+    /// then and re-created empty by the next heartbeat, it would be told a commit index beyond its empty log,
+    /// which the core treats as a lost log and stops on.
+    /// </remarks>
     private bool MayDelete(ClusterRecord record, GroupReplica metadata, GroupReplica replica)
     {
         if (!record.IsBootstrapped || replica.GroupId > (ulong)record.ShardCount) return false;
@@ -140,6 +148,7 @@ public sealed partial class CacheNode
         var shard = (int)replica.GroupId;
         if (record.Hosts(shard, _options.Id)) return false;
         if (record.PlacementIndexes.GetValueOrDefault(shard) < replica.ConfIndex) return false;
+        if (_time.GetUtcNow() - replica.LastLeaderContact < TimeSpan.FromMilliseconds(_options.TickMs * _options.ElectionTicks * 2)) return false;
         var status = replica.Node.Status();
         if (status.Applied < status.HardState.Commit) return false;
         var metadataStatus = metadata.Node.Status();

@@ -41,7 +41,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         _time = time;
         _logger = loggers.CreateLogger("RaftCache.Node");
         _loggers = loggers;
-        _founders = options.InitialCluster is { } initial ? InitialCluster.Parse(initial) : null;
+        _founders = FoundersOf(options);
         Shards = new ShardMap(options.Shards);
         _machine = machine ?? LocalMachine();
     }
@@ -73,7 +73,7 @@ public sealed partial class CacheNode : IAsyncDisposable
             {
                 if (_options.Join is null) throw new InvalidOperationException($"data folder {_options.DataDir} is empty: give --initial-cluster to found a cluster, or --join to join one");
                 // An empty joiner serves REST (health, the admission call) and waits to be added by an operator.
-                LogAwaitingAdmission(_logger, _options.Listen, _options.Join);
+                LogAwaitingAdmission(_logger, _options.AdvertisedUrl, _options.Join);
                 return;
             }
             identity = new NodeIdentity(_options.Id, Placement.ClusterIdOf(_founders.Select(f => (f.Id, f.PeerAddress))), _founders);
@@ -103,7 +103,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         host.Ticked += Housekeeping;
         host.Ticked += CheckOwnRemoval;
         await _machine.StartHost(host, cancellationToken);
-        LogStarted(_logger, _options.Id, _options.Listen, _options.PeerListen, bootstrap ? "bootstrapped" : identity.Joined ? "joined" : "recovered");
+        LogStarted(_logger, _options.Id, _options.AdvertisedUrl, _options.AdvertisedPeer, bootstrap ? "bootstrapped" : identity.Joined ? "joined" : "recovered");
     }
 
     private void Bootstrap(NodeIdentity identity)

@@ -52,6 +52,13 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>The log index at which <see cref="ConfState"/> took effect (reported with placement changes, so older reports lose).</summary>
     public ulong ConfIndex { get; set; }
 
+    /// <summary>
+    /// When a leader last sent this replica entries or a heartbeat (or, before any, when the replica was loaded or
+    /// created). A leader sends to exactly the members of its configuration, so a replica still hearing from one is
+    /// still a member, even a learner whose own log has not yet reached the entry that added it.
+    /// </summary>
+    public DateTimeOffset LastLeaderContact { get; set; }
+
     /// <summary>The leader as last reported by the core; read from request threads.</summary>
     public ulong Leader => (ulong)Volatile.Read(ref _leader);
 

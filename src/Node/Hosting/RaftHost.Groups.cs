@@ -74,6 +74,8 @@ public sealed partial class RaftHost
     {
         if (!_groups.Remove(groupId, out var replica)) return;
         LeaveTombstone(replica);
+        // A proposal still waiting was appended while this replica led; the group may commit it without this
+        // replica (a former leader moved off its shard), so its fate cannot be learned here.
         foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.MayHaveApplied);
         foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.Complete(false);
@@ -91,6 +93,7 @@ public sealed partial class RaftHost
     private void AddReplica(GroupReplica replica)
     {
         _groups.Add(replica.GroupId, replica);
+        replica.LastLeaderContact = _time.GetUtcNow();
         replica.Publish(replica.Node.Status().SoftState);
         Volatile.Write(ref _groupsView, _groups.ToFrozenDictionary());
     }

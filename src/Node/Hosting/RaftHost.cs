@@ -139,6 +139,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         foreach (var (groupId, message) in batch)
         {
             if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
+            if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = _time.GetUtcNow();
             if (!WithholdsVote(replica, message)) replica.Node.Step(message);
         }
     }

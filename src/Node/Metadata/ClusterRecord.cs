@@ -76,6 +76,9 @@ public sealed record ClusterRecord(
     /// <summary>Ids of revoked API keys: refused by every node, with their tokens, for good.</summary>
     public ImmutableSortedSet<string> RevokedKeyIds { get; init; } = ImmutableSortedSet<string>.Empty;
 
+    /// <summary>Join tokens used so far, by token id, with the nodes each admitted (<see cref="JoinTokenRules"/>).</summary>
+    public ImmutableSortedDictionary<string, JoinTokenUse> JoinTokens { get; init; } = ImmutableSortedDictionary<string, JoinTokenUse>.Empty;
+
     /// <summary>The replicas a shard should have: its target while it is being changed, else its placement.</summary>
     public ImmutableArray<ulong> TargetOf(int shard) =>
         Targets.TryGetValue(shard, out var target) ? target : Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty);

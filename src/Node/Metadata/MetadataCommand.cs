@@ -22,6 +22,7 @@ namespace RaftCache.Node.Metadata;
 [JsonDerivedType(typeof(PreferLeaderCommand), "prefer_leader")]
 [JsonDerivedType(typeof(SetDownCommand), "set_down")]
 [JsonDerivedType(typeof(RevokeApiKeysCommand), "revoke_api_keys")]
+[JsonDerivedType(typeof(AdmitWithJoinTokenCommand), "admit_with_join_token")]
 public abstract record MetadataCommand
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

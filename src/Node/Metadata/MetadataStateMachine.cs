@@ -75,6 +75,7 @@ public static class MetadataRules
         PublishMemberCommand p when current.Members.TryGetValue(p.Id, out var member) && member.RestUrl != p.RestUrl =>
             (current with { Members = current.Members.SetItem(p.Id, member with { RestUrl = p.RestUrl }) }, null),
         AddMemberCommand a => AddMember(current, a),
+        AdmitWithJoinTokenCommand t => JoinTokenRules.Apply(current, t),
         ActivateMemberCommand a when current.Members.TryGetValue(a.Id, out var member) && member.State == MemberState.Joining =>
             (current with { Members = current.Members.SetItem(a.Id, member with { State = MemberState.Active }) }, null),
         // Checked here as well as by the endpoint: two drains proposed at once each passed the endpoint's check.

@@ -12,7 +12,8 @@ namespace RaftCache.Node.Metadata;
 /// </summary>
 /// <remarks>
 /// Rules, in priority order for every shard that is not already being changed:
-/// a replica on a member that is down (for longer than the configured time), leaving or gone is replaced;
+/// a replica on a member that is down (for longer than the configured time), leaving or gone is replaced, as long
+/// as the shard keeps a replica on a member that is not down (even when every replica is on a leaving member);
 /// a shard with fewer replicas than the replication factor gets one more; a shard with more loses the surplus
 /// (never below the factor, and a replica on a live member only when it is surplus); otherwise a replica moves
 /// from the most to the least loaded member when they differ by more than one. At most
@@ -30,8 +31,8 @@ public static class PlacementPlanner
             .Where(m => m.State == MemberState.Active && !down.Contains(m.Id))
             .Select(m => m.Id).Order().ToArray();
         var usable = candidates.ToHashSet();
-        // Members that can still carry out a move (a leaving member can: it runs until its replicas are gone).
-        var reachable = record.Members.Keys.Where(m => !down.Contains(m)).ToHashSet();
+        // Members that can still take part in a move off them (a leaving member keeps voting until it is moved off).
+        var reachable = record.Members.Keys.Where(id => !down.Contains(id)).ToHashSet();
         var targets = ImmutableSortedDictionary.CreateBuilder<int, ImmutableArray<ulong>>();
         var load = candidates.ToDictionary(c => c, _ => 0);
 
@@ -70,8 +71,8 @@ public static class PlacementPlanner
         var bad = current.Where(r => !usable.Contains(r)).ToList();
         var spare = load.Keys.Where(c => !current.Contains(c)).OrderBy(c => load[c]).ThenBy(c => c).ToList();
 
-        // A shard whose replicas are all leaving still moves (its replicas run and carry the move out); one whose
-        // replicas are all down cannot, so it waits for one of them to come back.
+        // A shard whose replicas all sit on leaving members must still move, or their drains never finish; one
+        // with no reachable replica at all cannot change its configuration, so a move there would only hold a slot.
         if (bad.Count > 0 && spare.Count > 0 && current.Any(reachable.Contains))
             return Move(current, bad[0], spare[0], load);
         if (current.Length < replicationFactor && spare.Count > 0)

@@ -35,6 +35,12 @@ public sealed class NodeProcess : IDisposable
     public string PeerAddress => $"{Ip}:6001";
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The operating system's id of the running process.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException($"node {Id} was never started");
+
+    /// <summary>Environment variables added to the process on every start.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>The exit code once the process has exited by itself or been stopped; null while it runs.</summary>
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
@@ -80,6 +86,7 @@ public sealed class NodeProcess : IDisposable
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
         start.Environment["RaftCache__ClusterSecret"] = TestCluster.ClusterSecret; // a --cluster-secret in ExtraArgs overrides it
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start node {Id}");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -59,17 +59,24 @@ public sealed class TestCluster : IAsyncDisposable
     public NodeProcess Node(int id) =>
         _nodes.SingleOrDefault(n => n.Id == id) ?? throw new ArgumentOutOfRangeException(nameof(id), $"no node {id} in this cluster (ids {string.Join(", ", _nodes.Select(n => n.Id))})");
 
+    /// <summary>Starts an empty node with --join (the next free id and its address); it waits until a member adds it.</summary>
+    public NodeProcess StartJoiner(params string[] moreArgs)
+    {
+        var node = NewJoiner();
+        node.Start(moreArgs);
+        return node;
+    }
+
     /// <summary>
-    /// Starts an empty node with --join (the next free id and its address); it waits until a member adds it. It joins
-    /// through the lowest-id running node, so a test that stopped node 1 can still grow the cluster.
+    /// An empty node with --join (the next free id and its address), not started yet (to set its environment first). It
+    /// joins through the lowest-id running node, so a test that stopped node 1 can still grow the cluster.
     /// </summary>
-    public NodeProcess StartJoiner()
+    public NodeProcess NewJoiner()
     {
         var id = _nodes.Max(n => n.Id) + 1;
         var via = _nodes.Where(n => n.IsRunning).MinBy(n => n.Id) ?? throw new InvalidOperationException("no running node to join through");
         var node = new NodeProcess(id, $"{_net}.{id}", Path.Combine(_root, $"node-{id}"), "", _extraArgs, join: via.Url);
         _nodes.Add(node);
-        node.Start();
         return node;
     }
 
@@ -83,9 +90,17 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartWithAsync(int size, Func<IReadOnlyList<string>, ClusterSetup> setup)
     {
         var cluster = new TestCluster(size, FastTiming, setup);
-        foreach (var node in cluster.Nodes) node.Start();
-        await cluster.WaitReadyAsync(cluster.Nodes);
-        return cluster;
+        try
+        {
+            foreach (var node in cluster.Nodes) node.Start();
+            await cluster.WaitReadyAsync(cluster.Nodes);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync(); // the caller never gets it, so its processes would outlive the test
+            throw;
+        }
     }
 
     /// <summary>Polls /health/ready on each node until all answer 200, or fails with the nodes' logs.</summary>

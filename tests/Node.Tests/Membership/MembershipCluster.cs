@@ -87,6 +87,9 @@ public static class MembershipCluster
             var holderView = views.Where(v => holders.Contains(v.Key)).Select(v => v.Value).FirstOrDefault();
             if (holderView.ValueKind == JsonValueKind.Undefined) return (false, $"shard {id}: no member holds it ({string.Join(',', holders)})");
             var detail = holderView.GetProperty("shards").EnumerateArray().First(s => s.GetProperty("id").GetInt32() == id);
+            // Placed there, but the replica is not created yet (its leader has not reached the member).
+            if (detail.GetProperty("configuration").ValueKind != JsonValueKind.Object)
+                return (false, $"shard {id}: placed on [{string.Join(',', holders)}], but member {views.First(v => holders.Contains(v.Key)).Key} has no replica yet");
             var voters = detail.GetProperty("configuration").GetProperty("voters").EnumerateArray().Select(v => v.GetUInt64()).Order().ToArray();
             var learners = detail.GetProperty("configuration").GetProperty("learners").GetArrayLength();
             if (voters.Length != replicationFactor || learners > 0 || !voters.All(ids.Contains))

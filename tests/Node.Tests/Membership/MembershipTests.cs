@@ -69,7 +69,8 @@ public sealed class MembershipTests
         // Each removed node learns it was removed and exits by itself with the documented code, saying why.
         foreach (var gone in new[] { cluster.Node(5), cluster.Node(4) })
         {
-            Assert.Equal(ExitCodes.Removed, await gone.WaitForExitAsync(Settle));
+            var code = await gone.WaitForExitAsync(Settle);
+            Assert.True(code == ExitCodes.Removed, $"node {gone.Id} exited {code}; log tail:\n{string.Join('\n', gone.Log.Split('\n').TakeLast(40))}");
             Assert.Contains("was removed from its cluster and stops serving", gone.Log, StringComparison.Ordinal);
         }
 

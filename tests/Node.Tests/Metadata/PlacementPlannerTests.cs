@@ -74,6 +74,28 @@ public sealed class PlacementPlannerTests
     }
 
     [Fact]
+    public void A_shard_wholly_on_leaving_members_moves_off_them_so_their_drains_finish()
+    {
+        // Three founders hold every replica and all three drain while three new members are active: each shard has
+        // no replica on a usable member, yet every one is reachable and can walk itself onto the new members.
+        var record = PlannerFixtures.Founded(members: 3, shards: 4, replicationFactor: 3)
+            .WithMember(4).WithMember(5).WithMember(6)
+            .WithMember(1, MemberState.Leaving).WithMember(2, MemberState.Leaving).WithMember(3, MemberState.Leaving);
+        var (settled, _) = PlannerFixtures.Settle(record, NoneDown, maxMoves: 2);
+        Assert.All(settled.Placement.Values, p => Assert.Equal(new ulong[] { 4, 5, 6 }, p.Order()));
+        Assert.All(settled.PreferredLeaders.Values, l => Assert.InRange(l, 4UL, 6UL));
+    }
+
+    [Fact]
+    public void A_shard_with_no_reachable_replica_is_not_moved()
+    {
+        // Every replica down: the group has nobody to carry out a change, so a target would only hold a move slot.
+        var record = PlannerFixtures.Founded(members: 3, shards: 2, replicationFactor: 3).WithMember(4).WithMember(5).WithMember(6);
+        var plan = PlacementPlanner.Compute(record, new HashSet<ulong> { 1, 2, 3 }, maxMoves: 2);
+        Assert.Empty(plan.Targets);
+    }
+
+    [Fact]
     public void A_down_member_is_replaced_only_where_there_is_a_spare()
     {
         var four = PlannerFixtures.Founded(members: 4, shards: 8, replicationFactor: 3);

@@ -38,6 +38,7 @@ public static partial class DeterminismGuard
         "src/Node/Hosting/CacheNode.Admission.cs", "src/Node/Hosting/NodeMachine.cs",
         "src/Node/Metadata/ClusterRecord.cs", "src/Node/Metadata/MetadataCommand.cs", "src/Node/Metadata/MetadataJson.cs",
         "src/Node/Metadata/MetadataStateMachine.cs", "src/Node/Metadata/Placement.cs", "src/Node/Metadata/PlacementPlanner.cs",
+        "src/Node/Metadata/MetadataVoters.cs", "src/Node/Metadata/JoinTokenRules.cs",
     ];
 
     /// <summary>
