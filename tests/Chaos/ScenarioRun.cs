@@ -78,6 +78,7 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
                 $"{figures.CheckTime.TotalSeconds:F1} s, {problems.Count} anomalies, {clock.Elapsed.TotalSeconds:F0} s total";
             output(summary);
             await AppendSummaryAsync(summary);
+            await KeepHistoryAsync(runId, history.Concat(finals), nemesis);
             if (problems.Count > 0)
             {
                 var folder = await SaveAsync(runId, cluster, nemesis, history, finals, problems);
@@ -109,11 +110,22 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
         Directory.CreateDirectory(folder);
         await File.WriteAllLinesAsync(Path.Combine(folder, "problems.txt"), problems);
         await File.WriteAllLinesAsync(Path.Combine(folder, "nemesis.log"), nemesis.Log);
+        await HistoryFile.WriteAsync(Path.Combine(folder, "history.jsonl"), history.Concat(finals));
         await File.WriteAllLinesAsync(Path.Combine(folder, "history.txt"),
             history.Concat(finals).OrderBy(o => o.Key, StringComparer.Ordinal).ThenBy(o => o.Call).Select(o => o.ToString()));
         await File.WriteAllTextAsync(Path.Combine(folder, "partitions.txt"), await Partitions.ListAsync());
         await cluster.SaveLogsAsync(folder);
         return folder;
+    }
+
+    /// <summary>Every run, passed or failed, leaves its history (JSON Lines) and nemesis log for independent checkers.</summary>
+    private async Task KeepHistoryAsync(string runId, IEnumerable<ChaosOp> operations, Nemesis nemesis)
+    {
+        var folder = Path.Combine(ChaosSettings.ResultsRoot, runId);
+        Directory.CreateDirectory(folder);
+        await HistoryFile.WriteAsync(Path.Combine(folder, "history.jsonl"), operations);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "nemesis.log"), nemesis.Log);
+        output($"history: {Path.Combine(folder, "history.jsonl")}");
     }
 
     private static async Task AppendSummaryAsync(string line)
