@@ -62,6 +62,10 @@ public sealed partial class ChaosCluster
         return NodeOf(replicas?.FirstOrDefault(r => r.Shard == shard)?.Leader ?? 0);
     }
 
+    /// <summary>The node (slot) that <paramref name="asking"/> believes leads the metadata group (0 when unknown).</summary>
+    public async Task<int> MetadataLeaderAsync(int asking) =>
+        await ViewAsync(asking) is { } view && view.TryGetProperty("metadata_leader", out var leader) ? NodeOf(leader.GetUInt64()) : 0;
+
     /// <summary>GET /admin/cluster on <paramref name="node"/>; null when it does not answer.</summary>
     public Task<JsonElement?> ViewAsync(int node) => TryGetAsync(node, "/admin/cluster");
 
