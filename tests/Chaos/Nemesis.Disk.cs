@@ -41,7 +41,7 @@ public sealed partial class Nemesis
         }
 
         var ready = Stopwatch.StartNew();
-        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), except: Leaving);
         Note($"n{node} ready {ready.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s after space was freed");
     }
 

@@ -25,6 +25,9 @@ public sealed partial class Nemesis
     private Change? _change;
     private bool _shrinking;
 
+    /// <summary>The member whose removal is in progress (0 when none): it may stop by itself at any time.</summary>
+    private int Leaving => _change is { Growing: false } change ? change.Node : 0;
+
     /// <summary>Membership changes completed (admitted, or removed and retired).</summary>
     public int Reconfigurations { get; private set; }
 
