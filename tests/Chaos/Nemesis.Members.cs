@@ -9,8 +9,8 @@ namespace RaftCache.Chaos;
 /// keep coming while a joiner is admitted or a member drains. Membership zigzags between 3 (the replication factor)
 /// and 5 (the address slots): it grows until 5 members, then shrinks until 3, and so on (3 -> 4 -> 5 -> 4 -> 3 from
 /// 3 founders; 5 -> 4 -> 3 -> 4 -> 5 from 5, a joiner reusing a removed member's slot). A removal picks any
-/// member, founder or joiner, half the time the metadata group's leader. A request answered 409/502/503/504 or not at all is logged and retried at the next step;
-/// after healing <see cref="FinishAsync"/> must complete the change in progress (bounded).
+/// member, founder or joiner, half the time the metadata group's leader. A request answered 409/502/503/504 or not
+/// at all is logged and retried at the next step; after healing <see cref="FinishAsync"/> must complete the change in progress (bounded).
 /// </summary>
 public sealed partial class Nemesis
 {
