@@ -46,8 +46,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Docker is needed only once tests/Chaos holds tests (containers killed, paused, partitioned).
+# Docker is needed only once tests/Chaos holds tests (containers killed, paused, partitioned); its clock faults
+# preload Debian's libfaketime into the node containers, its disk faults loop-mount ext4 images (e2fsprogs).
 if grep -rqE '\[(Fact|Theory)' tests/Chaos --include='*.cs' 2>/dev/null; then
+  if [ ! -e /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] || ! command -v mkfs.ext4 >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "test.sh: installing Debian's libfaketime and e2fsprogs for the chaos tests' clock and disk faults"
+      export DEBIAN_FRONTEND=noninteractive
+      timeout 300 apt-get update -qq && timeout 600 apt-get install -y -qq --no-install-recommends libfaketime faketime e2fsprogs >/dev/null \
+        || { echo "test.sh: could not install libfaketime" >&2; exit 1; }
+    else
+      echo "test.sh: the chaos tests need libfaketime and e2fsprogs (Debian: apt-get install libfaketime faketime e2fsprogs)" >&2
+      exit 1
+    fi
+  fi
   docker/docker-up.sh || { echo "test.sh: Docker could not be started; the chaos tests need it" >&2; exit 1; }
 fi
 

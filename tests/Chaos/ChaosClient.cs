@@ -38,6 +38,8 @@ public static class ChaosClient
     /// <summary>Performs <paramref name="op"/>; <paramref name="query"/> (e.g. "?consistency=local") is appended to the key's URL.</summary>
     public static async Task<ChaosOp> RunAsync(ChaosOp op, string query = "")
     {
+        if (query.Length == 0 && op is { Kind: OpKind.Get, Mode: not ReadMode.Linearizable })
+            query = "?consistency=" + op.Mode.ToString().ToLowerInvariant();
         using var request = new HttpRequestMessage(op.Kind switch
         {
             OpKind.Get => HttpMethod.Get,

@@ -18,11 +18,14 @@ public sealed partial class ChaosCluster
     /// <summary>One replica's own view of one shard, as GET /admin/cluster on its node reports it (Node: slot; Leader: member id).</summary>
     public sealed record ReplicaState(int Node, int Shard, ulong Leader, ulong Applied, string? Hash);
 
-    /// <summary>Polls /health/ready on every running member until all answer 200 (bounded); a joiner not admitted yet is never ready.</summary>
-    public async Task WaitReadyAsync(TimeSpan within)
+    /// <summary>
+    /// Polls /health/ready on every running member but <paramref name="except"/> until all answer 200 (bounded); a
+    /// joiner not admitted yet is never ready, nor is a member being removed (it may learn so and stop).
+    /// </summary>
+    public async Task WaitReadyAsync(TimeSpan within, int except = 0)
     {
         var clock = Stopwatch.StartNew();
-        var pending = new HashSet<int>(Members.Where(n => !IsDown(n) && !IsPaused(n)));
+        var pending = new HashSet<int>(Members.Where(n => n != except && !IsDown(n) && !IsPaused(n)));
         while (pending.Count > 0)
         {
             foreach (var node in pending.ToArray())
@@ -61,6 +64,10 @@ public sealed partial class ChaosCluster
         var replicas = await ReplicasAsync(asking);
         return NodeOf(replicas?.FirstOrDefault(r => r.Shard == shard)?.Leader ?? 0);
     }
+
+    /// <summary>The node (slot) that <paramref name="asking"/> believes leads the metadata group (0 when unknown).</summary>
+    public async Task<int> MetadataLeaderAsync(int asking) =>
+        await ViewAsync(asking) is { } view && view.TryGetProperty("metadata_leader", out var leader) ? NodeOf(leader.GetUInt64()) : 0;
 
     /// <summary>GET /admin/cluster on <paramref name="node"/>; null when it does not answer.</summary>
     public Task<JsonElement?> ViewAsync(int node) => TryGetAsync(node, "/admin/cluster");

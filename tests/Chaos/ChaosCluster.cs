@@ -22,9 +22,10 @@ public sealed partial class ChaosCluster : IAsyncDisposable
     private readonly HashSet<int> _paused = [];
     private readonly Lock _lock = new();
 
-    private ChaosCluster(int nodes, string runId)
+    private ChaosCluster(int nodes, string runId, ClusterFeatures features)
     {
         NodeCount = nodes;
+        Features = features;
         _runId = runId;
         _dataRoot = Directory.CreateTempSubdirectory($"raftcache-chaos-{runId}-").FullName;
         foreach (var i in Enumerable.Range(1, nodes))
@@ -36,6 +37,8 @@ public sealed partial class ChaosCluster : IAsyncDisposable
 
     /// <summary>How many founders the cluster started with.</summary>
     public int NodeCount { get; }
+
+    public ClusterFeatures Features { get; }
 
     public static string Address(int node) => $"127.0.0.{10 + node}";
 
@@ -60,9 +63,9 @@ public sealed partial class ChaosCluster : IAsyncDisposable
     private static string ClusterSecret => ChaosCredentials.ClusterSecret;
 
     /// <summary>Starts the containers and waits (bounded) until every node is ready.</summary>
-    public static async Task<ChaosCluster> StartAsync(int nodes, string runId)
+    public static async Task<ChaosCluster> StartAsync(int nodes, string runId, ClusterFeatures features = ClusterFeatures.None)
     {
-        var cluster = new ChaosCluster(nodes, runId);
+        var cluster = new ChaosCluster(nodes, runId, features);
         try
         {
             await Partitions.InstallAsync();
@@ -87,8 +90,16 @@ public sealed partial class ChaosCluster : IAsyncDisposable
         lock (_lock) _started.Add(name = _containers[node]);
         var data = Path.Combine(_dataRoot, name);
         Directory.CreateDirectory(data);
+        if (Features.HasFlag(ClusterFeatures.SmallDisks)) await MountDiskAsync(data);
+        string[] clock = [];
+        if (Features.HasFlag(ClusterFeatures.FakeClock))
+        {
+            await PrepareClockAsync(data + "-clock");
+            clock = FakeClockArguments(data + "-clock");
+        }
+
         await Shell.DockerAsync(["run", "-d", "--name", Container(node), "--label", $"{LabelKey}={_runId}",
-            "--network", "host", "-v", $"{data}:/data", "-e", "RaftCache__RequestTimeoutMs=2000",
+            "--network", "host", "-v", $"{data}:/data", .. clock, "-e", "RaftCache__RequestTimeoutMs=2000",
             "-e", $"RaftCache__ClusterSecret={ClusterSecret}",
             ChaosImageFixture.Image, .. membership,
             "--listen", RestUrl(node).ToString().TrimEnd('/'), "--peer-listen", $"{Address(node)}:6001", "--data-dir", "/data",
@@ -96,13 +107,17 @@ public sealed partial class ChaosCluster : IAsyncDisposable
             "--snapshot-entries", "200", "--default-ttl-seconds", "0", "--api-key", $"chaos:admin:{AdminKey}"]);
     }
 
-    /// <summary>Removes every container of any chaos run (by label) and the partition chain.</summary>
+    /// <summary>
+    /// Removes every container of any chaos run (by label), the partition chain and the data disks left mounted; the
+    /// cgroup limits and faketime settings of a node die with its container.
+    /// </summary>
     public static async Task RemoveLeftoversAsync()
     {
         var ids = (await Shell.DockerTryAsync("ps", "-aq", "--filter", $"label={LabelKey}")).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (ids.Length > 0) await Shell.DockerTryAsync(["rm", "-f", .. ids]);
         await Partitions.RemoveAsync();
+        await UnmountLeftoversAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -110,6 +125,7 @@ public sealed partial class ChaosCluster : IAsyncDisposable
         try
         {
             await RemoveLeftoversAsync();
+            await UnmountDisksAsync();
         }
         finally
         {

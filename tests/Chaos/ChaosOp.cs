@@ -14,6 +14,16 @@ public enum OpKind : byte
     Delete,
 }
 
+/// <summary>How a GET asks to be served (API.md: <c>?consistency=</c>); writes are always through the shard leader.</summary>
+public enum ReadMode : byte
+{
+    Linearizable,
+    Lease,
+
+    /// <summary>The asked node's own replica: may be stale, never a value that was not written (not linearizability-checked).</summary>
+    Local,
+}
+
 /// <summary>ok: the answer is known; fail: definitely not applied; indeterminate: may apply now, later or never.</summary>
 public enum OpOutcome : byte
 {
@@ -37,6 +47,9 @@ public sealed record ChaosOp
     public long Return { get; init; }
     public OpOutcome Outcome { get; init; }
     public int Node { get; init; }
+
+    /// <summary>Get: the consistency it asked for.</summary>
+    public ReadMode Mode { get; init; }
 
     /// <summary>Put / Cas: the unique value written.</summary>
     public string? Value { get; init; }
@@ -62,7 +75,7 @@ public sealed record ChaosOp
         var what = Kind switch
         {
             OpKind.Put => $"put({Value})",
-            OpKind.Get => "get()",
+            OpKind.Get => Mode == ReadMode.Linearizable ? "get()" : $"get({Mode.ToString().ToLowerInvariant()})",
             OpKind.Cas => $"cas(v{ExpectedVersion}='{ExpectedValue}' -> {Value})",
             _ => "delete()",
         };

@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace RaftCache.Chaos;
 
 /// <summary>
-/// The Docker chaos battery: each scenario starts a fresh cluster in containers, runs ten recording clients
-/// while its nemesis kills, pauses or partitions nodes, heals, and then requires: per-key linearizability, no
+/// The Docker chaos battery: each scenario starts a fresh cluster in containers, runs recording clients while its
+/// nemesis kills, pauses, partitions, drops packets, skews clocks or fills and slows disks, heals, and then requires: per-key linearizability, no
 /// lost acknowledged write, no duplicate, equal applied index and state hash on every replica, a settled placement
 /// (replication factor of voters per shard on live members, no move in progress), and service after healing.
 /// RAFTCACHE_CHAOS_SECONDS / _NODES / _REPEAT / _SEED make the same tests a long battle.
@@ -34,6 +34,18 @@ public sealed class ChaosScenarioTests(ChaosImageFixture image, ITestOutputHelpe
 
     [Fact]
     public Task R_adding_and_removing_members_during_faults_keeps_every_key_and_settles_the_placement() => RunAsync(Scenario.R, 3);
+
+    [Fact]
+    public Task L_packet_loss_between_a_leader_and_its_peers_one_way_or_both_keeps_every_key_linearizable() => RunAsync(Scenario.L, 3);
+
+    [Fact]
+    public Task C_clock_jumps_steps_back_and_drifts_never_serve_a_stale_lease_or_linearizable_read() => RunAsync(Scenario.C, 3);
+
+    [Fact]
+    public Task D_a_full_disk_stops_its_node_without_corruption_and_it_recovers_once_space_is_freed() => RunAsync(Scenario.D, 3);
+
+    [Fact]
+    public Task S_a_slow_disk_on_one_node_keeps_the_cluster_serving_and_the_node_catches_up() => RunAsync(Scenario.S, 3);
 
     private async Task RunAsync(Scenario scenario, int defaultNodes)
     {

@@ -10,7 +10,8 @@ namespace RaftCache.Chaos;
 /// Knobs of a chaos run, read from the environment so long battles need no code change:
 /// RAFTCACHE_CHAOS_SECONDS (fault phase per scenario; unset: each scenario's CI default), RAFTCACHE_CHAOS_NODES (3 to 5; overrides each
 /// scenario's default), RAFTCACHE_CHAOS_REPEAT (runs per scenario, each with a new seed),
-/// RAFTCACHE_CHAOS_SEED (replays one seed), RAFTCACHE_CHAOS_RESULTS (where failed runs are kept).
+/// RAFTCACHE_CHAOS_SEED (replays one seed), RAFTCACHE_CHAOS_RESULTS (where histories and failed runs are kept),
+/// RAFTCACHE_CHAOS_CLIENTS / _CLIENT_RATE / _KEYS (the load).
 /// </summary>
 public static class ChaosSettings
 {
@@ -28,6 +29,15 @@ public static class ChaosSettings
     public static int? Nodes => Environment.GetEnvironmentVariable("RAFTCACHE_CHAOS_NODES") is { Length: > 0 }
         ? Int("RAFTCACHE_CHAOS_NODES", 3, 3, 5)
         : null;
+
+    /// <summary>Concurrent clients (RAFTCACHE_CHAOS_CLIENTS), one operation in flight each.</summary>
+    public static int Clients => Int("RAFTCACHE_CHAOS_CLIENTS", 24, 1, 200);
+
+    /// <summary>Most operations per second one client issues (RAFTCACHE_CHAOS_CLIENT_RATE).</summary>
+    public static int ClientRate => Int("RAFTCACHE_CHAOS_CLIENT_RATE", 16, 1, 1000);
+
+    /// <summary>Live keys at a time (RAFTCACHE_CHAOS_KEYS); each is retired after <see cref="KeySpace.OpsPerKey"/> operations.</summary>
+    public static int Keys => Int("RAFTCACHE_CHAOS_KEYS", 64, 1, 10_000);
 
     public static int Repeat => Int("RAFTCACHE_CHAOS_REPEAT", 1, 1, 1000);
 

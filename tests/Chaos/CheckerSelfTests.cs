@@ -7,15 +7,16 @@ namespace RaftCache.Chaos;
 /// <summary>
 /// The checkers must be able to fail: known linearizable histories pass, and each known anomaly (stale read,
 /// lost acknowledged write, phantom value, value reappearing after overwrite, unknown write seen then unseen,
-/// CAS on a wrong version, duplicate apply) is caught. Runs with the chaos suite, without Docker.
+/// CAS on a wrong version, duplicate apply, a stale lease read, a value read on a partitioned leader after the new
+/// leader overwrote it, a local read of a value never applied) is caught. Runs with the chaos suite, without Docker.
 /// </summary>
 public sealed class CheckerSelfTests
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
 
-    public static TheoryData<string> Legal => ["sequential", "concurrent-read-sees-either", "unknown-write-applied-late", "unknown-write-never-applied", "cas-after-read", "cas-412-after-overwrite", "delete-then-absent"];
+    public static TheoryData<string> Legal => ["sequential", "concurrent-read-sees-either", "unknown-write-applied-late", "unknown-write-never-applied", "cas-after-read", "cas-412-after-overwrite", "delete-then-absent", "local-read-may-be-stale", "lease-read-concurrent-with-overwrite"];
 
-    public static TheoryData<string> Illegal => ["stale-read", "lost-ack", "phantom", "reappearing-value", "unknown-seen-then-unseen", "cas-on-wrong-version", "read-after-delete"];
+    public static TheoryData<string> Illegal => ["stale-read", "lost-ack", "phantom", "reappearing-value", "unknown-seen-then-unseen", "cas-on-wrong-version", "read-after-delete", "stale-lease-read", "overwritten-on-partitioned-leader"];
 
     [Theory]
     [MemberData(nameof(Legal))]
@@ -53,6 +54,18 @@ public sealed class CheckerSelfTests
     }
 
     [Fact]
+    public void A_local_read_of_a_refused_write_or_of_a_write_not_yet_called_is_reported()
+    {
+        var local = Get(1, "b", 40, 50, version: 2) with { Mode = ReadMode.Local };
+        ChaosOp[] refused = [Put(0, "a", 0, 10), Put(0, "b", 20, 30) with { Outcome = OpOutcome.Fail }, local];
+        Assert.Contains(HistoryChecks.Anomalies(refused, []), p => p.StartsWith("local read of a value never applied", StringComparison.Ordinal));
+        ChaosOp[] future = [Put(0, "a", 0, 10), local, Put(0, "b", 60, 70)];
+        Assert.Contains(HistoryChecks.Anomalies(future, []), p => p.StartsWith("local read from the future", StringComparison.Ordinal));
+        ChaosOp[] stale = [Put(0, "a", 0, 10, version: 1), Put(0, "b", 20, 30, version: 2), Put(0, "c", 35, 38, version: 3), local];
+        Assert.Empty(HistoryChecks.Anomalies(stale, []));
+    }
+
+    [Fact]
     public void The_shared_checker_also_rejects_a_stale_read_and_accepts_a_fresh_one()
     {
         KvOperation Write(string value, long call, long ret) => new() { ClientId = 0, Key = "k", Kind = KvOpKind.Put, Value = value, CallTime = call, ReturnTime = ret };
@@ -70,6 +83,15 @@ public sealed class CheckerSelfTests
         "cas-after-read" => [Put(0, "a", 0, 10), Get(1, "a", 20, 30), Cas(1, "a", "c", true, 40, 50), Get(2, "c", 60, 70)],
         "cas-412-after-overwrite" => [Put(0, "a", 0, 10), Get(1, "a", 20, 30), Put(0, "b", 35, 38), Cas(1, "a", "c", false, 40, 50), Get(2, "b", 60, 70)],
         "delete-then-absent" => [Put(0, "a", 0, 10), Delete(1, 20, 30), Absent(2, 40, 50)],
+        "local-read-may-be-stale" => [Put(0, "a", 0, 10), Put(0, "b", 20, 30), Get(1, "a", 40, 50) with { Mode = ReadMode.Local }],
+        "lease-read-concurrent-with-overwrite" => [Put(0, "a", 0, 10), Put(0, "b", 20, 50), Get(1, "a", 30, 40) with { Mode = ReadMode.Lease }],
+
+        // A leader whose lease outlived its leadership (clock drift beyond the bound) answers from its own state.
+        "stale-lease-read" => [Put(0, "a", 0, 10), Put(0, "b", 20, 30), Get(1, "a", 40, 50) with { Mode = ReadMode.Lease }],
+
+        // n1 led and was cut off; n2 took over and acknowledged b, which a read through n2 saw; n1 still answers a.
+        "overwritten-on-partitioned-leader" => [Put(0, "a", 0, 10) with { Node = 1 }, Put(1, "b", 20, 30) with { Node = 2 },
+            Get(2, "b", 35, 38) with { Node = 2 }, Get(3, "a", 40, 50) with { Node = 1, Mode = ReadMode.Lease }],
         "stale-read" => [Put(0, "a", 0, 10), Put(0, "b", 20, 30), Get(1, "a", 40, 50)],
         "lost-ack" => [Put(0, "a", 0, 10), Absent(1, 40, 50)],
         "phantom" => [Put(0, "a", 0, 10), Get(1, "zzz", 40, 50)],

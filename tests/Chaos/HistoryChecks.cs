@@ -6,7 +6,8 @@ namespace RaftCache.Chaos;
 /// Checks that name an anomaly directly, next to the linearizability search: duplicates (one unique value
 /// applied under two versions, or two values under one version), phantoms (a value read that nobody wrote) and
 /// lost acknowledged writes (the last acknowledged write of a key, after which nothing else wrote it, is not
-/// what the final read after healing returns).
+/// what the final read after healing returns). Local-mode reads, exempt from linearizability, must still return
+/// a value some write could have put there: one not refused, and called before the read returned.
 /// </summary>
 public static class HistoryChecks
 {
@@ -24,10 +25,24 @@ public static class HistoryChecks
                 problems.Add($"duplicate: value '{group.Key}' of key {ops.Key} seen with versions {string.Join(", ", group.Select(s => s.Version).Distinct())}");
             foreach (var group in seen.GroupBy(s => s.Version).Where(g => g.Select(s => s.Value).Distinct(StringComparer.Ordinal).Count() > 1))
                 problems.Add($"version reuse: version {group.Key} of key {ops.Key} carries values {string.Join(", ", group.Select(s => s.Value).Distinct())}");
+            problems.AddRange(LocalReads([.. ops]));
             problems.AddRange(LostAck(ops.Key, [.. ops.Where(o => o.Client >= 0)], finalReads.FirstOrDefault(f => f.Key == ops.Key)));
         }
 
         return problems;
+    }
+
+    private static IEnumerable<string> LocalReads(ChaosOp[] ops)
+    {
+        var writes = ops.Where(o => o.Kind is OpKind.Put or OpKind.Cas).ToDictionary(o => o.Value!, StringComparer.Ordinal);
+        foreach (var read in ops.Where(o => o is { Kind: OpKind.Get, Mode: ReadMode.Local, Outcome: OpOutcome.Ok, Found: true }))
+        {
+            if (!writes.TryGetValue(read.ReadValue!, out var write)) continue; // a phantom, reported above
+            if (write.Outcome == OpOutcome.Fail || (write is { Kind: OpKind.Cas, Outcome: OpOutcome.Ok, Found: false }))
+                yield return $"local read of a value never applied: {read} returned the value of {write}";
+            else if (write.Call > read.Return)
+                yield return $"local read from the future: {read} returned the value of {write}, called after the read returned";
+        }
     }
 
     private static IEnumerable<string> LostAck(string key, ChaosOp[] ops, ChaosOp? final)

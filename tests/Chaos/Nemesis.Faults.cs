@@ -43,7 +43,7 @@ public sealed partial class Nemesis
         foreach (var v in nodes) await cluster.KillAsync(v);
         await Hold(1, 3);
         foreach (var v in nodes) await cluster.RestartAsync(v);
-        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), except: Leaving);
         Note("all restarted and ready");
     }
 

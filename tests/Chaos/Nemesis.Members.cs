@@ -9,8 +9,8 @@ namespace RaftCache.Chaos;
 /// keep coming while a joiner is admitted or a member drains. Membership zigzags between 3 (the replication factor)
 /// and 5 (the address slots): it grows until 5 members, then shrinks until 3, and so on (3 -> 4 -> 5 -> 4 -> 3 from
 /// 3 founders; 5 -> 4 -> 3 -> 4 -> 5 from 5, a joiner reusing a removed member's slot). A removal picks any
-/// member, founder or joiner. A request answered 409/502/503/504 or not at all is logged and retried at the next step;
-/// after healing <see cref="FinishAsync"/> must complete the change in progress (bounded).
+/// member, founder or joiner, half the time the metadata group's leader. A request answered 409/502/503/504 or not
+/// at all is logged and retried at the next step; after healing <see cref="FinishAsync"/> must complete the change in progress (bounded).
 /// </summary>
 public sealed partial class Nemesis
 {
@@ -24,6 +24,9 @@ public sealed partial class Nemesis
     private readonly List<string> _problems = [];
     private Change? _change;
     private bool _shrinking;
+
+    /// <summary>The member whose removal is in progress (0 when none): it may stop by itself at any time.</summary>
+    private int Leaving => _change is { Growing: false } change ? change.Node : 0;
 
     /// <summary>Membership changes completed (admitted, or removed and retired).</summary>
     public int Reconfigurations { get; private set; }
@@ -73,9 +76,13 @@ public sealed partial class Nemesis
             return new Change(Growing: true, free, 0, since);
         }
 
+        // Half the removals take the metadata group's leader: its own removal must hand the group over.
         var victim = members[_random.Next(members.Count)];
+        var metadataLeader = 0;
+        if (_random.Next(2) == 0 && LiveMember() is var asking and > 0 && await cluster.MetadataLeaderAsync(asking) is var leader and > 0)
+            victim = metadataLeader = leader;
         var id = cluster.IdOf(victim);
-        Note($"membership: remove n{victim} (member {id}, {(id <= (ulong)cluster.NodeCount ? "founder" : "joiner")}), {members.Count} members");
+        Note($"membership: remove n{victim} (member {id}, {(id <= (ulong)cluster.NodeCount ? "founder" : "joiner")}{(metadataLeader > 0 ? ", the metadata leader" : "")}), {members.Count} members");
         return new Change(Growing: false, victim, id, clock.Elapsed);
     }
 

@@ -23,8 +23,20 @@ public enum Scenario
     /// <summary>iptables partitions: isolated leader, majority/minority, one-way; healed after 4-8 s.</summary>
     N,
 
-    /// <summary>A random mix of all of the above plus forced snapshots, leader transfers and membership changes.</summary>
+    /// <summary>A random mix of all the faults (the new ones included) plus forced snapshots, leader transfers and membership changes.</summary>
     M,
+
+    /// <summary>Packet loss (20-70%) between a shard leader and some peers, one-way or both ways.</summary>
+    L,
+
+    /// <summary>Clock jumps, steps back and drifts on one node at a time (libfaketime).</summary>
+    C,
+
+    /// <summary>One node's disk filled up, then freed.</summary>
+    D,
+
+    /// <summary>One node's disk writes throttled (cgroup blkio), then released.</summary>
+    S,
 
     /// <summary>
     /// Reconfiguration under faults: members added (--join + POST /admin/members) and removed (DELETE, founders
@@ -61,6 +73,10 @@ public sealed partial class Nemesis(ChaosCluster cluster, Scenario scenario, int
                 case Scenario.P: await PauseLeaderAsync(); break;
                 case Scenario.N: await PartitionAsync(); break;
                 case Scenario.R: await ReconfigureAsync(); break;
+                case Scenario.L: await LoseAsync(); break;
+                case Scenario.C: await SkewClockAsync(); break;
+                case Scenario.D: await FillDiskAsync(); break;
+                case Scenario.S: await SlowDiskAsync(); break;
                 default: await MixAsync(); break;
             }
         }
@@ -68,8 +84,21 @@ public sealed partial class Nemesis(ChaosCluster cluster, Scenario scenario, int
         Note($"nemesis done: {Faults} faults");
     }
 
-    private Task MixAsync() => _random.Next(9) switch
+    /// <summary>The scenarios whose nemesis needs small disks or a fake clock on the nodes.</summary>
+    public static ClusterFeatures FeaturesOf(Scenario scenario) => scenario switch
     {
+        Scenario.M => ClusterFeatures.SmallDisks | ClusterFeatures.FakeClock,
+        Scenario.C => ClusterFeatures.FakeClock,
+        Scenario.D or Scenario.S => ClusterFeatures.SmallDisks,
+        _ => ClusterFeatures.None,
+    };
+
+    private Task MixAsync() => _random.Next(13) switch
+    {
+        12 => LoseAsync(),
+        11 => SkewClockAsync(),
+        10 => FillDiskAsync(),
+        9 => SlowDiskAsync(),
         8 => MembershipStepAsync(),
         0 => KillOneAsync(leader: false),
         1 => KillOneAsync(leader: true),

@@ -28,6 +28,19 @@ public static class Partitions
         return IptablesAsync(check: true, "-A", Chain, "-s", from, "-d", to, "-j", "DROP");
     }
 
+    /// <summary>
+    /// Drops each packet from <paramref name="from"/> to <paramref name="to"/> with probability
+    /// <paramref name="probability"/> (iptables statistic match): TCP retransmits, so this is loss and delay, not a cut.
+    /// </summary>
+    public static Task LoseAsync(string from, string to, double probability)
+    {
+        if (!from.StartsWith("127.", StringComparison.Ordinal) || !to.StartsWith("127.", StringComparison.Ordinal))
+            throw new ArgumentException($"packet loss only between loopback addresses, not {from} -> {to}");
+        if (probability is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(probability), probability, "must be in (0, 1)");
+        return IptablesAsync(check: true, "-A", Chain, "-s", from, "-d", to, "-m", "statistic", "--mode", "random",
+            "--probability", probability.ToString("F2", System.Globalization.CultureInfo.InvariantCulture), "-j", "DROP");
+    }
+
     public static Task HealAsync() => IptablesAsync(check: false, "-F", Chain);
 
     /// <summary>Removes the hook and the chain; safe to call when neither exists.</summary>

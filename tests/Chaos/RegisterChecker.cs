@@ -13,15 +13,16 @@ public sealed record RegisterVerdict(bool Ok, bool TimedOut, string? Key, int Ke
 /// <summary>
 /// Per-key linearizability of chaos histories: tests/Checker's search (Wing &amp; Gong with Lowe's memoisation,
 /// reliability.md §2) against <see cref="RegisterModel"/>, whose versions are the product's Raft log indexes.
-/// Failed operations are dropped (never applied), as are indeterminate reads; indeterminate writes stay open
-/// until the end (return = +inf).
+/// Failed operations are dropped (never applied), as are indeterminate reads and local-mode reads (promised only
+/// "some written value", checked by <see cref="HistoryChecks"/>); indeterminate writes stay open until the end
+/// (return = +inf). Lease reads are checked like linearizable ones.
 /// </summary>
 public static class RegisterChecker
 {
     public static RegisterVerdict Check(IEnumerable<ChaosOp> history, TimeSpan budgetPerKey)
     {
         var byKey = history
-            .Where(op => op.Outcome != OpOutcome.Fail && !(op.Outcome == OpOutcome.Indeterminate && op.Kind == OpKind.Get))
+            .Where(op => op.Outcome != OpOutcome.Fail && !(op.Kind == OpKind.Get && (op.Outcome == OpOutcome.Indeterminate || op.Mode == ReadMode.Local)))
             .GroupBy(op => op.Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToArray();

@@ -20,10 +20,10 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
         var faultSeconds = ChaosSettings.FaultSecondsOf(scenario);
         output($"chaos {scenario}: seed {seed} (replay: RAFTCACHE_CHAOS_SEED={seed}), {nodes} nodes, {faultSeconds} s of faults");
         var clock = Stopwatch.StartNew();
-        var cluster = await ChaosCluster.StartAsync(nodes, runId);
+        var cluster = await ChaosCluster.StartAsync(nodes, runId, Nemesis.FeaturesOf(scenario));
         var nemesis = new Nemesis(cluster, scenario, seed, clock);
-        var keys = new KeySpace();
-        var workload = new Workload(cluster, keys, seed);
+        var keys = new KeySpace(ChaosSettings.Keys);
+        var workload = new Workload(cluster, keys, seed, ChaosSettings.Clients);
         var problems = new List<string>();
         var history = (IReadOnlyList<ChaosOp>)[];
         var finals = (IReadOnlyList<ChaosOp>)[];
@@ -63,6 +63,12 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
             problems.AddRange(unreadable.Select(k => $"service did not resume: key {k} could not be read after healing"));
             if (!history.Any(op => op is { Outcome: OpOutcome.Ok, Kind: OpKind.Put } && op.Call > healed))
                 problems.Add("service did not resume: no write was acknowledged in the 5 s after healing");
+            foreach (var (from, to, fault) in nemesis.ServiceWindows)
+            {
+                if (!history.Any(op => op is { Outcome: OpOutcome.Ok, Kind: OpKind.Put } && op.Return > from && op.Return < to))
+                    problems.Add($"service stopped: no write was acknowledged during the {fault}");
+            }
+
             if (converged.Count == 0) problems.AddRange(await Convergence.LocalReadsAsync(cluster, finals));
             problems.AddRange(HistoryChecks.Anomalies(history, finals));
 
@@ -78,6 +84,7 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
                 $"{figures.CheckTime.TotalSeconds:F1} s, {problems.Count} anomalies, {clock.Elapsed.TotalSeconds:F0} s total";
             output(summary);
             await AppendSummaryAsync(summary);
+            await KeepHistoryAsync(runId, history.Concat(finals), nemesis);
             if (problems.Count > 0)
             {
                 var folder = await SaveAsync(runId, cluster, nemesis, history, finals, problems);
@@ -109,11 +116,22 @@ public sealed class ScenarioRun(Scenario scenario, int nodes, int seed, Action<s
         Directory.CreateDirectory(folder);
         await File.WriteAllLinesAsync(Path.Combine(folder, "problems.txt"), problems);
         await File.WriteAllLinesAsync(Path.Combine(folder, "nemesis.log"), nemesis.Log);
+        await HistoryFile.WriteAsync(Path.Combine(folder, "history.jsonl"), history.Concat(finals));
         await File.WriteAllLinesAsync(Path.Combine(folder, "history.txt"),
             history.Concat(finals).OrderBy(o => o.Key, StringComparer.Ordinal).ThenBy(o => o.Call).Select(o => o.ToString()));
         await File.WriteAllTextAsync(Path.Combine(folder, "partitions.txt"), await Partitions.ListAsync());
         await cluster.SaveLogsAsync(folder);
         return folder;
+    }
+
+    /// <summary>Every run, passed or failed, leaves its history (JSON Lines) and nemesis log for independent checkers.</summary>
+    private async Task KeepHistoryAsync(string runId, IEnumerable<ChaosOp> operations, Nemesis nemesis)
+    {
+        var folder = Path.Combine(ChaosSettings.ResultsRoot, runId);
+        Directory.CreateDirectory(folder);
+        await HistoryFile.WriteAsync(Path.Combine(folder, "history.jsonl"), operations);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "nemesis.log"), nemesis.Log);
+        output($"history: {Path.Combine(folder, "history.jsonl")}");
     }
 
     private static async Task AppendSummaryAsync(string line)

@@ -5,13 +5,14 @@ using System.Diagnostics;
 namespace RaftCache.Chaos;
 
 /// <summary>
-/// Concurrent clients (one operation in flight each) issuing PUT (unique values), linearizable GET, If-Match CAS
-/// (against the version the client last read) and DELETE on the live keys, each against a random node, about
-/// ten operations per second per client. Every operation is recorded with its interval and outcome.
+/// Concurrent clients (one operation in flight each) issuing PUT (unique values), GET in all three consistency
+/// modes, If-Match CAS (against the version the client last read) and DELETE on the live keys, each against a
+/// random node, at most <see cref="ChaosSettings.ClientRate"/> operations per second per client. Every operation is
+/// recorded with its interval and outcome.
 /// </summary>
-public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int clients = 10)
+public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int clients)
 {
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Pace = TimeSpan.FromSeconds(1.0 / ChaosSettings.ClientRate);
     private readonly List<ChaosOp> _history = [];
     private readonly Lock _lock = new();
 
@@ -36,7 +37,7 @@ public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int 
             var nodes = cluster.Nodes; // changes as members join and leave
             var node = nodes[random.Next(nodes.Count)];
             var roll = random.Next(100);
-            var op = new ChaosOp { Client = id, Key = key, Node = node, Kind = OpKind.Get, Call = 0 };
+            var op = new ChaosOp { Client = id, Key = key, Node = node, Kind = OpKind.Get, Call = 0, Mode = ReadModeOf(random.Next(10)) };
             if (roll < 35) op = op with { Kind = OpKind.Put, Value = $"c{id}-{++sequence}" };
             else if (roll < 50)
             {
@@ -51,9 +52,9 @@ public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int 
 
             var done = await ChaosClient.RunAsync(op);
             lock (_lock) _history.Add(done);
-            if (done is { Kind: OpKind.Get, Outcome: OpOutcome.Ok, Found: true }) lastRead[key] = (done.ReadValue!, done.Version);
+            if (done is { Kind: OpKind.Get, Outcome: OpOutcome.Ok, Found: true, Mode: not ReadMode.Local }) lastRead[key] = (done.ReadValue!, done.Version);
 
-            // Pacing (about 10 ops/s per client) keeps the load the nodes see steady on two shared cores.
+            // Pacing keeps the load the nodes see steady on two shared cores.
             var left = Pace - Stopwatch.GetElapsedTime(started);
             if (left > TimeSpan.Zero && !stop.IsCancellationRequested)
             {
@@ -68,6 +69,14 @@ public sealed class Workload(ChaosCluster cluster, KeySpace keys, int seed, int 
             }
         }
     }
+
+    /// <summary>Half the reads linearizable, three in ten lease, two in ten local.</summary>
+    private static ReadMode ReadModeOf(int roll) => roll switch
+    {
+        < 5 => ReadMode.Linearizable,
+        < 8 => ReadMode.Lease,
+        _ => ReadMode.Local,
+    };
 
     /// <summary>
     /// After healing: one linearizable read of every key ever used, retried (bounded) until it succeeds. These
