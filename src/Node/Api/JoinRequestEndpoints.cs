@@ -7,6 +7,7 @@ using RaftCache.Node.Configuration;
 using RaftCache.Node.Hosting;
 using RaftCache.Node.Membership;
 using RaftCache.Node.Metadata;
+using RaftCache.Node.Requests;
 using RaftCache.Node.Security;
 
 namespace RaftCache.Node.Api;
@@ -70,7 +71,7 @@ public static class JoinRequestEndpoints
         {
             var command = new AdmitWithJoinTokenCommand(request.PeerAddress!, rest.ToString().TrimEnd('/'), token.Id, token.Expires.ToUnixTimeSeconds(), token.Uses);
             var outcome = await node.ProposeMetadataAsync(command, ct);
-            if (outcome.Status == ProposalStatus.NotApplied) return null; // leadership moved: route again
+            if (outcome.Status == ProposalStatus.NotApplied) return RouteAgain.Here; // leadership moved
             if (outcome.Result.Member is not { } added) return Problems.Unavailable("The admission may or may not have been recorded; retrying with the same token is safe.", mayHaveApplied: true);
             if (added.Error is { } refused)
             {
