@@ -40,6 +40,9 @@ public sealed partial class ChaosCluster
         }
     }
 
+    /// <summary>Whether <paramref name="node"/> answers /health/ready with 200.</summary>
+    public async Task<bool> IsReadyAsync(int node) => await TryGetAsync(node, "/health/ready") is not null;
+
     /// <summary>Every shard replica that <paramref name="node"/> holds, with its applied index and state hash; null if the node does not answer.</summary>
     public async Task<IReadOnlyList<ReplicaState>?> ReplicasAsync(int node)
     {

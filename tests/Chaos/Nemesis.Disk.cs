@@ -22,7 +22,7 @@ public sealed partial class Nemesis
     private async Task FillDiskAsync()
     {
         var (node, shard) = _random.Next(2) == 0 ? await LeaderAsync() : (RandomNode(), 0);
-        if (cluster.IsDown(node)) return;
+        if (cluster.IsDown(node) || node == Leaving) return; // a member being removed may stop by itself
         Faults++;
         var taken = await cluster.FillDiskAsync(node);
         Note($"disk full on n{node}{(shard > 0 ? $" (leader of shard {shard})" : "")}: ballast took its {taken / (1024 * 1024)} MiB free");
@@ -30,25 +30,41 @@ public sealed partial class Nemesis
         var exit = await cluster.ExitCodeAsync(node);
         Note(exit is null ? $"n{node} still running on a full disk" : $"n{node} stopped on the full disk (exit code {exit})");
         await cluster.FreeDiskAsync(node);
-        if (exit is not null)
+        Note($"disk space freed on n{node}");
+        await RecoverAsync(node, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Waits (bounded) until <paramref name="node"/> is ready, starting it again whenever it has stopped: a write
+    /// under way while the disk was full can still stop the node after the space came back.
+    /// </summary>
+    private async Task RecoverAsync(int node, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < within)
         {
-            await cluster.RestartAsync(node);
-            Note($"disk space freed on n{node}, started it again");
-        }
-        else
-        {
-            Note($"disk space freed on n{node}");
+            if (await cluster.ExitCodeAsync(node) is { } code)
+            {
+                await cluster.RestartAsync(node);
+                Note($"n{node} had stopped (exit code {code}); started it again");
+            }
+
+            if (await cluster.IsReadyAsync(node))
+            {
+                Note($"n{node} ready {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s after space was freed");
+                return;
+            }
+
+            await Task.Delay(200); // polling interval of a bounded readiness wait
         }
 
-        var ready = Stopwatch.StartNew();
-        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), except: Leaving);
-        Note($"n{node} ready {ready.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s after space was freed");
+        throw new TimeoutException($"n{node} not ready {within.TotalSeconds:F0} s after its disk space was freed");
     }
 
     private async Task SlowDiskAsync()
     {
         var (node, shard) = _random.Next(2) == 0 ? await LeaderAsync() : (RandomNode(), 0);
-        if (cluster.IsDown(node)) return;
+        if (cluster.IsDown(node) || node == Leaving) return; // a member being removed may stop by itself
         var iops = 2 + _random.Next(9);
         var kib = 256 * (1 + _random.Next(4));
         Faults++;
