@@ -56,7 +56,12 @@ public sealed partial class CacheNode
                     metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
                     break;
                 case MemberState.Leaving when !HoldsAnyReplica(record, id):
-                    if (!inGroup) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
+                    // Out of the record only once out of the group with no change pending: a pending change may be this
+                    // member's own addition, which would apply after the removal and leave a member the record lost.
+                    if (!inGroup)
+                    {
+                        if (!busy) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
+                    }
                     else if (id == _options.Id) HandOver(metadata, status, [.. conf.Voters.Where(v => v != id)], now);
                     else if (!busy)
                     {
@@ -67,6 +72,12 @@ public sealed partial class CacheNode
             }
         }
 
+        // A configuration member the record no longer names (removed while its addition was in flight) is taken out.
+        if (!busy && conf.Voters.Concat(conf.Learners).FirstOrDefault(id => id != _options.Id && !record.Members.ContainsKey(id)) is var stray and not 0)
+        {
+            ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.RemoveNode, stray));
+            busy = true;
+        }
         if (!busy && MetadataVoters.NextVoter(conf.Voters, conf.Learners.Where(l => CaughtUp(status, l)), record) is var voter and not 0)
             ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, voter));
 
