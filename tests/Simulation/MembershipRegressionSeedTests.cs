@@ -23,6 +23,10 @@ public sealed class MembershipRegressionSeedTests
     // sends to is now kept.
     [InlineData("replica-churn", 23UL)]
 
+    // n4 was drained right after it joined: the controller removed it from the record while its addition to the
+    // metadata group was still pending, the addition then applied, and the group kept a learner no member named.
+    [InlineData("replica-churn", 14UL)]
+
     // n3 proposed a put while leading shard 2, was moved off before the entry committed, and deleted its replica:
     // the put was answered "not applied", yet the rest of the group committed it (reads then saw it). A proposal
     // waiting on a deleted replica is now answered "may have applied".

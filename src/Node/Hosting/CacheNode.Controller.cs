@@ -56,9 +56,10 @@ public sealed partial class CacheNode
                     metadata.Node.Propose(new ActivateMemberCommand(id).Encode());
                     break;
                 case MemberState.Leaving when !HoldsAnyReplica(record, id):
+                    // Out of the record only once out of the group with no change pending: a pending change may be this
+                    // member's own addition, which would apply after the removal and leave a member the record lost.
                     if (!inGroup)
                     {
-                        // Not while a configuration change is pending: it may be the learner addition of this very member.
                         if (!busy) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
                     }
                     else if (id == _options.Id) HandOver(metadata, status, [.. conf.Voters.Where(v => v != id)], now);
@@ -71,11 +72,12 @@ public sealed partial class CacheNode
             }
         }
 
-        // A server in the metadata group that the record no longer names (removed while its addition was in flight)
-        // would stay there for good, counted in every quorum: take it out.
+        // A configuration member the record no longer names (removed while its addition was in flight) is taken out.
         if (!busy && conf.Voters.Concat(conf.Learners).FirstOrDefault(id => id != _options.Id && !record.Members.ContainsKey(id)) is var stray and not 0)
+        {
             ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.RemoveNode, stray));
-
+            busy = true;
+        }
         if (!busy && MetadataVoters.NextVoter(conf.Voters, conf.Learners.Where(l => CaughtUp(status, l)), record) is var voter and not 0)
             ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, voter));
 
