@@ -9,6 +9,8 @@
 #   BENCH_MEMBERS=10 BENCH_SHARDS=16 bench/run-64.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 NET=${BENCH_NET:-127.26.240}
 MEMBERS=${BENCH_MEMBERS:-64}
 SHARDS=${BENCH_SHARDS:-64}
@@ -24,17 +26,7 @@ WORK=$(mktemp -d /tmp/raftcache-64.XXXXXX)
 START=$(date +%s)
 pids=()
 
-stop_nodes() { # SIGTERM (leaderships handed over), then SIGKILL what still runs after 30 s; by pid only
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  local end=$(( $(date +%s) + 30 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  pids=()
-}
-cleanup() { stop_nodes; if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi; }
+cleanup() { stop_pids; if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 
 dotnet build src/Node -c Release -v q -nologo >/dev/null

@@ -11,6 +11,8 @@
 #   KEEP_LOGS=1 keeps the nodes' data folders and logs (printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 NET=${BENCH_NET:-127.6.0}
 DATA_BYTES=${BENCH_DATA_BYTES:-1073741824}
 VALUE_BYTES=${BENCH_VALUE_BYTES:-4096}
@@ -27,19 +29,8 @@ WORK=$(mktemp -d /tmp/raftcache-rebalance.XXXXXX)
 ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
 pids=()
 
-# SIGTERM lets a node hand its leaderships over (bounded by 3 s); one still running after 20 s is killed. By pid only.
-stop_nodes() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  local end=$(( $(date +%s) + 20 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  pids=()
-}
 cleanup() {
-  stop_nodes
+  stop_pids
   if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -135,7 +126,7 @@ print(f"| {moves} | {watch.get('new_replicas', '-')} | {mb:.0f} | {watch.get('fi
       f"| {after['ops_per_s']:,.0f} | {after['p50_ms']} | {after['p99_ms']} | {load} |")
 PY
 )")
-  stop_nodes
+  stop_pids
 done
 
 echo
