@@ -129,12 +129,21 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<JsonElement> ClusterViewAsync(NodeProcess node) =>
         await Http.GetFromJsonAsync<JsonElement>(new Uri(node.Url, "/admin/cluster"));
 
-    /// <summary>The node leading <paramref name="shard"/>, as the given (live) node sees it.</summary>
+    /// <summary>
+    /// The node leading <paramref name="shard"/>, as the given (live) node sees it; polled (bounded, 30 s) while the
+    /// shard has no leader, which a ready cluster may still show for a moment (an election or a hand-over in progress).
+    /// </summary>
     public async Task<NodeProcess> LeaderOfAsync(int shard, NodeProcess? asking = null)
     {
-        var view = await ClusterViewAsync(asking ?? Nodes.First(n => n.IsRunning));
-        var leader = view.GetProperty("shards").EnumerateArray().First(s => s.GetProperty("id").GetInt32() == shard).GetProperty("leader").GetUInt64();
-        return Nodes.Single(n => (ulong)n.Id == leader);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var view = await ClusterViewAsync(asking ?? Nodes.First(n => n.IsRunning));
+            var leader = view.GetProperty("shards").EnumerateArray().First(s => s.GetProperty("id").GetInt32() == shard).GetProperty("leader").GetUInt64();
+            if (Nodes.FirstOrDefault(n => (ulong)n.Id == leader) is { } node) return node;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"shard {shard} has no leader known to this cluster after 30 s (reported {leader})");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>This node's own replica of every shard, as /admin/cluster reports it.</summary>
