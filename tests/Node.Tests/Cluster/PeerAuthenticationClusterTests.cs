@@ -1,5 +1,8 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace RaftCache.Node.Tests.Cluster;
 
 /// <summary>Peer authentication with real node processes: an impostor without the cluster secret changes nothing.</summary>
@@ -18,7 +21,8 @@ public sealed class PeerAuthenticationClusterTests
         // Both nodes whose views are compared must have settled on the new leaders first (under load one lags).
         await cluster.WaitAsync(async () => (await ShardsAsync(cluster, one)).All(s => s.Leader is 1 or 2)
             && (await ShardsAsync(cluster, two)).All(s => s.Leader is 1 or 2)
-            && (await ShardsAsync(cluster, one)).Select(s => (s.Id, s.Term, s.Leader)).SequenceEqual((await ShardsAsync(cluster, two)).Select(s => (s.Id, s.Term, s.Leader))), TimeSpan.FromSeconds(30));
+            && (await ShardsAsync(cluster, one)).Select(s => (s.Id, s.Term, s.Leader)).SequenceEqual((await ShardsAsync(cluster, two)).Select(s => (s.Id, s.Term, s.Leader)))
+            && await LeadersArePreferredAsync(cluster, one), TimeSpan.FromSeconds(60));
         var before = new[] { await ShardsAsync(cluster, one), await ShardsAsync(cluster, two) };
 
         using var impostor = new NodeProcess(3, three.Ip, three.DataDir + "-impostor", three.InitialCluster,
@@ -34,6 +38,21 @@ public sealed class PeerAuthenticationClusterTests
         var after = new[] { await ShardsAsync(cluster, one), await ShardsAsync(cluster, two) };
         Assert.Equal(before[0], after[0]);
         Assert.Equal(before[1], after[1]);
+    }
+
+    /// <summary>
+    /// Every shard is led by its preferred leader among the survivors: until then leader balancing may still move a
+    /// leadership (a new term) on its own, which must not be mistaken for the impostor's doing.
+    /// </summary>
+    private static async Task<bool> LeadersArePreferredAsync(TestCluster cluster, NodeProcess node)
+    {
+        var preferred = new Dictionary<int, ulong>();
+        foreach (var id in new ulong[] { 1, 2 })
+        {
+            var member = await cluster.Http.GetFromJsonAsync<JsonElement>(new Uri(node.Url, $"/admin/members/{id}"));
+            foreach (var shard in member.GetProperty("preferred_leader_of").EnumerateArray()) preferred[shard.GetInt32()] = id;
+        }
+        return (await ShardsAsync(cluster, node)).All(s => preferred.TryGetValue(s.Id, out var leader) && leader == s.Leader);
     }
 
     private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(25));
