@@ -24,21 +24,12 @@ WORK=$(mktemp -d /tmp/raftcache-64.XXXXXX)
 START=$(date +%s)
 pids=()
 
-stop_nodes() { # SIGTERM (leaderships handed over), then SIGKILL what still runs after 30 s; by pid only
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  local end=$(( $(date +%s) + 30 ))
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  pids=()
-}
-cleanup() { stop_nodes; if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+cleanup() { stop_pids; if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 
-dotnet build src/Node -c Release -v q -nologo >/dev/null
-NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
+build_node
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" RAFTCACHE_KEY="$KEY"
 SECRET="$(head -c 32 /dev/urandom | base64)"
