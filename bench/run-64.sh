@@ -9,8 +9,6 @@
 #   BENCH_MEMBERS=10 BENCH_SHARDS=16 bench/run-64.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=bench/lib.sh
-. bench/lib.sh
 NET=${BENCH_NET:-127.26.240}
 MEMBERS=${BENCH_MEMBERS:-64}
 SHARDS=${BENCH_SHARDS:-64}
@@ -26,11 +24,12 @@ WORK=$(mktemp -d /tmp/raftcache-64.XXXXXX)
 START=$(date +%s)
 pids=()
 
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 cleanup() { stop_pids; if [ "${KEEP_LOGS:-0}" = 1 ]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 
-dotnet build src/Node -c Release -v q -nologo >/dev/null
-NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
+build_node
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" RAFTCACHE_KEY="$KEY"
 SECRET="$(head -c 32 /dev/urandom | base64)"

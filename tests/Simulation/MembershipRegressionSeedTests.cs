@@ -27,6 +27,11 @@ public sealed class MembershipRegressionSeedTests
     // metadata group was still pending, the addition then applied, and the group kept a learner no member named.
     [InlineData("replica-churn", 14UL)]
 
+    // n6, then n4, then n5 joined (ids chosen, not in order): n5's record, still older than n4's admission, refused
+    // the metadata leader n4 as an id the cluster never gave out, so n5 never caught up. The members named to a node
+    // when it joins are now admitted.
+    [InlineData("placement", 1294UL)]
+
     // n3 proposed a put while leading shard 2, was moved off before the entry committed, and deleted its replica:
     // the put was answered "not applied", yet the rest of the group committed it (reads then saw it). A proposal
     // waiting on a deleted replica is now answered "may have applied".
