@@ -65,6 +65,9 @@ public sealed partial class Nemesis
     {
         var (node, shard) = _random.Next(2) == 0 ? await LeaderAsync() : (RandomNode(), 0);
         if (cluster.IsDown(node) || node == Leaving) return; // a member being removed may stop by itself
+        // The promise is "the others keep serving": judge it only from a cluster that serves, not one still
+        // recovering from the previous fault (a restarted majority on a loaded host takes seconds to be ready).
+        await cluster.WaitReadyAsync(TimeSpan.FromSeconds(60), except: Leaving);
         var iops = 2 + _random.Next(9);
         var kib = 256 * (1 + _random.Next(4));
         Faults++;
