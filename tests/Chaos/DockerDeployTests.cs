@@ -5,8 +5,10 @@ namespace RaftCache.Chaos;
 /// <summary>
 /// docker/launch.sh N and docker/compose.yaml (with the gateway) on the Docker engine the chaos tests use: the
 /// script docker/check-docker.sh starts, checks and stops exactly its own containers (127.26.251-252.x), each step
-/// bounded. Not a chaos scenario: no faults, about a minute.
+/// bounded. Not a chaos scenario: no faults, about a minute. In the chaos collection so that it never drives the
+/// engine while a scenario builds or prunes its image (the engine refuses a second concurrent prune).
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class DockerDeployTests
 {
     [Fact]
