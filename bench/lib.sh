@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Shared by the bench scripts (sourced, never run): stopping exactly the processes a script started, building the
-# node, and the credentials of a fresh benchmark cluster.
+# node, the credentials and start of a fresh benchmark cluster, and the runtime modes of the JIT and GC benchmarks.
 
 # Stops every pid in the caller's array `pids` (TERM, up to 20 s, then KILL) and empties it.
 stop_pids() {
@@ -44,4 +44,17 @@ start_cluster() {
       sleep 0.5
     done
   done
+}
+
+# The environment of one runtime mode of run-runtime-modes.sh and run-startup-cpu.sh (JIT tiering, PGO, GC flavour).
+mode_env() {
+  case $1 in
+    default|r2r) ;;
+    nopgo) echo DOTNET_TieredPGO=0 ;;
+    tc-off) echo DOTNET_TieredCompilation=0 ;;
+    server-nodatas) echo DOTNET_GCDynamicAdaptationMode=0 ;;
+    workstation) echo DOTNET_gcServer=0 DOTNET_gcConcurrent=1 ;;
+    workstation-nonconcurrent) echo DOTNET_gcServer=0 DOTNET_gcConcurrent=0 ;;
+    *) echo "unknown mode $1" >&2; exit 2 ;;
+  esac
 }

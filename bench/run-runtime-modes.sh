@@ -44,17 +44,6 @@ head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 hz=$(getconf CLK_TCK)
 ticks() { local t=0 p; for p in "${pids[@]}"; do t=$(( t + $(awk '{print $14 + $15}' /proc/$p/stat) )); done; echo $t; }
 
-mode_env() {
-  case $1 in
-    default|r2r) ;;
-    nopgo) echo DOTNET_TieredPGO=0 ;;
-    tc-off) echo DOTNET_TieredCompilation=0 ;;
-    server-nodatas) echo DOTNET_GCDynamicAdaptationMode=0 ;;
-    workstation) echo DOTNET_gcServer=0 DOTNET_gcConcurrent=1 ;;
-    workstation-nonconcurrent) echo DOTNET_gcServer=0 DOTNET_gcConcurrent=0 ;;
-    *) echo "unknown mode $1" >&2; exit 2 ;;
-  esac
-}
 # wrk_ok URL CONNS DURATION OP [CONSISTENCY] -> "successful-requests p50_us p99_us"
 wrk_ok() {
   timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3s" --timeout 5s -s $LUA "$1" -- raftcache "$4" 1024 $KEYS k1024- \

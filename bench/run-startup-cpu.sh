@@ -8,6 +8,8 @@
 #   BENCH_MODES="default r2r nopgo" bench/run-startup-cpu.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 MODES=${BENCH_MODES:-default nopgo r2r tc-off}
 KEYS=${BENCH_KEYS:-2000}
 NET=${BENCH_NET:-127.24.21}
@@ -37,17 +39,6 @@ fi
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 hz=$(getconf CLK_TCK)
 cpu_ms() { awk -v hz="$hz" '{printf "%d", ($14 + $15) * 1000 / hz}' /proc/$pid/stat; }
-mode_env() {
-  case $1 in
-    default|r2r) ;;
-    nopgo) echo DOTNET_TieredPGO=0 ;;
-    tc-off) echo DOTNET_TieredCompilation=0 ;;
-    server-nodatas) echo DOTNET_GCDynamicAdaptationMode=0 ;;
-    workstation) echo DOTNET_gcServer=0 DOTNET_gcConcurrent=1 ;;
-    workstation-nonconcurrent) echo DOTNET_gcServer=0 DOTNET_gcConcurrent=0 ;;
-    *) echo "unknown mode $1" >&2; exit 2 ;;
-  esac
-}
 # batch OP MODE: KEYS requests in key order (wrk fill mode, 16 connections), bounded by 300 s.
 batch() {
   timeout 330 wrk -t1 -c16 -d300s --timeout 10s -s bench/wrk/kv.lua http://$NET.1:5001 -- raftcache "$1" 1024 "$KEYS" \

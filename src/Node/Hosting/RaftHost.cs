@@ -136,10 +136,12 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
 
     private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
+        // One clock read per delivered batch, not per message: the batch arrived at one moment.
+        var now = _time.GetUtcNow();
         foreach (var (groupId, message) in batch)
         {
             if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
-            if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = _time.GetUtcNow();
+            if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = now;
             if (!WithholdsVote(replica, message)) replica.Node.Step(message);
         }
     }
