@@ -71,7 +71,8 @@ public sealed partial class CacheNode
     /// </summary>
     public async Task TransferAllLeadershipsAsync(TimeSpan timeout)
     {
-        if (_host is null) return;
+        // A removed node has already stopped its host (CheckOwnRemoval): it leads nothing any more.
+        if (_host is null || RemovedReason is not null) return;
         var led = await Host.InvokeAsync(() =>
         {
             foreach (var replica in Host.Replicas.Where(r => r.Role == RaftRole.Leader))
