@@ -53,6 +53,15 @@ public interface IWriteAheadLog : IDisposable
     /// </summary>
     ulong StageDropGroup(ulong groupId);
 
+    /// <summary>Every group's tombstone on this node: recovered when the log was opened, plus those written since.</summary>
+    IReadOnlyDictionary<ulong, GroupTombstone> Tombstones { get; }
+
+    /// <summary>
+    /// Records, durably before returning, what a replica about to be dropped leaves behind (merged with an earlier
+    /// tombstone of the group: the later term, the longer log). Call before <see cref="StageDropGroup"/>.
+    /// </summary>
+    void WriteTombstone(ulong groupId, GroupTombstone tombstone);
+
     /// <summary>
     /// Writes everything staged, across all groups, with one write and one fsync (more only when a segment
     /// fills up), then returns the sequence now durable. Returns at once when nothing is staged.

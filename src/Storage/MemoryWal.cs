@@ -58,6 +58,10 @@ public sealed class MemoryWal : IWriteAheadLog
 
     public ulong StageSnapshot(ulong groupId, SnapshotMetadata metadata) => Wal.StageSnapshot(groupId, metadata);
 
+    public IReadOnlyDictionary<ulong, GroupTombstone> Tombstones => Wal.Tombstones;
+
+    public void WriteTombstone(ulong groupId, GroupTombstone tombstone) => Wal.WriteTombstone(groupId, tombstone);
+
     public ulong StageCompact(ulong groupId, ulong index) => Wal.StageCompact(groupId, index);
 
     public ulong StageDropGroup(ulong groupId) => Wal.StageDropGroup(groupId);

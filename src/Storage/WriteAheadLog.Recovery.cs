@@ -44,6 +44,7 @@ public sealed partial class WriteAheadLog
         foreach (var group in replay.Finish()) _groups.Add(group.GroupId, group);
         Recovered = _groups.Values.ToDictionary(g => g.GroupId, g => g.ToState());
         RecoverSnapshots();
+        RecoverTombstones();
         OpenActiveSegment(tail);
     }
 

@@ -19,6 +19,7 @@ public sealed class MembershipSweepTests(ITestOutputHelper output)
     [InlineData("placement")]
     [InlineData("replica-churn")]
     [InlineData("rejoin")]
+    [InlineData("drop-crash")]
     public void Membership_seeds_converge_and_keep_every_invariant(string scenario)
     {
         var sweep = SeedSweep.Run(1, Seeds, 2, seed => Scenarios.Options(scenario, seed));

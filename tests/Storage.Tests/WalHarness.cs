@@ -17,6 +17,9 @@ public abstract class WalHarness : IDisposable
     public abstract IReadOnlyList<string> SnapshotFiles { get; }
 
     public abstract void Dispose();
+
+    /// <summary>The log's directory also holds the tombstone file.</summary>
+    protected static bool IsSegment(string name) => name.EndsWith(".seg", StringComparison.Ordinal);
 }
 
 public sealed class MemoryHarness(WalOptions options) : WalHarness
@@ -33,7 +36,7 @@ public sealed class MemoryHarness(WalOptions options) : WalHarness
         return _wal.Restart();
     }
 
-    public override IReadOnlyList<string> SegmentFiles => _wal.Disk.ListFiles("wal");
+    public override IReadOnlyList<string> SegmentFiles => [.. _wal.Disk.ListFiles("wal").Where(IsSegment)];
 
     public override IReadOnlyList<string> SnapshotFiles => _wal.Disk.ListFiles("snap");
 
@@ -64,7 +67,7 @@ public sealed class FileHarness : WalHarness
         return _wal.Recovered;
     }
 
-    public override IReadOnlyList<string> SegmentFiles => new FileDisk(Directory).ListFiles("wal");
+    public override IReadOnlyList<string> SegmentFiles => [.. new FileDisk(Directory).ListFiles("wal").Where(IsSegment)];
 
     public override IReadOnlyList<string> SnapshotFiles => new FileDisk(Directory).ListFiles("snap");
 

@@ -29,12 +29,13 @@ public sealed partial class RaftHost
                 stateMachine.Restore(data);
             }
             log.Append(state.EntriesAfterSnapshot);
-            log.SetHardState(state.HardState);
+            var voteFloor = InheritTombstone(groupId, log, state.HardState);
             var replica = new GroupReplica(groupId, new RawNode(ConfigFor(groupId, log, state.Snapshot.Index)), log, stateMachine)
             {
                 SnapshotIndex = state.Snapshot.Index,
                 ConfState = state.Snapshot.ConfState,
                 ConfIndex = state.Snapshot.Index,
+                VoteFloor = voteFloor,
             };
             AddReplica(replica);
         }
@@ -56,7 +57,7 @@ public sealed partial class RaftHost
         replica = null;
         if (CreateOnDemand?.Invoke(groupId, fromNode) is not { } stateMachine) return false;
         var log = new MemoryRaftLog();
-        var voteFloor = InheritTombstone(groupId, log);
+        var voteFloor = InheritTombstone(groupId, log, HardState.Empty);
         replica = new GroupReplica(groupId, new RawNode(ConfigFor(groupId, log, applied: 0)), log, stateMachine) { VoteFloor = voteFloor };
         AddReplica(replica);
         LogCreated(_logger, NodeId, groupId, fromNode);

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using RaftCache.Raft;
+using RaftCache.Storage;
 
 namespace RaftCache.Node.Hosting;
 
@@ -13,25 +14,38 @@ namespace RaftCache.Node.Hosting;
 /// one's was: once it has caught up that far from a leader, its log holds every entry the old one could have helped
 /// commit, and the usual up-to-date check protects them.
 /// </summary>
-/// <remarks>Kept in memory: a crash between deletion and re-creation forgets it (the WAL's drop record does not carry it).</remarks>
+/// <remarks>
+/// The tombstone is written durably (<see cref="IWriteAheadLog.WriteTombstone"/>) before the drop record that deletes
+/// the replica's own term, vote and log is staged, and is never removed: a crash between the deletion and the
+/// re-creation, or after the re-creation before the new replica's log has reached the floor, still finds it.
+/// </remarks>
 public sealed partial class RaftHost
 {
-    private readonly Dictionary<ulong, (HardState HardState, ulong LastIndex)> _tombstones = [];
-
     private void LeaveTombstone(GroupReplica replica)
     {
         var hardState = replica.Node.Status().HardState;
-        var lastIndex = replica.Log.LastIndex;
-        if (_tombstones.TryGetValue(replica.GroupId, out var earlier))
-            lastIndex = Math.Max(lastIndex, earlier.LastIndex);
-        _tombstones[replica.GroupId] = (hardState with { Commit = 0 }, lastIndex);
+        var lastIndex = Math.Max(replica.Log.LastIndex, replica.VoteFloor);
+        _wal.WriteTombstone(replica.GroupId, new GroupTombstone(hardState.Term, hardState.Vote, lastIndex));
     }
 
-    /// <summary>Starts a replica created again on this node from its predecessor's term and vote; returns the vote floor.</summary>
-    private ulong InheritTombstone(ulong groupId, MemoryRaftLog log)
+    /// <summary>
+    /// Starts a replica of a group that once had a replica here from no less than that one's term and vote;
+    /// returns the vote floor (0 when the group never left this node). Applies to a replica created again on
+    /// demand (empty <paramref name="recovered"/>) and to one recovered from the log after a restart, whose own
+    /// hard state may predate the inheritance (an inherited term is not written to the log until it changes).
+    /// </summary>
+    private ulong InheritTombstone(ulong groupId, MemoryRaftLog log, HardState recovered)
     {
-        if (!_tombstones.Remove(groupId, out var tombstone)) return 0;
-        log.SetHardState(tombstone.HardState);
+        if (!_wal.Tombstones.TryGetValue(groupId, out var tombstone))
+        {
+            log.SetHardState(recovered);
+            return 0;
+        }
+
+        var inherited = recovered.Term > tombstone.Term || (recovered.Term == tombstone.Term && recovered.Vote != 0)
+            ? recovered
+            : recovered with { Term = tombstone.Term, Vote = tombstone.Vote };
+        log.SetHardState(inherited);
         return tombstone.LastIndex;
     }
 

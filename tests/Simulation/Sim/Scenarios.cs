@@ -10,7 +10,7 @@ namespace RaftCache.Simulation.Sim;
 /// </summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin"];
+    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin", "drop-crash"];
 
     public static SimOptions Options(string scenario, ulong seed, PlantedBugs bugs = PlantedBugs.None)
     {
@@ -56,6 +56,14 @@ public static class Scenarios
             "replica-churn" => SimOptions.MembershipSwarm(seed, bugs) with
             {
                 Scenario = scenario, Nodes = 6, JoinRate = 0.03, DrainRate = 0.012, CrashRate = 0.02, DownMaxTicks = 15, DownAfterSeconds = 10,
+            },
+
+            // Replicas leave nodes and come back to them, and a node crashes right after each deletion: what the deleted
+            // replica leaves behind (its term, vote and log length) must survive the restart.
+            "drop-crash" => SimOptions.MembershipSwarm(seed, bugs) with
+            {
+                Scenario = scenario, Nodes = 6, JoinRate = 0.03, DrainRate = 0.012, CrashRate = 0.005, DownMaxTicks = 15, DownAfterSeconds = 10,
+                CrashAfterDrop = true,
             },
 
             // Members join, snapshots are frequent (the metadata group's too), and nodes restart after them: a restarted

@@ -95,6 +95,7 @@ public sealed partial class SimNode
     {
         EverDurable.Remove(group);
         _sim.Oracle.OnReplicaDropped(this, group);
+        _sim.OnReplicaDropped(this, group);
     }
 
     /// <summary>The node found it was removed from the cluster and ended, as a process does (exit code "removed").</summary>

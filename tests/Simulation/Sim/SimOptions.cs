@@ -95,6 +95,9 @@ public sealed record SimOptions
     /// <summary>A node that takes a forced snapshot crashes two ticks later (restarting from that snapshot).</summary>
     public bool CrashAfterSnapshot { get; init; }
 
+    /// <summary>A node crashes two ticks after it deletes a replica (the drop record then is durable or just lost).</summary>
+    public bool CrashAfterDrop { get; init; }
+
     /// <summary>The metadata leader reports a member down after this much silence, and placement moves its replicas.</summary>
     public int DownAfterSeconds { get; init; } = 5;
 
@@ -170,7 +173,7 @@ public sealed record SimOptions
         text.Append(CultureInfo.InvariantCulture, $" crash={CrashRate:F3}/{DownMaxTicks}t{(CrashLeaders ? "(leaders)" : "")} pause={PauseRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t snapshot-every={SnapshotEntries}/{SnapshotCatchUpEntries} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(RuleChecks ? "" : " rule-checks=off")}");
-        if (Cluster) text.Append(CultureInfo.InvariantCulture, $" cluster founders={Founders} join={JoinRate:F3} drain={DrainRate:F3} down-after={DownAfterSeconds}s{(CrashAfterSnapshot ? " crash-after-snapshot" : "")}");
+        if (Cluster) text.Append(CultureInfo.InvariantCulture, $" cluster founders={Founders} join={JoinRate:F3} drain={DrainRate:F3} down-after={DownAfterSeconds}s{(CrashAfterSnapshot ? " crash-after-snapshot" : "")}{(CrashAfterDrop ? " crash-after-drop" : "")}");
         return text.ToString();
     }
 }

@@ -51,6 +51,10 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
         return _wal.StageCompact(groupId, index);
     }
 
+    public IReadOnlyDictionary<ulong, GroupTombstone> Tombstones => _wal.Tombstones;
+
+    public void WriteTombstone(ulong groupId, GroupTombstone tombstone) => _wal.WriteTombstone(groupId, tombstone);
+
     public ulong StageDropGroup(ulong groupId)
     {
         Model.Drop(groupId);

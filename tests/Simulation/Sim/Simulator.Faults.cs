@@ -23,7 +23,7 @@ public sealed partial class Simulator
         }
 
         if (_healAt == 0 && Chance(Options.PartitionRate)) Partition();
-        CrashSnapshotted();
+        CrashScheduled();
         if (Chance(Options.CrashRate)) CrashOne();
         if (Chance(Options.PauseRate)) PauseOne();
         if (Chance(Options.MembershipRate)) ChangeMembership();
@@ -39,14 +39,23 @@ public sealed partial class Simulator
         }
     }
 
-    /// <summary>Nodes to crash at a tick, right after a forced snapshot (<see cref="SimOptions.CrashAfterSnapshot"/>).</summary>
-    private readonly Dictionary<SimNode, long> _crashAfterSnapshot = [];
+    /// <summary>
+    /// Nodes to crash at a tick, right after a forced snapshot (<see cref="SimOptions.CrashAfterSnapshot"/>) or a
+    /// replica's deletion (<see cref="SimOptions.CrashAfterDrop"/>).
+    /// </summary>
+    private readonly Dictionary<SimNode, long> _scheduledCrashes = [];
 
-    private void CrashSnapshotted()
+    /// <summary>A node deleted a replica: with <see cref="SimOptions.CrashAfterDrop"/> it crashes shortly after.</summary>
+    public void OnReplicaDropped(SimNode node, ulong group)
     {
-        foreach (var (node, at) in _crashAfterSnapshot.Where(p => p.Value <= Now).ToList())
+        if (Options.CrashAfterDrop && _scheduledCrashes.TryAdd(node, Now + 2)) Trace.Note(Now, $"n{node.Id} dropped g{group}, crash at t={Now + 2}");
+    }
+
+    private void CrashScheduled()
+    {
+        foreach (var (node, at) in _scheduledCrashes.Where(p => p.Value <= Now).ToList())
         {
-            _crashAfterSnapshot.Remove(node);
+            _scheduledCrashes.Remove(node);
             if (!node.Up) continue;
             _crashes++;
             node.Crash(Now + 1 + Random.Next(Options.DownMaxTicks));
@@ -173,6 +182,6 @@ public sealed partial class Simulator
         var node = Nodes[(int)RandomNode() - 1];
         if (!node.Runnable(Now) || node.Host is not { } host) return;
         _ = host.ForceSnapshotsAsync();
-        if (Options.CrashAfterSnapshot && _crashAfterSnapshot.TryAdd(node, Now + 2)) Trace.Note(Now, $"n{node.Id} forced snapshot, crash at t={Now + 2}");
+        if (Options.CrashAfterSnapshot && _scheduledCrashes.TryAdd(node, Now + 2)) Trace.Note(Now, $"n{node.Id} forced snapshot, crash at t={Now + 2}");
     }
 }
