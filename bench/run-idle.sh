@@ -6,6 +6,7 @@
 # removes its data folders.
 #   bench/run-idle.sh
 #   BENCH_SHARDS=16 BENCH_IDLE_S=60 bench/run-idle.sh
+#   BENCH_TRACE=/tmp/idle bench/run-idle.sh   # then traces node 1 for BENCH_IDLE_S more seconds (dotnet-trace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -43,3 +44,11 @@ for p in "${pids[@]}"; do
   echo "| $n | $(python3 -c "print('%.1f' % (($(ticks $p) - ${before[$p]}) / $hz / ($t1 - $t0) * 100))") |"
   n=$((n + 1))
 done
+if [ -n "${BENCH_TRACE:-}" ]; then
+  mkdir -p "$BENCH_TRACE"
+  tools=$HOME/.dotnet/tools
+  timeout $((IDLE_S + 120)) "$tools/dotnet-trace" collect -p "${pids[0]}" --profile dotnet-sampled-thread-time \
+    --duration "00:00:00:$(printf %02d "$IDLE_S")" -o "$BENCH_TRACE/idle.nettrace" >/dev/null
+  timeout 300 "$tools/dotnet-trace" convert --format Speedscope "$BENCH_TRACE/idle.nettrace" -o "$BENCH_TRACE/idle" >/dev/null
+  python3 bench/profile_areas.py "$BENCH_TRACE/idle.speedscope.json"
+fi
