@@ -49,7 +49,8 @@ for op in set get; do
   wait $counters || true
   wait $load || true
   after=$(ticks)
-  echo "== $op P$PIPELINE: $(tr '\r' '\n' <"$WORK/load-$op.txt" | grep -a 'requests per second' | tail -1); cluster CPU $(( (after - before) / $(getconf CLK_TCK) )) s over the load"
+  # redis-benchmark -q rewrites one progress line ("SET: 12345.67") until it is cut: its last state is the rate.
+  echo "== $op P$PIPELINE: $(tr '\r' '\n' <"$WORK/load-$op.txt" | grep -a 'rps=' | tail -1); cluster CPU $(( (after - before) / $(getconf CLK_TCK) )) s over $total s of load"
   timeout 300 "$TOOLS/dotnet-trace" convert --format Speedscope "$OUT_DIR/$op.nettrace" -o "$OUT_DIR/$op" >/dev/null
   python3 bench/profile_areas.py "$OUT_DIR/$op.speedscope.json"
   python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$op.csv"
