@@ -20,6 +20,8 @@ import sys
 
 # Areas that own everything below them: the first whose pattern matches any frame of the stack wins.
 OWNING = [
+    # Attaching the tracer builds event manifests by reflection and finalizes dynamic methods: the trace's own cost.
+    ('trace session start-up (not the load)', r'EventPipeEventProvider\.|DynamicResolver\.Finalize'),
     ('fsync wait', r'FSync|FlushToDisk|fdatasync'),
     ('exceptions (throw, unwind)', r'System\.Runtime\.EH\.|ExceptionDispatchInfo|CaptureDispatchState'),
     ('forwarding to the leader (HTTP client)', r'LeaderForwarder|System\.Net\.Http\.|Yarp'),
