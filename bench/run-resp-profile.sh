@@ -41,17 +41,10 @@ for op in set get; do
     -q >"$WORK/load-$op.txt" 2>&1 &
   load=$!
   sleep "$WARM_S"
-  timeout $(( TRACE_S + 10 )) "$TOOLS/dotnet-counters" collect -p "${pids[0]}" --counters System.Runtime \
-    --format csv -o "$OUT_DIR/counters-$op.csv" --duration "00:00:00:$(printf %02d "$TRACE_S")" >/dev/null 2>&1 &
-  counters=$!
-  timeout $(( TRACE_S + 120 )) "$TOOLS/dotnet-trace" collect -p "${pids[0]}" --profile dotnet-sampled-thread-time,dotnet-common \
-    --duration "00:00:00:$(printf %02d "$TRACE_S")" -o "$OUT_DIR/$op.nettrace" >/dev/null
-  wait $counters || true
+  trace_node "${pids[0]}" "$op"
   wait $load || true
   after=$(ticks)
-  # redis-benchmark -q rewrites one progress line ("SET: 12345.67") until it is cut: its last state is the rate.
+  # redis-benchmark -q rewrites one progress line ("SET: rps=… (overall: …)") until it is cut: its last state is the rate.
   echo "== $op P$PIPELINE: $(tr '\r' '\n' <"$WORK/load-$op.txt" | grep -a 'rps=' | tail -1); cluster CPU $(( (after - before) / $(getconf CLK_TCK) )) s over $total s of load"
-  timeout 300 "$TOOLS/dotnet-trace" convert --format Speedscope "$OUT_DIR/$op.nettrace" -o "$OUT_DIR/$op" >/dev/null
-  python3 bench/profile_areas.py "$OUT_DIR/$op.speedscope.json"
-  python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$op.csv"
+  report_trace "$op"
 done
