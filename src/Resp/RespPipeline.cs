@@ -5,8 +5,8 @@ using System.Buffers;
 namespace RaftCache.Resp;
 
 /// <summary>
-/// Runs the commands of one pipelined batch whose keys lie in a single hash slot side by side, so a batch waits for
-/// about one commit per shard (the host appends what arrives together as one batch), not one per command. Commands
+/// Runs the commands of one pipelined batch whose keys lie in a single hash slot side by side: writes that reach the
+/// host together are appended and fsynced together, so a batch waits for about one commit round, not one per command. Commands
 /// of the same slot still run one after the other in the order sent (a GET after a SET of the same key sees it),
 /// every reply is buffered and written in the order of the commands, and a command that must run alone (connection,
 /// admin, several slots) first waits for all before it. Redis Cluster gives the same order: per slot, not across

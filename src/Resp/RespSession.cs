@@ -9,7 +9,7 @@ namespace RaftCache.Resp;
 /// <summary>
 /// The state of one client connection (identity, protocol, name, read consistency, scan cursors) and the dispatch
 /// of its commands: table look-up, arity, authentication, role, keys, then the handler. Replies come back in the order
-/// the commands were sent; pipelined commands of different shards may run side by side (<see cref="RespPipeline"/>).
+/// the commands were sent; pipelined commands of different hash slots may run side by side (<see cref="RespPipeline"/>).
 /// </summary>
 public sealed partial class RespSession(IRespBackend backend, RespOptions options, RespWriter writer, IPAddress? remote, long id)
 {
