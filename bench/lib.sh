@@ -58,3 +58,22 @@ mode_env() {
     *) echo "unknown mode $1" >&2; exit 2 ;;
   esac
 }
+
+# Traces process $1 for TRACE_S seconds into "$OUT_DIR/$2.nettrace" (dotnet-trace sampled thread time, GC and JIT
+# events) while dotnet-counters reads its runtime counters into "$OUT_DIR/counters-$2.csv"; prints nothing.
+trace_node() {
+  local pid=$1 name=$2 counters
+  timeout $(( TRACE_S + 10 )) "$TOOLS/dotnet-counters" collect -p "$pid" --counters System.Runtime \
+    --format csv -o "$OUT_DIR/counters-$name.csv" --duration "00:00:00:$(printf %02d "$TRACE_S")" >/dev/null 2>&1 &
+  counters=$!
+  timeout $(( TRACE_S + 120 )) "$TOOLS/dotnet-trace" collect -p "$pid" --profile dotnet-sampled-thread-time,dotnet-common \
+    --duration "00:00:00:$(printf %02d "$TRACE_S")" -o "$OUT_DIR/$name.nettrace" >/dev/null
+  wait $counters || true
+}
+
+# CPU by area and the runtime counters of the trace trace_node wrote under $1.
+report_trace() {
+  timeout 300 "$TOOLS/dotnet-trace" convert --format Speedscope "$OUT_DIR/$1.nettrace" -o "$OUT_DIR/$1" >/dev/null
+  python3 bench/profile_areas.py "$OUT_DIR/$1.speedscope.json"
+  python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$1.csv"
+}

@@ -20,9 +20,12 @@ import sys
 
 # Areas that own everything below them: the first whose pattern matches any frame of the stack wins.
 OWNING = [
+    # Attaching the tracer builds event manifests by reflection and finalizes dynamic methods: the trace's own cost.
+    ('trace session start-up (not the load)', r'EventPipeEventProvider\.|DynamicResolver\.Finalize'),
     ('fsync wait', r'FSync|FlushToDisk|fdatasync'),
     ('exceptions (throw, unwind)', r'System\.Runtime\.EH\.|ExceptionDispatchInfo|CaptureDispatchState'),
     ('forwarding to the leader (HTTP client)', r'LeaderForwarder|System\.Net\.Http\.|Yarp'),
+    ('forwarding over the peer connection (src/Node/Requests)', r'RaftCache\.Node\.Requests\.PeerForwarder|ForwardCodec'),
     ('thread-pool spinning', r'LowLevelSpinWaiter'),
     ('WAL (src/Storage)', r'RaftCache\.Storage'),
     ('state machine: apply, codecs (src/StateMachine)', r'RaftCache\.StateMachine|CacheGroupStateMachine'),
@@ -39,6 +42,7 @@ INNERMOST = [
     ('metrics, tracing (OpenTelemetry, Activity)', r'OpenTelemetry|System\.Diagnostics\.Metrics|System\.Diagnostics\.Activity|'
      r'RequestMetrics|HostingApplicationDiagnostics|Instruments'),
     ('logging', r'Microsoft\.Extensions\.Logging'),
+    ('RESP front end (src/Resp, src/Node/Resp)', r'RaftCache\.Resp\.|RaftCache\.Node\.Resp\.'),
     ('REST handlers (src/Node/Api, routing to shards)', r'RaftCache\.Node\.'),
     ('Kestrel, pipelines, sockets', r'Kestrel|System\.IO\.Pipelines|System\.Net\.Sockets'),
     ('ASP.NET Core middleware, routing', r'Microsoft\.AspNetCore|Microsoft\.Extensions'),

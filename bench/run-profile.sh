@@ -37,15 +37,8 @@ for op in put get; do
     raftcache $op 1024 2000 k1024- linearizable "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
   load=$!
   sleep "$WARM_S"
-  timeout $(( TRACE_S + 10 )) "$TOOLS/dotnet-counters" collect -p "${pids[0]}" --counters System.Runtime \
-    --format csv -o "$OUT_DIR/counters-$op.csv" --duration "00:00:00:$(printf %02d "$TRACE_S")" >/dev/null 2>&1 &
-  counters=$!
-  timeout $(( TRACE_S + 120 )) "$TOOLS/dotnet-trace" collect -p "${pids[0]}" --profile dotnet-sampled-thread-time,dotnet-common \
-    --duration "00:00:00:$(printf %02d "$TRACE_S")" -o "$OUT_DIR/$op.nettrace" >/dev/null
-  wait $counters || true
+  trace_node "${pids[0]}" "$op"
   wait $load || true
   echo "== $op: $(grep '^RESULT' "$WORK/wrk-$op.txt")"
-  timeout 300 "$TOOLS/dotnet-trace" convert --format Speedscope "$OUT_DIR/$op.nettrace" -o "$OUT_DIR/$op" >/dev/null
-  python3 bench/profile_areas.py "$OUT_DIR/$op.speedscope.json"
-  python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$op.csv"
+  report_trace "$op"
 done

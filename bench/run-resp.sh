@@ -7,6 +7,8 @@
 # Reports requests/s, p99 and CPU µs per request of each system's processes (from /proc). Stops exactly what it started.
 #   bench/run-resp.sh                       # SET/GET x 1 KiB/8 KiB x pipeline 1/16, 50 connections
 #   BENCH_N=5000 BENCH_CELLS="set:1024:1 get:1024:1" bench/run-resp.sh
+#   BENCH_NODE_ARGS="--resp-read-consistency local" bench/run-resp.sh   # extra RaftCache node arguments
+#   BENCH_NO_BUILD=1 RAFTCACHE_ARTIFACTS=/other/build bench/run-resp.sh   # an existing build (before/after runs)
 # Addresses: 127.40.0.1-3 (RaftCache) and 127.40.0.9 (Redis, Garnet); BENCH_NET moves them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ trap cleanup EXIT
 command -v redis-benchmark >/dev/null && command -v redis-server >/dev/null \
   || { echo "run-resp.sh: needs Debian's redis-server and redis-tools" >&2; exit 1; }
 [ -x "$TOOLS/garnet-server" ] || timeout 600 dotnet tool install --tool-path "$TOOLS" garnet-server --version "$GARNET_VERSION" >/dev/null
-dotnet build src/Node -c Release -v q -nologo >/dev/null
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || dotnet build src/Node -c Release -v q -nologo >/dev/null
 NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
@@ -34,9 +36,10 @@ head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 declare -A sys_pids sys_port sys_host sys_auth
 initial="1=$NET.0.1:6001,2=$NET.0.2:6001,3=$NET.0.3:6001"
 for i in 1 2 3; do
+  # shellcheck disable=SC2086
   RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen "http://$NET.0.$i:5001" \
     --peer-listen "$NET.0.$i:6001" --resp-listen "$NET.0.$i:6379" --data-dir "$WORK/node-$i" --initial-cluster "$initial" \
-    --cluster-secret-file "$WORK/cluster-secret" >"$WORK/node-$i.log" 2>&1 &
+    --cluster-secret-file "$WORK/cluster-secret" ${BENCH_NODE_ARGS:-} >"$WORK/node-$i.log" 2>&1 &
   pids+=($!); sys_pids[raftcache]="${sys_pids[raftcache]:-} $!"
 done
 sys_host[raftcache]=$NET.0.1; sys_port[raftcache]=6379; sys_auth[raftcache]="-a $KEY"

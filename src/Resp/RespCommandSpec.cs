@@ -57,7 +57,9 @@ public sealed record RespCommandSpec(
     public IEnumerable<int> KeyPositions(int count)
     {
         if (FirstKey == 0) yield break;
-        var last = LastKey < 0 ? count + LastKey : LastKey;
-        for (var i = FirstKey; i <= last && i < count; i += Step) yield return i;
+        for (var i = FirstKey; i <= LastKeyPosition(count); i += Step) yield return i;
     }
+
+    /// <summary>The position of the last key in a command of <paramref name="count"/> arguments (below FirstKey: none).</summary>
+    public int LastKeyPosition(int count) => FirstKey == 0 ? -1 : Math.Min(LastKey < 0 ? count + LastKey : LastKey, count - 1);
 }

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using static RaftCache.Resp.RespCommandFlags;
 
 namespace RaftCache.Resp;
@@ -85,4 +86,25 @@ public static class RespCommandTable
 
     public static readonly FrozenDictionary<string, RespCommandSpec> ByName =
         All.ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+
+    // Longer than every command name: a longer word is unknown without a look-up.
+    private const int MaxNameBytes = 32;
+    private static readonly FrozenDictionary<string, RespCommandSpec>.AlternateLookup<ReadOnlySpan<char>> BySpan =
+        ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The command a client's first argument names (any case), found without allocating a string.</summary>
+    public static bool TryFind(ReadOnlySpan<byte> name, [MaybeNullWhen(false)] out RespCommandSpec spec)
+    {
+        spec = null;
+        if (name.Length > MaxNameBytes) return false;
+        Span<char> chars = stackalloc char[MaxNameBytes];
+        for (var i = 0; i < name.Length; i++)
+        {
+            // Command names are ASCII; any other byte cannot name one.
+            if (name[i] > 127) return false;
+            chars[i] = (char)name[i];
+        }
+
+        return BySpan.TryGetValue(chars[..name.Length], out spec);
+    }
 }

@@ -7,8 +7,8 @@ namespace RaftCache.Resp;
 
 /// <summary>
 /// One client connection. Pipelining: every complete command in what arrived is parsed and run (commands of
-/// different shards side by side, see <see cref="RespPipeline"/>), answered in order, and the replies of the batch
-/// are flushed together. A protocol error is answered with one
+/// different slots side by side, see <see cref="RespPipeline"/>), answered in order, and the replies of the batch
+/// are flushed together with one write. A protocol error is answered with one
 /// <c>-ERR</c> and closes this connection only.
 /// </summary>
 public sealed class RespConnection(Stream stream, IRespBackend backend, RespOptions options, IPAddress? remote, long id, CancellationToken stopping)
@@ -20,6 +20,7 @@ public sealed class RespConnection(Stream stream, IRespBackend backend, RespOpti
         var writer = new RespWriter(output);
         var session = new RespSession(backend, options, writer, remote, id) { Aborted = stopping };
         var batch = new List<byte[][]>();
+        var pipeline = new RespPipeline(session, writer);
         try
         {
             while (!session.Closing)
@@ -43,12 +44,13 @@ public sealed class RespConnection(Stream stream, IRespBackend backend, RespOpti
                 var full = batch.Count >= options.Limits.MaxPipelineBatch;
                 if (full) input.AdvanceTo(buffer.Start);
                 else input.AdvanceTo(buffer.Start, buffer.End);
-                var pipeline = new RespPipeline(session, writer);
+                // One command (pipeline 1) has nothing to overlap with: it runs on the session and replies straight into
+                // the output pipe, with no forked session or reply buffer.
                 foreach (var args in batch)
                 {
-                    if (session.OverlapShard(args) is var shard and >= 0)
+                    if (batch.Count > 1 && session.OverlapSlot(args) is var slot and >= 0)
                     {
-                        pipeline.Start(shard, args);
+                        pipeline.Start(slot, args);
                         continue;
                     }
 

@@ -1,6 +1,5 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Text;
 using static RaftCache.Resp.RespCommandFlags;
 
 namespace RaftCache.Resp;
@@ -9,22 +8,24 @@ namespace RaftCache.Resp;
 public sealed partial class RespSession
 {
     /// <summary>
-    /// The shard a command's keys all belong to, when it may overlap with commands of other shards; -1 when it must
-    /// run alone: connection and admin commands, commands without keys, keys on several shards, unknown commands.
+    /// The hash slot a command's keys all belong to, when it may overlap with commands of other slots; -1 when it must
+    /// run alone: connection and admin commands, commands without keys, keys in several slots, unknown commands.
+    /// Ordering by slot, not by shard, is what Redis Cluster promises a pipeline, and lets a batch's commands of one
+    /// shard share a commit instead of waiting for each other's.
     /// </summary>
-    internal int OverlapShard(byte[][] args)
+    internal int OverlapSlot(byte[][] args)
     {
-        if (args.Length == 0 || !RespCommandTable.ByName.TryGetValue(Encoding.UTF8.GetString(args[0]), out var spec)) return -1;
+        if (args.Length == 0 || !RespCommandTable.TryFind(args[0], out var spec)) return -1;
         if ((spec.Flags & (Connection | Admin | NoAuth)) != 0 || !spec.AcceptsArgumentCount(args.Length)) return -1;
-        var shard = -1;
-        foreach (var position in spec.KeyPositions(args.Length))
+        var slot = -1;
+        for (var position = spec.FirstKey; position <= spec.LastKeyPosition(args.Length); position += spec.Step)
         {
-            var of = backend.ShardOfKey(args[position]);
-            if (shard >= 0 && of != shard) return -1;
-            shard = of;
+            var of = backend.SlotOfKey(args[position]);
+            if (slot >= 0 && of != slot) return -1;
+            slot = of;
         }
 
-        return shard;
+        return slot;
     }
 
     /// <summary>A copy of this connection's state that writes its reply into <paramref name="into"/>.</summary>

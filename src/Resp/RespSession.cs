@@ -2,19 +2,20 @@
 
 using System.Net;
 using System.Text;
+using System.Text.Unicode;
 
 namespace RaftCache.Resp;
 
 /// <summary>
 /// The state of one client connection (identity, protocol, name, read consistency, scan cursors) and the dispatch
 /// of its commands: table look-up, arity, authentication, role, keys, then the handler. Replies come back in the order
-/// the commands were sent; pipelined commands of different shards may run side by side (<see cref="RespPipeline"/>).
+/// the commands were sent; pipelined commands of different hash slots may run side by side (<see cref="RespPipeline"/>).
 /// </summary>
 public sealed partial class RespSession(IRespBackend backend, RespOptions options, RespWriter writer, IPAddress? remote, long id)
 {
     private const int MaxScanCursors = 16;
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-    private readonly Dictionary<long, (int Shard, byte[]? After)> _cursors = [];
+    // Made on the first SCAN: most connections never scan, and every pipelined command forks a session.
+    private Dictionary<long, (int Shard, byte[]? After)>? _cursors;
     private long _nextCursor;
 
     public IRespBackend Backend => backend;
@@ -52,10 +53,9 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
     public async Task ExecuteAsync(byte[][] args)
     {
         if (args.Length == 0) return;
-        var name = Encoding.UTF8.GetString(args[0]);
-        if (!RespCommandTable.ByName.TryGetValue(name, out var spec))
+        if (!RespCommandTable.TryFind(args[0], out var spec))
         {
-            writer.Error(RespErrors.UnknownCommand(name, args.Skip(1).Select(a => Encoding.UTF8.GetString(a))));
+            writer.Error(RespErrors.UnknownCommand(Encoding.UTF8.GetString(args[0]), args.Skip(1).Select(a => Encoding.UTF8.GetString(a))));
             return;
         }
 
@@ -91,7 +91,7 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
             return;
         }
 
-        foreach (var position in spec.KeyPositions(args.Length))
+        for (var position = spec.FirstKey; position <= spec.LastKeyPosition(args.Length); position += spec.Step)
         {
             if (!IsValidKey(args[position]))
             {
@@ -108,19 +108,7 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
     }
 
     /// <summary>Keys are what REST accepts too (UTF-8, 1 to 1,024 bytes), so every key is reachable both ways.</summary>
-    public static bool IsValidKey(byte[] key)
-    {
-        if (key.Length is 0 or > 1024) return false;
-        try
-        {
-            StrictUtf8.GetCharCount(key);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
+    public static bool IsValidKey(byte[] key) => key.Length is > 0 and <= 1024 && Utf8.IsValid(key);
 
     private bool Permits(RespCommandSpec spec)
     {
@@ -133,13 +121,18 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
     /// <summary>Remembers where a SCAN stopped; the cursor number given to the client names it.</summary>
     internal long SaveCursor(int shard, byte[]? after)
     {
+        _cursors ??= [];
         if (_cursors.Count >= MaxScanCursors) _cursors.Remove(_cursors.Keys.Min());
         var cursor = ++_nextCursor;
         _cursors[cursor] = (shard, after);
         return cursor;
     }
 
-    internal bool TryTakeCursor(long cursor, out (int Shard, byte[]? After) position) => _cursors.Remove(cursor, out position);
+    internal bool TryTakeCursor(long cursor, out (int Shard, byte[]? After) position)
+    {
+        position = default;
+        return _cursors is not null && _cursors.Remove(cursor, out position);
+    }
 
     /// <summary>The caller a command acts as; an unauthenticated node acts as an anonymous admin.</summary>
     internal RespCaller Acting => Caller ?? new RespCaller("anonymous", "admin", null);
@@ -150,6 +143,6 @@ public sealed partial class RespSession(IRespBackend backend, RespOptions option
         Name = null;
         ReadOnlyMode = false;
         writer.Protocol = 2;
-        _cursors.Clear();
+        _cursors?.Clear();
     }
 }
