@@ -29,9 +29,9 @@ public static class KeysEndpoints
             ? await MultipartPut.ParseAsync(http.Request, body, limits.MaxValueBytes, limits.DefaultTtlSeconds, now, http.RequestAborted)
             : PutRequestReader.Parse(http.Request, body, limits.MaxValueBytes, limits.DefaultTtlSeconds, now);
         if (problem is not null) return problem;
-        var contentType = Encoding.UTF8.GetBytes(request!.ContentType);
+        var contentType = request!.ContentType == PutRequestReader.JsonContentType ? PutRequestReader.JsonContentTypeBytes : Encoding.UTF8.GetBytes(request.ContentType);
         var outcome = await requests.WriteAsync(http, requests.Cluster.ShardOfKey(keyBytes), session => CommandCodec.EncodePut(
-            keyBytes, request.Value, contentType, now,
+            keyBytes, request.Value.Span, contentType, now,
             request.ExpiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, request.ExpiresAtMs ?? 0,
             request.Condition, request.ExpectedVersion, session));
         return KeyRequests.WriteResult(outcome, () =>

@@ -12,7 +12,7 @@ public sealed partial class ApiKeyStore
 
     private readonly ConcurrentDictionary<string, Verified> _verified = new(StringComparer.Ordinal);
 
-    private sealed record Verified(int Generation, ClaimsPrincipal Principal);
+    private sealed record Verified(int Generation, ApiKeyPrincipal Principal);
 
     /// <summary>
     /// The principal of a presented API key, or null when no current, unrevoked key matches. A key verified once is
@@ -21,13 +21,13 @@ public sealed partial class ApiKeyStore
     /// the next request with that key is verified afresh, so a revoked key fails on the very next request. The
     /// principal is shared by every request of the key: nothing in the pipeline mutates it (no claims transformation).
     /// </summary>
-    public ClaimsPrincipal? FindPrincipal(string presented, string authenticationType)
+    public ApiKeyPrincipal? FindPrincipal(string presented, string authenticationType)
     {
         var generation = Generation;
         if (_verified.TryGetValue(presented, out var known) && known.Generation == generation) return known.Principal;
         if (Find(presented) is not { } caller) return null;
         if (_verified.Count >= MaxVerifiedKeys) _verified.Clear();
-        var principal = TokenService.PrincipalOf(caller, authenticationType);
+        var principal = new ApiKeyPrincipal((ClaimsIdentity)TokenService.PrincipalOf(caller, authenticationType).Identity!, caller.Role);
         // Remembered under the generation read before the check: a revocation that raced it is seen next time.
         _verified[presented] = new Verified(generation, principal);
         return principal;

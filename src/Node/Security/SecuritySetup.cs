@@ -65,7 +65,7 @@ public static partial class SecuritySetup
         }
     }
 
-    /// <summary>The middleware, in order: failed-attempt limit, authentication (a remembered API key first), authorization, the Swagger UI guard.</summary>
+    /// <summary>The middleware, in order: failed-attempt limit, authentication (a remembered API key first), authorization (an API-key caller on a role policy first), the Swagger UI guard.</summary>
     public static void UseRaftCacheSecurity(this WebApplication app, SecurityOptions security, IReadOnlyList<ApiKeyOption> keys)
     {
         var limiter = app.Services.GetRequiredService<AuthFailureLimiter>();
@@ -91,7 +91,8 @@ public static partial class SecuritySetup
         });
         // The flag UseAuthentication sets: without it the host adds a second, unconditional authentication step.
         ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
-        app.UseAuthorization();
+        if (security.NoAuth) app.UseAuthorization();
+        else app.UseAuthorizationWithFastPath();
         if (!security.NoAuth && !security.AllowAnonymousOpenApi)
         {
             // Swagger UI is middleware, not an endpoint: it gets the same reader check by hand.
