@@ -51,6 +51,7 @@ INNERMOST = [
 # A thread parked in native code under one of these frames is waiting, not working.
 WAIT = re.compile(r'WaitNative|WaitForSignal|LowLevelLifoSemaphore\.Wait|ManualResetEventSlim\.Wait|Monitor\.Wait|WaitOneNoCheck|ConsoleLoggerProcessor|TryReadEvent|SocketAsyncEngine\.EventLoop|'
                   r'WorkerThread\.WorkerThreadStart|Thread\.Sleep|WaitForSocketEvents')
+PARKED_FINALIZER = re.compile(r'System\.GC\.RunFinalizers|FinalizerThread')
 PSEUDO = {'UNMANAGED_CODE_TIME', 'CPU_TIME'}
 
 
@@ -76,6 +77,10 @@ def is_idle(stack):
     if stack[-1] != 'UNMANAGED_CODE_TIME':
         return False
     managed = [method(n) for n in stack[:-1] if n not in PSEUDO and method(n) != '?']
+    # The finalizer thread parked in native code right under its loop waits for work; it was counted as
+    # "GC allocation slow path" (its frame matches System.GC.) though it runs nothing.
+    if managed and PARKED_FINALIZER.search(managed[-1]):
+        return True
     return bool(managed) and bool(WAIT.search('\n'.join(managed[-2:])))
 
 

@@ -11,6 +11,7 @@
 #   bench/run-side-by-side.sh               # every cell, 10 s each (BENCH_DURATION_S)
 #   bench/run-side-by-side.sh --quick       # 1 KiB, 64 connections, one endpoint: put and linearizable get, 5 s each
 # Environment: BENCH_DURATION_S, BENCH_KEYS (key space, default 2000), BENCH_NET (first three octets), OUT (raw TSV),
+# BENCH_GETS (consistencies of the --quick gets, default "linearizable"; e.g. "linearizable lease local"),
 # KEEP_LOGS=1 (keep the data and logs folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,7 +136,7 @@ print('\t'.join([sysname, op, cons, size, conns, placement, '%.0f' % rate, '%.2f
 PY
 }
 
-if [ $QUICK = 1 ]; then sizes="1024"; connss="64"; placements="one"; gets="linearizable"
+if [ $QUICK = 1 ]; then sizes="1024"; connss="64"; placements="one"; gets="${BENCH_GETS:-linearizable}"
 else sizes="1024 8192"; connss="16 64"; placements="one spread"; gets="linearizable lease local"; fi
 
 {

@@ -135,11 +135,12 @@ public static class NodeProgram
         Resp.RespInternalEndpoints.MapRespInternal(app, app.Services.GetService<RaftCache.Resp.RespOptions>());
         var openApi = app.MapOpenApi("/openapi/{documentName}.json");
         if (!security.AllowAnonymousOpenApi) openApi.RequireAuthorization(Roles.Policies.Read);
-        app.UseSwaggerUI(ui =>
+        // Only under /swagger: the UI middleware otherwise examines (and allocates for) every request's path.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), branch => branch.UseSwaggerUI(ui =>
         {
             ui.SwaggerEndpoint("/openapi/v1.json", "RaftCache v1");
             ui.RoutePrefix = "swagger";
-        });
+        }));
         return app;
     }
 

@@ -39,9 +39,16 @@ public sealed class KeyRequests(ICacheCluster cluster, IOptions<NodeOptions> opt
         }
     }
 
-    public async Task<ReadOutcome> ReadAsync(HttpContext http, int shard, byte[] key, ReadConsistency consistency)
+    public Task<ReadOutcome> ReadAsync(HttpContext http, int shard, byte[] key, ReadConsistency consistency)
     {
-        var outcome = await cluster.ReadAsync(shard, key, consistency, _deadline.Next());
+        var read = cluster.ReadAsync(shard, key, consistency, _deadline.Next());
+        // A read answered here at once (a local or lease read on this replica) is passed on as it is: no second task.
+        return read.IsCompletedSuccessfully && !read.Result.Forwarded ? read : MarkedAsync(http, shard, read);
+    }
+
+    private static async Task<ReadOutcome> MarkedAsync(HttpContext http, int shard, Task<ReadOutcome> read)
+    {
+        var outcome = await read;
         if (outcome.Forwarded) Observability.RequestMetrics.MarkForwarded(http, shard);
         return outcome;
     }

@@ -1,7 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Text;
-using System.Text.Json;
 using RaftCache.Node.Requests;
 using RaftCache.Node.Security;
 using RaftCache.StateMachine;
@@ -30,9 +29,9 @@ public static class KeysEndpoints
             ? await MultipartPut.ParseAsync(http.Request, body, limits.MaxValueBytes, limits.DefaultTtlSeconds, now, http.RequestAborted)
             : PutRequestReader.Parse(http.Request, body, limits.MaxValueBytes, limits.DefaultTtlSeconds, now);
         if (problem is not null) return problem;
-        var contentType = Encoding.UTF8.GetBytes(request!.ContentType);
+        var contentType = request!.ContentType == PutRequestReader.JsonContentType ? PutRequestReader.JsonContentTypeBytes : Encoding.UTF8.GetBytes(request.ContentType);
         var outcome = await requests.WriteAsync(http, requests.Cluster.ShardOfKey(keyBytes), session => CommandCodec.EncodePut(
-            keyBytes, request.Value, contentType, now,
+            keyBytes, request.Value.Span, contentType, now,
             request.ExpiresAtMs is null ? ExpiryMode.None : ExpiryMode.At, request.ExpiresAtMs ?? 0,
             request.Condition, request.ExpectedVersion, session));
         return KeyRequests.WriteResult(outcome, () =>
@@ -101,22 +100,19 @@ public static class KeysEndpoints
     private static IResult Found(string key, StoredValue entry, HttpContext http)
     {
         http.Response.Headers.ETag = PutRequestReader.ETag(entry.Version);
-        var contentType = Encoding.UTF8.GetString(entry.ContentType.Span);
-        if (!PutRequestReader.IsJson(contentType.Split(';')[0].Trim()))
-            return TypedResults.Bytes(entry.Value, contentType);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(entry.Value.Length + key.Length + 96);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("key", key);
-            json.WritePropertyName("data");
-            json.WriteRawValue(entry.Value.Span, skipInputValidation: true);
-            if (ExpiryParser.Format(entry.ExpiresAtMs) is { } expiry) json.WriteString("expiration_date", expiry);
-            else json.WriteNull("expiration_date");
-            json.WriteNumber("version", entry.Version);
-            json.WriteEndObject();
-        }
-        return TypedResults.Bytes(buffer.WrittenMemory, PutRequestReader.JsonContentType);
+        return IsJson(entry.ContentType.Span)
+            ? JsonValueResult.Of(key, entry)
+            : TypedResults.Bytes(entry.Value, Encoding.UTF8.GetString(entry.ContentType.Span));
+    }
+
+    /// <summary><see cref="PutRequestReader.IsJson"/> on the stored UTF-8 content type, parameters ignored, without decoding it.</summary>
+    internal static bool IsJson(ReadOnlySpan<byte> contentType)
+    {
+        var semicolon = contentType.IndexOf((byte)';');
+        var untrimmed = semicolon < 0 ? contentType : contentType[..semicolon];
+        var mediaType = untrimmed[System.Text.Ascii.Trim(untrimmed)];
+        return System.Text.Ascii.EqualsIgnoreCase(mediaType, "application/json"u8)
+            || (mediaType.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(mediaType[^5..], "+json"u8));
     }
 
     /// <summary>API.md: 404 with the JSON body <c>null</c>, so get(key) → null works unchanged.</summary>

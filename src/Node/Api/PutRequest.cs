@@ -11,7 +11,7 @@ using RaftCache.StateMachine;
 namespace RaftCache.Node.Api;
 
 /// <summary>A parsed PUT: the value, its content type, the absolute expiry and the write condition.</summary>
-public sealed record PutRequest(byte[] Value, string ContentType, long? ExpiresAtMs, WriteCondition Condition, ulong ExpectedVersion);
+public sealed record PutRequest(ReadOnlyMemory<byte> Value, string ContentType, long? ExpiresAtMs, WriteCondition Condition, ulong ExpectedVersion);
 
 /// <summary>
 /// Reads a PUT body in either form of API.md: a JSON envelope <c>{"data": …, "expiration_date" | "ttl_seconds"}</c>
@@ -21,6 +21,9 @@ public sealed record PutRequest(byte[] Value, string ContentType, long? ExpiresA
 public static class PutRequestReader
 {
     public const string JsonContentType = "application/json";
+
+    /// <summary>The UTF-8 of <see cref="JsonContentType"/>, stored with every JSON value (shared, never written).</summary>
+    public static readonly byte[] JsonContentTypeBytes = Encoding.UTF8.GetBytes(JsonContentType);
 
     /// <summary>Room for the JSON envelope around a value of the maximum size.</summary>
     public const int EnvelopeSlackBytes = 64 << 10;
@@ -86,7 +89,9 @@ public static class PutRequestReader
             }
             if (!ExpiryParser.TryResolve(date, ttl, nowMs, defaultTtlSeconds, out var expiry, out var error)) return (null, Problems.BadRequest(error));
             // The raw UTF-8 of "data" as it was sent: no round trip through a UTF-16 string.
-            var value = JsonMarshal.GetRawUtf8Value(data).ToArray();
+            // A slice of the body (the document reads the body in place): the command is the first copy of the value.
+            var raw = JsonMarshal.GetRawUtf8Value(data);
+            ReadOnlyMemory<byte> value = body.AsSpan().Overlaps(raw, out var offset) ? body.AsMemory(offset, raw.Length) : raw.ToArray();
             if (value.Length > maxValueBytes) return (null, Problems.TooLarge(maxValueBytes));
             return (new PutRequest(value, JsonContentType, expiry, condition, expected), null);
         }

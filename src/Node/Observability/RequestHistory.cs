@@ -22,7 +22,7 @@ public sealed class RequestHistory(TimeProvider time)
     public void Record(double seconds, int status)
     {
         var epoch = time.GetUtcNow().ToUnixTimeSeconds() / BucketSeconds;
-        var latencyClass = Array.FindIndex(LatencyBounds, b => seconds <= b);
+        var latencyClass = LatencyClassOf(seconds);
         lock (_lock)
         {
             var slot = _slots[epoch % Buckets];
@@ -31,6 +31,16 @@ public sealed class RequestHistory(TimeProvider time)
             if (status >= 500) slot.Errors++;
             slot.Latency[latencyClass < 0 ? LatencyBounds.Length : latencyClass]++;
         }
+    }
+
+    // A loop, not Array.FindIndex with a lambda: that allocated a closure per request.
+    private static int LatencyClassOf(double seconds)
+    {
+        for (var i = 0; i < LatencyBounds.Length; i++)
+        {
+            if (seconds <= LatencyBounds[i]) return i;
+        }
+        return -1;
     }
 
     /// <summary>The buckets of the window, oldest first; empty buckets included so charts keep their time axis.</summary>

@@ -34,13 +34,18 @@ public static class ForwardCodec
     public static ReadOnlyMemory<byte> EncodeRequest(in ForwardRequest request)
     {
         var buffer = new ArrayBufferWriter<byte>(request.Body.Length + 32);
+        EncodeRequest(request, buffer);
+        return buffer.WrittenMemory;
+    }
+
+    public static void EncodeRequest(in ForwardRequest request, IBufferWriter<byte> buffer)
+    {
         var w = new WireWriter(buffer);
         w.VarUInt(request.RequestId);
         w.Byte((byte)request.Op);
         w.VarUInt(request.Group);
         if (request.Op == ForwardOp.Read) w.Byte((byte)request.Consistency);
         w.Bytes(request.Body);
-        return buffer.WrittenMemory;
     }
 
     public static ForwardRequest DecodeRequest(ReadOnlySpan<byte> payload)

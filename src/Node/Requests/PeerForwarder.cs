@@ -40,7 +40,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         _pending[id] = pending;
         try
         {
-            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Write, (ulong)shard, ReadConsistency.Linearizable, command)).Span))
+            if (!Send(peer, new ForwardRequest(id, ForwardOp.Write, (ulong)shard, ReadConsistency.Linearizable, command)))
                 return WriteOutcome.RouteAgain($"node {peer} cannot be reached");
             return await pending.Write!.Task.WaitAsync(deadline);
         }
@@ -57,7 +57,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         _pending[id] = pending;
         try
         {
-            if (!send(peer, PeerFrameKind.Forward, ForwardCodec.EncodeRequest(new ForwardRequest(id, ForwardOp.Read, (ulong)shard, consistency, key)).Span))
+            if (!Send(peer, new ForwardRequest(id, ForwardOp.Read, (ulong)shard, consistency, key)))
                 return ReadOutcome.RouteAgain($"node {peer} cannot be reached");
             return await pending.Read!.Task.WaitAsync(deadline);
         }
@@ -65,6 +65,14 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         {
             _pending.TryRemove(id, out _);
         }
+    }
+
+    // Encoded into pooled memory: the transport copies it once, into the frame it queues.
+    private bool Send(ulong peer, in ForwardRequest request)
+    {
+        using var encoded = new PooledBuffer(request.Body.Length + 32);
+        ForwardCodec.EncodeRequest(request, encoded);
+        return send(peer, PeerFrameKind.Forward, encoded.WrittenSpan);
     }
 
     /// <summary>A forward frame from a peer (on a transport thread). Throws <see cref="PeerProtocolException"/> when it does not decode.</summary>

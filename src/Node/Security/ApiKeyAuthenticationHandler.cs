@@ -22,9 +22,20 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var presented = Credentials.ApiKeyOf(Request);
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
-        return Task.FromResult(keys.Find(presented) is { } caller
-            ? AuthenticateResult.Success(new AuthenticationTicket(TokenService.PrincipalOf(caller, SchemeName), SchemeName))
+        return Task.FromResult(keys.FindPrincipal(presented, SchemeName) is { } principal
+            ? AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName))
             : AuthenticateResult.Fail("The API key is not valid."));
+    }
+
+    /// <summary>
+    /// Authenticates a request presenting a current API key without the authentication handlers (the same principal
+    /// the handler would give); false when the request must take the full path (no key, a token, a wrong key).
+    /// </summary>
+    public static bool TryFastPath(HttpContext context, ApiKeyStore keys)
+    {
+        if (Credentials.ApiKeyOf(context.Request) is not { } presented || keys.FindPrincipal(presented, SchemeName) is not { } principal) return false;
+        context.User = principal;
+        return true;
     }
 }
 

@@ -25,7 +25,7 @@ public sealed record CallerIdentity(string Name, string Role)
 /// at most once per <see cref="ReloadInterval"/>). A keys file that no longer parses keeps the previous keys.
 /// Thread-safe: the key set and the revoked ids are immutable and swapped whole.
 /// </summary>
-public sealed class ApiKeyStore
+public sealed partial class ApiKeyStore
 {
     /// <summary>How often the keys file's modification time is looked at, at most.</summary>
     public static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(1);

@@ -65,7 +65,7 @@ public static partial class SecuritySetup
         }
     }
 
-    /// <summary>The middleware, in order: failed-attempt limit, authentication, authorization, the Swagger UI guard.</summary>
+    /// <summary>The middleware, in order: failed-attempt limit, authentication (a remembered API key first), authorization (an API-key caller on a role policy first), the Swagger UI guard.</summary>
     public static void UseRaftCacheSecurity(this WebApplication app, SecurityOptions security, IReadOnlyList<ApiKeyOption> keys)
     {
         var limiter = app.Services.GetRequiredService<AuthFailureLimiter>();
@@ -80,8 +80,19 @@ public static partial class SecuritySetup
             }
             await next(context);
         });
-        app.UseAuthentication();
-        app.UseAuthorization();
+        var keyStore = app.Services.GetRequiredService<ApiKeyStore>();
+        // A known API key needs no trip through the authentication handlers: its principal is remembered per key
+        // (ApiKeyStore.FindPrincipal). Everything else (tokens, wrong keys, no credentials) takes the full path.
+        var schemes = app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        app.Use(next =>
+        {
+            var full = new AuthenticationMiddleware(next, schemes);
+            return context => ApiKeyAuthenticationHandler.TryFastPath(context, keyStore) ? next(context) : full.Invoke(context);
+        });
+        // The flag UseAuthentication sets: without it the host adds a second, unconditional authentication step.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
+        if (security.NoAuth) app.UseAuthorization();
+        else app.UseAuthorizationWithFastPath();
         if (!security.NoAuth && !security.AllowAnonymousOpenApi)
         {
             // Swagger UI is middleware, not an endpoint: it gets the same reader check by hand.
@@ -102,6 +113,8 @@ public static partial class SecuritySetup
         LogAuthOn(logger, keys.Count, string.Join(", ", keys.Select(k => $"{(string.IsNullOrEmpty(k.Name) ? k.Role : k.Name)} ({k.Role})")),
             security.TokenLifetimeSeconds, security.TokenSigningKey is { Length: > 0 } ? "configured" : "derived from the API keys");
     }
+
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     [LoggerMessage(EventId = 75400, Level = LogLevel.Warning, Message =
         "!!! AUTHENTICATION IS OFF (--no-auth): anyone who can reach this node can read, write, flush and reconfigure the cache. " +

@@ -34,14 +34,18 @@ public sealed class PeerChannel : IDisposable
     public ulong Frames => _sequence;
 
     /// <summary>Appends <paramref name="frame"/> (header and plaintext payload) to <paramref name="output"/>, sealed.</summary>
-    public void Seal(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
+    public void Seal(ReadOnlySpan<byte> frame, IBufferWriter<byte> output) => Seal((PeerFrameKind)frame[4], frame[PeerFrame.HeaderBytes..], output);
+
+    /// <summary>Appends the frames <paramref name="frames"/> (each with its header) to <paramref name="output"/> as one sealed <see cref="PeerFrameKind.Record"/>.</summary>
+    public void SealRecord(ReadOnlySpan<byte> frames, IBufferWriter<byte> output) => Seal(PeerFrameKind.Record, frames, output);
+
+    private void Seal(PeerFrameKind kind, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
-        var payload = frame[PeerFrame.HeaderBytes..];
         var sealedLength = PeerFrame.HeaderBytes + payload.Length + TagBytes;
         var span = output.GetSpan(sealedLength)[..sealedLength];
         var header = span[..PeerFrame.HeaderBytes];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(payload.Length + TagBytes));
-        header[4] = frame[4];
+        header[4] = (byte)kind;
         Span<byte> nonce = stackalloc byte[NonceBytes];
         NextNonce(nonce);
         _aead.Encrypt(nonce, payload, span.Slice(PeerFrame.HeaderBytes, payload.Length), span[^TagBytes..], header);

@@ -29,6 +29,12 @@ public enum PeerFrameKind : byte
 
     /// <summary>The typed outcome of a <see cref="Forward"/>, matched to it by request id: opaque to the transport.</summary>
     ForwardReply = 7,
+
+    /// <summary>
+    /// Between secured peers: several frames (Batch, Forward, ForwardReply, each with its header) sealed as one, so a
+    /// flush of many queued frames costs one seal and one tag (<see cref="PeerRecord"/>).
+    /// </summary>
+    Record = 8,
 }
 
 /// <summary>A Raft message and the group it belongs to.</summary>
@@ -42,11 +48,12 @@ public static class PeerFrame
 {
     public const int HeaderBytes = 5;
     /// <summary>
-    /// Version 5: entries and snapshot metadata travel in the WAL's layout of their Raft type, and client requests travel
-    /// between members as <see cref="PeerFrameKind.Forward"/> frames; frames after the handshake are sealed
-    /// (<see cref="PeerChannel"/>) between secured peers. Any other version is refused in the handshake.
+    /// Version 6: entries and snapshot metadata travel in the WAL's layout of their Raft type, client requests travel
+    /// between members as <see cref="PeerFrameKind.Forward"/> frames, and frames after the handshake are sealed
+    /// (<see cref="PeerChannel"/>) between secured peers, the frames of one flush together as one
+    /// <see cref="PeerFrameKind.Record"/>. Any other version is refused in the handshake.
     /// </summary>
-    public const byte ProtocolVersion = 5;
+    public const byte ProtocolVersion = 6;
 
     /// <summary>Largest handshake frame (challenge, hello, welcome): they are small, so a peer cannot make the handshake allocate.</summary>
     public const int MaxHandshakeFrameBytes = 1024;
@@ -63,6 +70,7 @@ public static class PeerFrame
         {
             PeerFrameKind.Batch or PeerFrameKind.Forward or PeerFrameKind.ForwardReply => limits.MaxFrameBytes,
             PeerFrameKind.SnapshotBatch => limits.MaxSnapshotFrameBytes,
+            PeerFrameKind.Record => PeerRecord.MaxBytes,
             PeerFrameKind.Hello or PeerFrameKind.Challenge or PeerFrameKind.Welcome => MaxHandshakeFrameBytes,
             _ => Unknown(kind),
         };
@@ -70,9 +78,15 @@ public static class PeerFrame
         return (kind, (int)length);
     }
 
+    // The encoding scratch of the thread that sends (the host loop): reused, so a frame costs one array, the frame itself.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     public static byte[] EncodeBatch(IReadOnlyList<GroupMessage> messages, PeerFrameKind kind = PeerFrameKind.Batch)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = t_scratch ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        buffer.Advance(HeaderBytes); // the header, written once the payload's length is known
         var w = new WireWriter(buffer);
         w.VarUInt((ulong)messages.Count);
         foreach (var (group, message) in messages)
@@ -80,7 +94,12 @@ public static class PeerFrame
             w.VarUInt(group);
             RaftMessageCodec.Encode(message, buffer);
         }
-        return Frame(kind, buffer.WrittenSpan);
+        var frame = buffer.WrittenSpan.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(frame.Length - HeaderBytes));
+        frame[4] = (byte)kind;
+        // A snapshot's scratch is not kept: it would hold its whole size for the life of the thread.
+        if (buffer.Capacity > PeerRecord.MaxBytes) t_scratch = null;
+        return frame;
     }
 
     public static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits)

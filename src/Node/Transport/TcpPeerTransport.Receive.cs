@@ -81,7 +81,8 @@ public sealed partial class TcpPeerTransport
             {
                 if (!await ReadFrameHeaderAsync(stream, header, _stopping.Token)) return;
                 var (kind, length) = PeerFrame.ReadHeader(header, _limits, channel is null ? 0 : PeerChannel.TagBytes);
-                if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch or PeerFrameKind.Forward or PeerFrameKind.ForwardReply))
+                if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch or PeerFrameKind.Forward or PeerFrameKind.ForwardReply)
+                    && !(kind is PeerFrameKind.Record && channel is not null))
                     PeerProtocolException.Throw($"a {kind} frame after the handshake");
                 var payload = ArrayPool<byte>.Shared.Rent(length);
                 try
@@ -89,16 +90,14 @@ public sealed partial class TcpPeerTransport
                     await stream.ReadExactlyAsync(payload.AsMemory(0, length), _stopping.Token);
                     // Opened in place: GCM decrypts a buffer onto itself.
                     if (channel is not null) length = channel.Open(header, payload.AsSpan(0, length), payload);
-                    if (kind is PeerFrameKind.Forward or PeerFrameKind.ForwardReply)
+                    if (kind is not PeerFrameKind.Record)
                     {
-                        sink.DeliverForward(from, kind, payload.AsSpan(0, length));
-                        Traffic.Received(from, PeerFrame.HeaderBytes + length);
+                        Deliver(from, kind, payload.AsSpan(0, length), sink);
                         continue;
                     }
-                    var batch = PeerFrame.DecodeBatch(payload.AsSpan(0, length), _limits);
-                    CheckAddressing(batch, from);
-                    Traffic.Received(from, PeerFrame.HeaderBytes + length);
-                    sink.Deliver(from, batch);
+                    // A record authenticated whole; its frames are delivered in the order they were queued.
+                    var record = new PeerRecord.Reader(payload.AsSpan(0, length), _limits);
+                    while (record.TryNext(out var inner, out var framePayload)) Deliver(from, inner, framePayload, sink);
                 }
                 finally
                 {
@@ -122,6 +121,20 @@ public sealed partial class TcpPeerTransport
             if (_admittedFrom.TryRemove(socket, out var lost) && !_stopping.IsCancellationRequested) ConnectionLost?.Invoke(lost);
             socket.Dispose();
         }
+    }
+
+    private void Deliver(ulong from, PeerFrameKind kind, ReadOnlySpan<byte> payload, IPeerMessageSink sink)
+    {
+        if (kind is PeerFrameKind.Forward or PeerFrameKind.ForwardReply)
+        {
+            sink.DeliverForward(from, kind, payload);
+            Traffic.Received(from, PeerFrame.HeaderBytes + payload.Length);
+            return;
+        }
+        var batch = PeerFrame.DecodeBatch(payload, _limits);
+        CheckAddressing(batch, from);
+        Traffic.Received(from, PeerFrame.HeaderBytes + payload.Length);
+        sink.Deliver(from, batch);
     }
 
     // False on a clean end of stream between frames; a stream cut inside a header is a broken frame.

@@ -19,7 +19,7 @@ public sealed partial class TcpPeerTransport
     /// and catch up from stale appends of entries its leader has since compacted instead of from a snapshot;
     /// refusing also tells Raft the peer is unreachable (the host reports it), as etcd's transport does.
     /// </summary>
-    private sealed class PeerSender
+    private sealed partial class PeerSender
     {
         private const int CoalesceBytes = 256 << 10;
 
@@ -226,11 +226,15 @@ public sealed partial class TcpPeerTransport
         private async Task PumpAsync(NetworkStream stream, PeerChannel? channel, CancellationToken cancellationToken)
         {
             var buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
+            // Between secured peers, the regular frames of one flush are sealed as one record (one nonce, one tag);
+            // the snapshot lane seals its (large, rate-limited) frames one by one.
+            var record = channel is not null && _bytesPerSecond <= 0 ? new ArrayBufferWriter<byte>(PeerRecord.MaxBytes) : null;
             var reader = _queue.Reader;
             while (await reader.WaitToReadAsync(cancellationToken))
             {
                 buffer.ResetWrittenCount();
                 var frames = 0;
+                if (record is not null) frames = SealRecords(reader, channel!, record, buffer);
                 for (; buffer.WrittenCount < CoalesceBytes && reader.TryRead(out var frame); frames++)
                 {
                     Interlocked.Add(ref _queuedBytes, -frame.Length);

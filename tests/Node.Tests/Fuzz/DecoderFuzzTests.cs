@@ -56,6 +56,14 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             case PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch:
                 PeerFrame.DecodeBatch(payload, Limits);
                 break;
+            case PeerFrameKind.Record:
+                // As opened: the frames inside, each decoded as the receive loop would.
+                var record = new PeerRecord.Reader(payload, Limits);
+                while (record.TryNext(out var inner, out var innerPayload))
+                {
+                    if (inner is PeerFrameKind.Batch) PeerFrame.DecodeBatch(innerPayload, Limits);
+                }
+                break;
             case PeerFrameKind.Challenge:
                 PeerHandshake.DecodeChallenge(payload);
                 break;
@@ -83,6 +91,10 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         [
             PeerFrame.EncodeBatch([new GroupMessage(7, SampleMessages.Full(1, 2)), new GroupMessage(0, new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 3 })]),
             PeerFrame.EncodeBatch([new GroupMessage(1, SampleMessages.Full(1, 2) with { Type = MessageType.Snapshot })], PeerFrameKind.SnapshotBatch),
+            PeerFrame.Frame(PeerFrameKind.Record, [
+                .. PeerFrame.EncodeBatch([new GroupMessage(1, SampleMessages.Full(1, 2))]),
+                .. PeerFrame.Frame(PeerFrameKind.Forward, [1, 2, 3]),
+                .. PeerFrame.EncodeBatch([new GroupMessage(2, SampleMessages.Full(1, 2))])]),
             PeerHandshake.EncodeChallenge(new PeerChallenge(true, 0xC0FFEE, 2, nonce)),
             PeerHandshake.EncodeHello(new PeerHello(true, 0xC0FFEE, 1, 2, nonce, nonce)),
             PeerHandshake.EncodeWelcome(new PeerWelcome(true, nonce, "")),

@@ -32,6 +32,46 @@ public sealed class ApiKeyStoreTests
     }
 
     [Fact]
+    public void A_remembered_key_stops_working_on_the_first_request_after_its_revocation()
+    {
+        // Injected: a key verified (and remembered) twice, then revoked. Checked: the very next look-up refuses it,
+        // while another key stays remembered and valid; the principal carries the key's name and role.
+        var store = new ApiKeyStore(
+        [
+            new ApiKeyOption { Name = "ci", Role = Roles.Writer, Key = "writer-secret-0123456789" },
+            new ApiKeyOption { Name = "dash", Role = Roles.Reader, Key = "reader-secret-0123456789" },
+        ]);
+        var first = store.FindPrincipal("writer-secret-0123456789", "ApiKey");
+        var second = store.FindPrincipal("writer-secret-0123456789", "ApiKey");
+        Assert.NotNull(first);
+        Assert.Same(first, second);
+        Assert.True(first.IsInRole(Roles.Writer));
+        Assert.Equal("ci", first.Identity?.Name);
+        Assert.NotNull(store.FindPrincipal("reader-secret-0123456789", "ApiKey"));
+
+        store.SetRevoked([ApiKeyStore.KeyIdOf("writer-secret-0123456789")]);
+
+        Assert.Null(store.FindPrincipal("writer-secret-0123456789", "ApiKey"));
+        Assert.NotNull(store.FindPrincipal("reader-secret-0123456789", "ApiKey"));
+        Assert.Null(store.FindPrincipal("writer-secret-012345678", "ApiKey"));
+    }
+
+    [Fact]
+    public void A_key_revoked_then_restored_works_again_and_wrong_keys_stay_refused()
+    {
+        var store = new ApiKeyStore([new ApiKeyOption { Name = "ci", Role = Roles.Writer, Key = "writer-secret-0123456789" }]);
+        var id = ApiKeyStore.KeyIdOf("writer-secret-0123456789");
+        store.SetRevoked([id]);
+        Assert.Null(store.FindPrincipal("writer-secret-0123456789", "ApiKey"));
+
+        store.SetRevoked([]);
+
+        Assert.NotNull(store.FindPrincipal("writer-secret-0123456789", "ApiKey"));
+        for (var i = 0; i < 2 * ApiKeyStore.MaxVerifiedKeys; i++) Assert.Null(store.FindPrincipal($"wrong-{i}", "ApiKey"));
+        Assert.NotNull(store.FindPrincipal("writer-secret-0123456789", "ApiKey"));
+    }
+
+    [Fact]
     public void A_revoked_key_is_found_no_more_and_its_id_is_no_longer_current()
     {
         var store = new ApiKeyStore([new ApiKeyOption { Name = "ci", Role = Roles.Writer, Key = "writer-secret-0123456789" }]);
