@@ -54,7 +54,8 @@ public sealed partial class RaftHost
     private void InstallSnapshot(GroupReplica replica, Snapshot snapshot)
     {
         var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
-        replica.Log.ApplySnapshot(snapshot);
+        // The log keeps the metadata only: the bytes are in the snapshot file, read again when a follower needs them.
+        replica.Log.ApplySnapshot(snapshot with { Data = ReadOnlyMemory<byte>.Empty });
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
         replica.SnapshotsInstalled++;
@@ -111,8 +112,8 @@ public sealed partial class RaftHost
         // A snapshot installed from the leader meanwhile may already be newer.
         if (metadata.Index <= replica.SnapshotIndex) return;
         _wal.StageSnapshot(groupId, metadata);
-        replica.Log.CreateSnapshot(metadata.Index, metadata.ConfState, data);
-        var compactTo = metadata.Index > (ulong)_options.SnapshotCatchUpEntries ? metadata.Index - (ulong)_options.SnapshotCatchUpEntries : 0;
+        replica.Log.CreateSnapshot(metadata.Index, metadata.ConfState, ReadOnlyMemory<byte>.Empty);
+        var compactTo = CatchUpTailStart(replica.Log, metadata.Index);
         if (compactTo >= replica.Log.FirstIndex)
         {
             _wal.StageCompact(groupId, compactTo);
@@ -122,6 +123,14 @@ public sealed partial class RaftHost
         _stagedSinceSync = true;
         Observer?.SnapshotTaken(replica, metadata, data);
         LogSnapshotTaken(_logger, NodeId, groupId, metadata.Index);
+    }
+
+    // The entries kept behind a snapshot for slightly lagging followers: at most SnapshotCatchUpEntries of them and at
+    // most SnapshotCatchUpBytes, so with large values the tail cannot hold megabytes per group whatever the data size.
+    private ulong CatchUpTailStart(MemoryRaftLog log, ulong index)
+    {
+        var byCount = index > (ulong)_options.SnapshotCatchUpEntries ? index - (ulong)_options.SnapshotCatchUpEntries : 0;
+        return Math.Max(byCount, log.TailStart(index, _options.SnapshotCatchUpBytes));
     }
 
     /// <summary>Snapshots every group on this node now (admin: POST /admin/snapshot).</summary>
