@@ -84,7 +84,7 @@ public sealed partial class RaftHost
         if (!force && applied - replica.SnapshotIndex < (ulong)_options.SnapshotEntries && replica.BytesSinceSnapshot < _options.SnapshotLogBytes) return;
         if (!replica.Log.TryGetTerm(applied, out var term)) return;
         var metadata = new SnapshotMetadata(applied, term, replica.ConfState);
-        var data = replica.StateMachine.Snapshot();
+        var write = replica.StateMachine.CaptureSnapshot();
         replica.SnapshotInProgress = true;
         replica.BytesSinceSnapshot = 0;
         var groupId = replica.GroupId;
@@ -93,19 +93,19 @@ public sealed partial class RaftHost
             try
             {
                 var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
-                using (var stream = new MemoryStream(data, writable: false)) _wal.WriteSnapshot(groupId, metadata, stream);
-                Instruments.SnapshotSaved(groupId, data.Length, _time.GetElapsedTime(started));
+                var bytes = _wal.WriteSnapshot(groupId, metadata, write);
+                Instruments.SnapshotSaved(groupId, bytes, _time.GetElapsedTime(started));
             }
             catch (Exception e)
             {
                 Post(() => throw new InvalidOperationException($"writing the snapshot of group {groupId} at {applied} failed", e));
                 return;
             }
-            Post(() => CompleteSnapshot(groupId, metadata, data));
+            Post(() => CompleteSnapshot(groupId, metadata));
         });
     }
 
-    private void CompleteSnapshot(ulong groupId, SnapshotMetadata metadata, byte[] data)
+    private void CompleteSnapshot(ulong groupId, SnapshotMetadata metadata)
     {
         if (!_groups.TryGetValue(groupId, out var replica)) return;
         replica.SnapshotInProgress = false;
@@ -121,7 +121,8 @@ public sealed partial class RaftHost
         }
         replica.SnapshotIndex = metadata.Index;
         _stagedSinceSync = true;
-        Observer?.SnapshotTaken(replica, metadata, data);
+        // Only an observer (the simulation's oracle) reads the bytes back: the node itself keeps none.
+        Observer?.SnapshotTaken(replica, metadata, ReadSnapshot(groupId, metadata.Index).ToArray());
         LogSnapshotTaken(_logger, NodeId, groupId, metadata.Index);
     }
 

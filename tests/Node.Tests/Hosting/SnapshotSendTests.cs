@@ -16,13 +16,7 @@ public sealed class SnapshotSendTests
     public async Task A_late_follower_catches_up_from_the_snapshot_file_while_the_log_holds_no_snapshot_bytes()
     {
         await using var hosts = new SnapshotHosts();
-        var members = new[] { hosts.Add(1, Compacting), hosts.Add(2, Compacting), hosts.Add(3, Compacting) };
-        await hosts.StartAsync(members[0]);
-        await hosts.StartAsync(members[1]);
-        await hosts.PutAsync(0, 20);
-        var leader = hosts.Leader;
-        var snapshotted = leader.Host.ForceSnapshotsAsync();
-        await hosts.DriveUntilAsync(() => snapshotted.IsCompleted && leader.Replica.SnapshotIndex > 0 && leader.Replica.Log.FirstIndex > leader.Replica.SnapshotIndex, "the leader snapshotted and compacted");
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
 
         var kept = leader.Replica.Log.Snapshot()!;
         Assert.Equal(leader.Replica.SnapshotIndex, kept.Metadata.Index);
@@ -38,13 +32,7 @@ public sealed class SnapshotSendTests
     public async Task A_snapshot_replaced_while_it_is_being_sent_is_sent_whole_from_the_file_opened()
     {
         await using var hosts = new SnapshotHosts();
-        var members = new[] { hosts.Add(1, Compacting), hosts.Add(2, Compacting), hosts.Add(3, Compacting) };
-        await hosts.StartAsync(members[0]);
-        await hosts.StartAsync(members[1]);
-        await hosts.PutAsync(0, 20);
-        var leader = hosts.Leader;
-        var snapshotted = leader.Host.ForceSnapshotsAsync();
-        await hosts.DriveUntilAsync(() => snapshotted.IsCompleted && leader.Replica.Log.FirstIndex > leader.Replica.SnapshotIndex && leader.Replica.SnapshotIndex > 0, "the first snapshot");
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
         var first = leader.SnapshotFiles.Single();
 
         // The leader opens the first snapshot for node 3, and its read waits in the background work.
@@ -72,13 +60,7 @@ public sealed class SnapshotSendTests
     public async Task A_snapshot_whose_file_is_gone_is_replaced_by_a_fresh_one_and_the_follower_still_catches_up()
     {
         await using var hosts = new SnapshotHosts();
-        var members = new[] { hosts.Add(1, Compacting), hosts.Add(2, Compacting), hosts.Add(3, Compacting) };
-        await hosts.StartAsync(members[0]);
-        await hosts.StartAsync(members[1]);
-        await hosts.PutAsync(0, 20);
-        var leader = hosts.Leader;
-        var snapshotted = leader.Host.ForceSnapshotsAsync();
-        await hosts.DriveUntilAsync(() => snapshotted.IsCompleted && leader.Replica.SnapshotIndex > 0 && leader.Replica.Log.FirstIndex > leader.Replica.SnapshotIndex, "the first snapshot");
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
         var firstIndex = leader.Replica.SnapshotIndex;
         await hosts.PutAsync(20, 5);
         leader.Wal.Disk.Delete($"snap/{leader.SnapshotFiles.Single()}");
@@ -109,6 +91,19 @@ public sealed class SnapshotSendTests
         // Not fewer than the bytes allow: one more entry of the same size would pass the limit.
         Assert.True(bytes + tail.Max(e => e.SizeBytes) > options.SnapshotCatchUpBytes, $"the tail holds {bytes} bytes");
         Assert.True(tail.Count < 30, $"the tail holds {tail.Count} entries, where the entry count alone would keep every one");
+    }
+
+    // Nodes 1 and 2 take 20 puts and the leader snapshots and compacts its log; node 3 exists but has not started.
+    private static async Task<(SnapshotHosts.Member[] Members, SnapshotHosts.Member Leader)> SnapshottedWithoutNode3Async(SnapshotHosts hosts)
+    {
+        var members = new[] { hosts.Add(1, Compacting), hosts.Add(2, Compacting), hosts.Add(3, Compacting) };
+        await hosts.StartAsync(members[0]);
+        await hosts.StartAsync(members[1]);
+        await hosts.PutAsync(0, 20);
+        var leader = hosts.Leader;
+        var snapshotted = leader.Host.ForceSnapshotsAsync();
+        await hosts.DriveUntilAsync(() => snapshotted.IsCompleted && leader.Replica.SnapshotIndex > 0 && leader.Replica.Log.FirstIndex > leader.Replica.SnapshotIndex, "the leader snapshotted and compacted");
+        return (members, leader);
     }
 
     private static void AssertHolds(SnapshotHosts.Member member, int from, int count)
