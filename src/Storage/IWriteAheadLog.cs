@@ -33,7 +33,7 @@ public interface IWriteAheadLog : IDisposable
 
     /// <summary>
     /// Records that a snapshot at <c>metadata</c> is durable (taken locally or installed from the leader; its
-    /// data must already be written with <see cref="WriteSnapshot"/>). If the log does not contain
+    /// data must already be written with <see cref="WriteSnapshot(ulong, SnapshotMetadata, Action{Stream})"/>). If the log does not contain
     /// (Index, Term) it is discarded and restarts after the snapshot (pitfall 11); otherwise entries are kept
     /// until <see cref="StageCompact"/>. Older snapshot files are deleted only after this record is synced.
     /// </summary>
@@ -76,6 +76,13 @@ public interface IWriteAheadLog : IDisposable
     /// <see cref="StageSnapshot"/>. Streams <paramref name="data"/>; large snapshots never sit in memory whole.
     /// </summary>
     void WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Stream data);
+
+    /// <summary>
+    /// Like <see cref="WriteSnapshot(ulong, SnapshotMetadata, Stream)"/>, but <paramref name="write"/> pushes the data into
+    /// the file as it serialises it, so a state captured as a point-in-time view goes to disk without ever being whole in
+    /// memory. Returns the data bytes written (before encryption).
+    /// </summary>
+    long WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Action<Stream> write);
 
     /// <summary>Opens the data of the group's snapshot at <paramref name="index"/>; the stream throws <see cref="StorageCorruptionException"/> at its end if the checksum fails.</summary>
     Stream OpenSnapshot(ulong groupId, ulong index);

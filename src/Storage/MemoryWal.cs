@@ -72,6 +72,8 @@ public sealed class MemoryWal : IWriteAheadLog
 
     public void WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Stream data) => Wal.WriteSnapshot(groupId, metadata, data);
 
+    public long WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Action<Stream> write) => Wal.WriteSnapshot(groupId, metadata, write);
+
     public Stream OpenSnapshot(ulong groupId, ulong index) => Wal.OpenSnapshot(groupId, index);
 
     public void Dispose() => _wal?.Dispose();

@@ -55,7 +55,7 @@ public sealed partial class WriteAheadLog
 
     /// <summary>
     /// After the sync that made these drop records durable: the old incarnations' snapshot files go. A file the
-    /// new incarnation wrote since under the same name is not theirs any more (<see cref="WriteSnapshot"/> took
+    /// new incarnation wrote since under the same name is not theirs any more (<see cref="WriteSnapshot(ulong, Raft.SnapshotMetadata, Action{Stream})"/> took
     /// it off the list). A crash before this point leaves files that recovery deletes, as no live group names them.
     /// </summary>
     private void DeleteDroppedSnapshots(List<PendingDrop> synced)

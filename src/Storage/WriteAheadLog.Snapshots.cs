@@ -2,7 +2,6 @@
 
 using System.Globalization;
 using System.Security.Cryptography;
-using RaftCache.Codec;
 using RaftCache.Raft;
 
 namespace RaftCache.Storage;
@@ -15,12 +14,19 @@ public sealed partial class WriteAheadLog
 
     public void WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Stream data)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        WriteSnapshot(groupId, metadata, data.CopyTo);
+    }
+
+    public long WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Action<Stream> write)
+    {
         lock (_syncLock) ThrowIfUnusable();
         if (metadata.IsEmpty) throw new ArgumentException("empty snapshot metadata", nameof(metadata));
         var temp = TempSnapshotPath(groupId, metadata.Index);
         try
         {
             if (_disk.Exists(temp)) _disk.Delete(temp);
+            long plainBytes;
             using (var file = _disk.Create(temp, 0))
             {
                 var keyring = _options.Encryption;
@@ -28,7 +34,10 @@ public sealed partial class WriteAheadLog
                 var header = SnapshotFile.EncodeHeader(groupId, metadata, keyring is null ? null : (keyring.ActiveKeyId, prefix!));
                 file.Write(0, header);
                 using var cipher = keyring is null ? null : new SnapshotCipher(keyring.ActiveKey, prefix!, groupId, metadata.Index);
-                var (length, crc) = cipher is null ? CopyData(data, file, header.Length) : CopyEncrypted(data, file, header.Length, cipher);
+                using var data = new SnapshotWriteStream(file, header.Length, cipher, _options.MaxSnapshotBytes);
+                write(data);
+                var (length, crc) = data.Finish();
+                plainBytes = data.PlainBytes;
                 file.Write(header.Length + length, SnapshotFile.EncodeTrailer(length, crc));
                 file.Sync();
             }
@@ -42,49 +51,11 @@ public sealed partial class WriteAheadLog
             }
 
             _disk.SyncDirectory(SnapshotDirectory);
+            return plainBytes;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             lock (_syncLock) throw Fail("snapshot write", e);
-        }
-    }
-
-    private (long Length, uint Crc) CopyData(Stream data, IStorageFile file, long offset)
-    {
-        var buffer = new byte[SnapshotFile.ChunkBytes];
-        var crc = Crc32C.Start();
-        long length = 0;
-        int read;
-        while ((read = data.Read(buffer)) > 0)
-        {
-            if (length + read > _options.MaxSnapshotBytes) throw new InvalidOperationException($"snapshot larger than {_options.MaxSnapshotBytes} bytes (WalOptions.MaxSnapshotBytes)");
-            file.Write(offset + length, buffer.AsSpan(0, read));
-            crc.Append(buffer.AsSpan(0, read));
-            length += read;
-        }
-
-        return (length, crc.GetCurrentHashAsUInt32());
-    }
-
-    /// <summary>Encrypts the data in full chunks (the last one short), then the empty final chunk; returns the bytes written and their CRC.</summary>
-    private (long Length, uint Crc) CopyEncrypted(Stream data, IStorageFile file, long offset, SnapshotCipher cipher)
-    {
-        var plain = new byte[SnapshotFile.ChunkBytes];
-        var sealedChunk = new byte[SnapshotFile.ChunkBytes + SnapshotCipher.ChunkHeaderBytes + SnapshotCipher.TagBytes];
-        var crc = Crc32C.Start();
-        long length = 0, plainTotal = 0;
-        while (true)
-        {
-            var filled = 0;
-            int read;
-            while (filled < plain.Length && (read = data.Read(plain.AsSpan(filled))) > 0) filled += read;
-            plainTotal += filled;
-            if (plainTotal > _options.MaxSnapshotBytes) throw new InvalidOperationException($"snapshot larger than {_options.MaxSnapshotBytes} bytes (WalOptions.MaxSnapshotBytes)");
-            var n = filled > 0 ? cipher.Seal(plain.AsSpan(0, filled), final: false, sealedChunk) : cipher.Seal([], final: true, sealedChunk);
-            file.Write(offset + length, sealedChunk.AsSpan(0, n));
-            crc.Append(sealedChunk.AsSpan(0, n));
-            length += n;
-            if (filled == 0) return (length, crc.GetCurrentHashAsUInt32());
         }
     }
 

@@ -66,6 +66,9 @@ public sealed partial class NodeOptions
     /// <summary>Bytes of log after which a replica snapshots even sooner, so the WAL stays reclaimable with large values.</summary>
     public long SnapshotLogBytes { get; set; } = 16L << 20;
 
+    /// <summary>Bytes of log a replica keeps behind its snapshot at most, for followers that lag slightly (besides SnapshotEntries / 5 entries).</summary>
+    public long SnapshotCatchUpBytes { get; set; } = 4L << 20;
+
     /// <summary>
     /// Seconds a member may stay unreachable from the metadata leader before its replicas are re-created on
     /// other members. Short enough to restore redundancy, long enough that a restart or a missed heartbeat

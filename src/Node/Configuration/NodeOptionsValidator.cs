@@ -59,6 +59,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (options.MaxMemoryBytesPerShard <= 0) errors.Add("MaxMemoryBytesPerShard: must be positive");
         Range(errors, "SnapshotEntries", options.SnapshotEntries, 10, 10_000_000);
         Range(errors, "SnapshotLogBytes", options.SnapshotLogBytes, 1 << 16, 1L << 34);
+        Range(errors, "SnapshotCatchUpBytes", options.SnapshotCatchUpBytes, 0, 1L << 34);
         Range(errors, "DownAfterSeconds", options.DownAfterSeconds, 1, 86_400);
         Range(errors, "MaxConcurrentMoves", options.MaxConcurrentMoves, 1, 1000);
         Range(errors, "--max-connections", options.MaxConnections, 1, 1_000_000);

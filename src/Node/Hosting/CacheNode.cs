@@ -133,6 +133,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         SnapshotEntries = options.SnapshotEntries,
         SnapshotLogBytes = options.SnapshotLogBytes,
         SnapshotCatchUpEntries = Math.Max(1, options.SnapshotEntries / 5),
+        SnapshotCatchUpBytes = options.SnapshotCatchUpBytes,
         RandomSeed = _machine.NextSeed(),
     };
 

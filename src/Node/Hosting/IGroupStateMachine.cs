@@ -21,6 +21,17 @@ public interface IGroupStateMachine
 
     byte[] Snapshot();
 
+    /// <summary>
+    /// Captures the applied state now (on the loop) and returns what writes it out later, on another thread, while
+    /// applying goes on: the snapshot is serialised straight into its file, never whole in memory. By default a copy
+    /// made by <see cref="Snapshot"/>.
+    /// </summary>
+    Action<Stream> CaptureSnapshot()
+    {
+        var data = Snapshot();
+        return stream => stream.Write(data);
+    }
+
     void Restore(ReadOnlySpan<byte> data);
 }
 
@@ -84,6 +95,14 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
         using var stream = new MemoryStream();
         capture.WriteTo(stream);
         return stream.ToArray();
+    }
+
+    public Action<Stream> CaptureSnapshot()
+    {
+        // Values are immutable and the capture shares them, so writing it out needs no lock and no copy of the state.
+        CacheSnapshot capture;
+        lock (_lock) capture = _cache.CaptureSnapshot();
+        return capture.WriteTo;
     }
 
     public void Restore(ReadOnlySpan<byte> data)

@@ -54,7 +54,8 @@ public sealed partial class RaftHost
     private void InstallSnapshot(GroupReplica replica, Snapshot snapshot)
     {
         var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
-        replica.Log.ApplySnapshot(snapshot);
+        // The log keeps the metadata only: the bytes are in the snapshot file, read again when a follower needs them.
+        replica.Log.ApplySnapshot(snapshot with { Data = ReadOnlyMemory<byte>.Empty });
         replica.StateMachine.Restore(snapshot.Data.Span);
         replica.SnapshotIndex = snapshot.Metadata.Index;
         replica.SnapshotsInstalled++;
@@ -83,7 +84,7 @@ public sealed partial class RaftHost
         if (!force && applied - replica.SnapshotIndex < (ulong)_options.SnapshotEntries && replica.BytesSinceSnapshot < _options.SnapshotLogBytes) return;
         if (!replica.Log.TryGetTerm(applied, out var term)) return;
         var metadata = new SnapshotMetadata(applied, term, replica.ConfState);
-        var data = replica.StateMachine.Snapshot();
+        var write = replica.StateMachine.CaptureSnapshot();
         replica.SnapshotInProgress = true;
         replica.BytesSinceSnapshot = 0;
         var groupId = replica.GroupId;
@@ -92,27 +93,27 @@ public sealed partial class RaftHost
             try
             {
                 var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
-                using (var stream = new MemoryStream(data, writable: false)) _wal.WriteSnapshot(groupId, metadata, stream);
-                Instruments.SnapshotSaved(groupId, data.Length, _time.GetElapsedTime(started));
+                var bytes = _wal.WriteSnapshot(groupId, metadata, write);
+                Instruments.SnapshotSaved(groupId, bytes, _time.GetElapsedTime(started));
             }
             catch (Exception e)
             {
                 Post(() => throw new InvalidOperationException($"writing the snapshot of group {groupId} at {applied} failed", e));
                 return;
             }
-            Post(() => CompleteSnapshot(groupId, metadata, data));
+            Post(() => CompleteSnapshot(groupId, metadata));
         });
     }
 
-    private void CompleteSnapshot(ulong groupId, SnapshotMetadata metadata, byte[] data)
+    private void CompleteSnapshot(ulong groupId, SnapshotMetadata metadata)
     {
         if (!_groups.TryGetValue(groupId, out var replica)) return;
         replica.SnapshotInProgress = false;
         // A snapshot installed from the leader meanwhile may already be newer.
         if (metadata.Index <= replica.SnapshotIndex) return;
         _wal.StageSnapshot(groupId, metadata);
-        replica.Log.CreateSnapshot(metadata.Index, metadata.ConfState, data);
-        var compactTo = metadata.Index > (ulong)_options.SnapshotCatchUpEntries ? metadata.Index - (ulong)_options.SnapshotCatchUpEntries : 0;
+        replica.Log.CreateSnapshot(metadata.Index, metadata.ConfState, ReadOnlyMemory<byte>.Empty);
+        var compactTo = CatchUpTailStart(replica.Log, metadata.Index);
         if (compactTo >= replica.Log.FirstIndex)
         {
             _wal.StageCompact(groupId, compactTo);
@@ -120,8 +121,17 @@ public sealed partial class RaftHost
         }
         replica.SnapshotIndex = metadata.Index;
         _stagedSinceSync = true;
-        Observer?.SnapshotTaken(replica, metadata, data);
+        // Only an observer (the simulation's oracle) reads the bytes back: the node itself keeps none.
+        Observer?.SnapshotTaken(replica, metadata, ReadSnapshot(groupId, metadata.Index).ToArray());
         LogSnapshotTaken(_logger, NodeId, groupId, metadata.Index);
+    }
+
+    // The entries kept behind a snapshot for slightly lagging followers: at most SnapshotCatchUpEntries of them and at
+    // most SnapshotCatchUpBytes, so with large values the tail cannot hold megabytes per group whatever the data size.
+    private ulong CatchUpTailStart(MemoryRaftLog log, ulong index)
+    {
+        var byCount = index > (ulong)_options.SnapshotCatchUpEntries ? index - (ulong)_options.SnapshotCatchUpEntries : 0;
+        return Math.Max(byCount, log.TailStart(index, _options.SnapshotCatchUpBytes));
     }
 
     /// <summary>Snapshots every group on this node now (admin: POST /admin/snapshot).</summary>

@@ -21,12 +21,9 @@ public sealed partial class RaftHost
             var stateMachine = createStateMachine(groupId);
             if (!state.Snapshot.IsEmpty)
             {
-                using var stored = _wal.OpenSnapshot(groupId, state.Snapshot.Index);
-                using var copy = new MemoryStream();
-                stored.CopyTo(copy);
-                var data = copy.ToArray();
-                log.ApplySnapshot(new Snapshot(state.Snapshot, data));
-                stateMachine.Restore(data);
+                // The state machine restores from the file's bytes; the log keeps the metadata only.
+                stateMachine.Restore(ReadSnapshot(groupId, state.Snapshot.Index).Span);
+                log.ApplySnapshot(new Snapshot(state.Snapshot, ReadOnlyMemory<byte>.Empty));
             }
             log.Append(state.EntriesAfterSnapshot);
             var voteFloor = InheritTombstone(groupId, log, state.HardState);

@@ -123,6 +123,11 @@ public sealed partial class RaftHost
                 replica.Node.Step(message);
                 continue;
             }
+            if (message.Type == MessageType.Snapshot)
+            {
+                SendSnapshot(replica, message);
+                continue;
+            }
             if (!_outbox.TryGetValue(message.To, out var batch)) _outbox[message.To] = batch = [];
             batch.Add(new GroupMessage(replica.GroupId, message));
         }
@@ -139,14 +144,6 @@ public sealed partial class RaftHost
             {
                 if (!_groups.TryGetValue(groupId, out var replica)) continue;
                 if (!sent) replica.Node.ReportUnreachable(node);
-                if (message.Type != MessageType.Snapshot) continue;
-                if (sent) Instruments.SnapshotSent(groupId, node, message.Snapshot?.Data.Length ?? 0);
-                // A snapshot taken before the recipient joined does not list it, and it would ignore that snapshot
-                // forever: take a fresh one and let the leader retry with it.
-                var stale = message.Snapshot is { Metadata.ConfState: var conf } && !IsMember(conf, node);
-                if (stale) MaybeSnapshot(replica, force: true);
-                // The frame is queued; a lost snapshot is noticed when the follower's next append response rejects.
-                replica.Node.ReportSnapshot(node, sent && !stale);
             }
             batch.Clear();
         }

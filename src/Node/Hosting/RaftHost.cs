@@ -29,6 +29,15 @@ public sealed record HostOptions
     /// <summary>Entries kept behind a snapshot so a slightly lagging follower catches up from the log, not a snapshot.</summary>
     public int SnapshotCatchUpEntries { get; init; } = 2_000;
 
+    /// <summary>Bytes of entries (<see cref="Entry.SizeBytes"/>) kept behind a snapshot at most, whatever <see cref="SnapshotCatchUpEntries"/> allows.</summary>
+    public long SnapshotCatchUpBytes { get; init; } = 4L << 20;
+
+    /// <summary>
+    /// Snapshots a node reads from disk for followers at once; beyond it a send is refused and the leader retries
+    /// after its next heartbeat, so the transient copies of snapshots being sent stay bounded.
+    /// </summary>
+    public int MaxSnapshotSendsInFlight { get; init; } = 4;
+
     /// <summary>Work items handled before the loop turns to persistence and sending, so one flood cannot starve the rest.</summary>
     public int MaxWorkPerIteration { get; init; } = 4096;
 

@@ -245,6 +245,8 @@ public sealed partial class TcpPeerTransport
                 await WriteAsync(stream, buffer.WrittenMemory, cancellationToken);
                 _owner.Traffic.Sent(_peer, frames, buffer.WrittenCount);
                 if (_bytesPerSecond > 0) _owner.Traffic.SnapshotStreamed?.Invoke(_peer, buffer.WrittenCount, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                // A snapshot frame grows the buffer to its size: let it go rather than hold a copy of it per peer.
+                if (buffer.Capacity > 4 * CoalesceBytes) buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
             }
         }
 

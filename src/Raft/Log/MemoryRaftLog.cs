@@ -90,7 +90,11 @@ public sealed class MemoryRaftLog : IRaftLog
         _entries.Add(new Entry(snapshot.Metadata.Index, snapshot.Metadata.Term, EntryType.NoOp, ReadOnlyMemory<byte>.Empty));
     }
 
-    /// <summary>Records a snapshot of the applied state at <paramref name="index"/>; call <see cref="Compact"/> afterwards to drop entries.</summary>
+    /// <summary>
+    /// Records a snapshot of the applied state at <paramref name="index"/>; call <see cref="Compact"/> afterwards to drop
+    /// entries. The core never reads <paramref name="data"/>: a host that keeps snapshot files on disk passes none and
+    /// attaches the bytes when it sends the snapshot, so the log holds only the metadata.
+    /// </summary>
     public Snapshot CreateSnapshot(ulong index, ConfState confState, ReadOnlyMemory<byte> data)
     {
         if (index <= _snapshot.Metadata.Index)
@@ -102,6 +106,28 @@ public sealed class MemoryRaftLog : IRaftLog
         // A restart resumes from the snapshot (Applied = its index), so the membership must be the snapshot's.
         _confState = confState;
         return _snapshot;
+    }
+
+    /// <summary>
+    /// The highest index at or below <paramref name="index"/> such that the entries after it, up to
+    /// <paramref name="index"/>, hold at most <paramref name="maxBytes"/> (<see cref="Entry.SizeBytes"/>): compacting
+    /// to it keeps a catch-up tail bounded in bytes. Never below the current compaction point.
+    /// </summary>
+    public ulong TailStart(ulong index, long maxBytes)
+    {
+        if (index > LastIndex) throw new ArgumentOutOfRangeException(nameof(index), index, $"beyond the last index {LastIndex}");
+        var offset = _entries[0].Index;
+        if (index <= offset) return index;
+        long bytes = 0;
+        var start = index;
+        while (start > offset)
+        {
+            var size = _entries[(int)(start - offset)].SizeBytes;
+            if (bytes + size > maxBytes) break;
+            bytes += size;
+            start--;
+        }
+        return start;
     }
 
     /// <summary>Discards entries before <paramref name="compactIndex"/>; its term stays known. No-op when already compacted.</summary>

@@ -51,6 +51,25 @@ public sealed class MemoryRaftLogTests
     }
 
     [Fact]
+    public void The_tail_start_keeps_at_most_the_given_bytes_behind_an_index_and_never_passes_the_compaction_point()
+    {
+        var log = new MemoryRaftLog();
+        log.Append([E(1, 1), E(2, 1), E(3, 1), E(4, 1), E(5, 1)]);
+        var size = E(1, 1).SizeBytes;
+        Assert.Equal(5UL, log.TailStart(5, 0));
+        Assert.Equal(5UL, log.TailStart(5, size - 1));
+        Assert.Equal(3UL, log.TailStart(5, 2 * size));
+        Assert.Equal(3UL, log.TailStart(5, 3 * size - 1));
+        Assert.Equal(2UL, log.TailStart(4, 2 * size));
+        Assert.Equal(0UL, log.TailStart(5, long.MaxValue));
+        log.CreateSnapshot(2, new ConfState { Voters = [1] }, Array.Empty<byte>());
+        log.Compact(2);
+        Assert.Equal(2UL, log.TailStart(5, long.MaxValue));
+        Assert.Equal(2UL, log.TailStart(2, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.TailStart(6, 0));
+    }
+
+    [Fact]
     public void Entries_stop_at_the_byte_limit_but_return_at_least_one()
     {
         var log = new MemoryRaftLog();

@@ -87,6 +87,8 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
 
     public void WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Stream data) => _wal.WriteSnapshot(groupId, metadata, data);
 
+    public long WriteSnapshot(ulong groupId, SnapshotMetadata metadata, Action<Stream> write) => _wal.WriteSnapshot(groupId, metadata, write);
+
     public Stream OpenSnapshot(ulong groupId, ulong index) => _wal.OpenSnapshot(groupId, index);
 
     /// <summary>Power loss: unsynced bytes vanish, a pending sync never happens.</summary>

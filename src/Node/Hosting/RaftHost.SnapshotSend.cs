@@ -1,0 +1,129 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Transport;
+using RaftCache.Raft;
+using RaftCache.Storage;
+
+namespace RaftCache.Node.Hosting;
+
+/// <summary>
+/// Sending snapshots to followers. The log keeps a snapshot's metadata only, so the core's snapshot message carries no
+/// bytes: the loop opens the snapshot file, the snapshot executor reads it, and the loop sends the message with the
+/// bytes attached and reports the outcome to the core. A node holds a snapshot's bytes only while sending it.
+/// </summary>
+public sealed partial class RaftHost
+{
+    private int _snapshotSendsInFlight;
+
+    private void SendSnapshot(GroupReplica replica, Message message)
+    {
+        var to = message.To;
+        var snapshot = message.Snapshot ?? throw new InvalidOperationException($"group {replica.GroupId}: snapshot message to {to} without a snapshot");
+        // A snapshot taken before the recipient joined does not list it, and it would ignore that snapshot forever:
+        // take a fresh one and let the leader retry with it.
+        if (!IsMember(snapshot.Metadata.ConfState, to))
+        {
+            MaybeSnapshot(replica, force: true);
+            replica.Node.ReportSnapshot(to, false);
+            return;
+        }
+        if (_snapshotSendsInFlight >= _options.MaxSnapshotSendsInFlight)
+        {
+            replica.Node.ReportSnapshot(to, false);
+            return;
+        }
+        Stream file;
+        try
+        {
+            // Opened here, on the loop, where the log names this snapshot: a newer snapshot may delete the file later,
+            // but an open file is read to its end (the old name's deletion does not cut it short).
+            file = _wal.OpenSnapshot(replica.GroupId, snapshot.Metadata.Index);
+        }
+        catch (Exception e) when (e is IOException or StorageCorruptionException)
+        {
+            LogSnapshotSendFailed(_logger, NodeId, replica.GroupId, to, snapshot.Metadata.Index, e.Message);
+            RetryWithNewerSnapshot(replica, to, snapshot.Metadata.Index);
+            return;
+        }
+        _snapshotSendsInFlight++;
+        var groupId = replica.GroupId;
+        SnapshotExecutor(() =>
+        {
+            ReadOnlyMemory<byte> data;
+            try
+            {
+                using (file) data = ReadAll(file);
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong, the loop must learn of it: it counts the sends in flight and the core waits for a report.
+                Post(() => FinishSnapshotSend(groupId, message, null, e.Message));
+                return;
+            }
+            Post(() => FinishSnapshotSend(groupId, message, snapshot with { Data = data }, null));
+        });
+    }
+
+    private void FinishSnapshotSend(ulong groupId, Message message, Snapshot? snapshot, string? failure)
+    {
+        _snapshotSendsInFlight--;
+        if (!_groups.TryGetValue(groupId, out var replica)) return;
+        var to = message.To;
+        if (snapshot is null)
+        {
+            LogSnapshotSendFailed(_logger, NodeId, groupId, to, message.Snapshot?.Metadata.Index ?? 0, failure ?? "");
+            RetryWithNewerSnapshot(replica, to, message.Snapshot?.Metadata.Index ?? 0);
+            return;
+        }
+        var sent = _transport.Send(to, [new GroupMessage(groupId, message with { Snapshot = snapshot })]);
+        if (sent) Instruments.SnapshotSent(groupId, to, snapshot.Data.Length);
+        else replica.Node.ReportUnreachable(to);
+        // The frame is queued; a lost snapshot is noticed when the follower's next append response rejects.
+        replica.Node.ReportSnapshot(to, sent);
+    }
+
+    // Usually a newer snapshot replaced the one the core chose (its file is gone): the leader retries with that one.
+    // Otherwise the file is unreadable, and a fresh snapshot replaces it.
+    private void RetryWithNewerSnapshot(GroupReplica replica, ulong to, ulong failedIndex)
+    {
+        if (replica.SnapshotIndex <= failedIndex) MaybeSnapshot(replica, force: true);
+        replica.Node.ReportSnapshot(to, false);
+    }
+
+    /// <summary>The group's snapshot at <paramref name="index"/> as stored: restoring it at startup is its one full read on the loop.</summary>
+    private ReadOnlyMemory<byte> ReadSnapshot(ulong groupId, ulong index)
+    {
+        using var file = _wal.OpenSnapshot(groupId, index);
+        return ReadAll(file);
+    }
+
+    // Into one buffer of the final size when the stream knows it (an unencrypted file), else grown as it is read. Either
+    // way the stream is read to its end, where it verifies the file's checksum.
+    private static ReadOnlyMemory<byte> ReadAll(Stream file)
+    {
+        if (TryLength(file) is not { } length)
+        {
+            using var copy = new MemoryStream();
+            file.CopyTo(copy);
+            return copy.GetBuffer().AsMemory(0, (int)copy.Length);
+        }
+        var data = new byte[length];
+        file.ReadExactly(data);
+        return file.Read(stackalloc byte[1]) == 0 ? data : throw new IOException("snapshot data longer than its stated length");
+    }
+
+    private static long? TryLength(Stream file)
+    {
+        try
+        {
+            return file.Length;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 75212, Level = LogLevel.Warning, Message = "Node {Node} group {Group}: snapshot {Index} not sent to {Peer}: {Reason}")]
+    private static partial void LogSnapshotSendFailed(ILogger logger, ulong node, ulong group, ulong peer, ulong index, string reason);
+}

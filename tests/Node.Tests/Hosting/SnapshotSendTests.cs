@@ -1,0 +1,117 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using RaftCache.Node.Hosting;
+
+namespace RaftCache.Node.Tests.Hosting;
+
+/// <summary>
+/// A leader keeps only its snapshot's metadata in memory and reads the bytes from the snapshot file when a follower
+/// needs them; the catch-up tail it keeps behind a snapshot is bounded in bytes.
+/// </summary>
+public sealed class SnapshotSendTests
+{
+    private static readonly HostOptions Compacting = new() { NodeId = 0, SnapshotCatchUpEntries = 1, SnapshotCatchUpBytes = 0 };
+
+    [Fact]
+    public async Task A_late_follower_catches_up_from_the_snapshot_file_while_the_log_holds_no_snapshot_bytes()
+    {
+        await using var hosts = new SnapshotHosts();
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
+
+        var kept = leader.Replica.Log.Snapshot()!;
+        Assert.Equal(leader.Replica.SnapshotIndex, kept.Metadata.Index);
+        Assert.True(kept.Data.IsEmpty, "the log keeps the snapshot's metadata only");
+
+        await hosts.StartAsync(members[2]);
+        await hosts.DriveUntilAsync(() => members[2].Replica.SnapshotsInstalled > 0 && members[2].State.AppliedIndex >= leader.State.AppliedIndex, "node 3 installed the snapshot");
+        AssertHolds(members[2], 0, 20);
+        Assert.True(members[2].Replica.Log.Snapshot()!.Data.IsEmpty, "an installed snapshot leaves no bytes in the log either");
+    }
+
+    [Fact]
+    public async Task A_snapshot_replaced_while_it_is_being_sent_is_sent_whole_from_the_file_opened()
+    {
+        await using var hosts = new SnapshotHosts();
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
+        var first = leader.SnapshotFiles.Single();
+
+        // The leader opens the first snapshot for node 3, and its read waits in the background work.
+        leader.HoldBackgroundWork = true;
+        await hosts.StartAsync(members[2]);
+        await hosts.DriveUntilAsync(() => leader.BackgroundWork.Count == 1, "the snapshot read for node 3 queued");
+
+        // A newer snapshot replaces it: written, recorded, synced, and the first file deleted.
+        await hosts.PutAsync(20, 5);
+        var forced = leader.Host.ForceSnapshotsAsync();
+        await hosts.DriveUntilAsync(() => forced.IsCompleted && leader.BackgroundWork.Count == 2, "the second snapshot's write queued");
+        var firstIndex = leader.Replica.SnapshotIndex;
+        leader.RunBackgroundWork(1);
+        await hosts.DriveUntilAsync(() => leader.Replica.SnapshotIndex > firstIndex && !leader.SnapshotFiles.Contains(first), "the first snapshot file replaced");
+
+        // The read of the deleted file finishes from the handle opened before, and node 3 catches up.
+        leader.HoldBackgroundWork = false;
+        await hosts.DriveUntilAsync(() => members[2].Replica.SnapshotsInstalled > 0, "node 3 installed a snapshot");
+        Assert.Equal(firstIndex, members[2].Replica.SnapshotIndex);
+        await hosts.DriveUntilAsync(() => members[2].State.AppliedIndex >= leader.State.AppliedIndex, "node 3 caught up");
+        AssertHolds(members[2], 0, 25);
+    }
+
+    [Fact]
+    public async Task A_snapshot_whose_file_is_gone_is_replaced_by_a_fresh_one_and_the_follower_still_catches_up()
+    {
+        await using var hosts = new SnapshotHosts();
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
+        var firstIndex = leader.Replica.SnapshotIndex;
+        await hosts.PutAsync(20, 5);
+        leader.Wal.Disk.Delete($"snap/{leader.SnapshotFiles.Single()}");
+
+        await hosts.StartAsync(members[2]);
+        await hosts.DriveUntilAsync(() => members[2].Replica.SnapshotsInstalled > 0 && members[2].State.AppliedIndex >= leader.State.AppliedIndex, "node 3 caught up");
+        Assert.True(members[2].Replica.SnapshotIndex > firstIndex, "node 3 installed the fresh snapshot");
+        AssertHolds(members[2], 0, 25);
+    }
+
+    [Fact]
+    public async Task The_catch_up_tail_kept_behind_a_snapshot_is_bounded_in_bytes()
+    {
+        var entryBytes = 1024 + 64;
+        var options = new HostOptions { NodeId = 0, SnapshotCatchUpEntries = 1_000, SnapshotCatchUpBytes = 5 * entryBytes };
+        await using var hosts = new SnapshotHosts();
+        var members = new[] { hosts.Add(1, options), hosts.Add(2, options), hosts.Add(3, options) };
+        foreach (var m in members) await hosts.StartAsync(m);
+        await hosts.PutAsync(0, 30);
+        var leader = hosts.Leader;
+        var snapshotted = leader.Host.ForceSnapshotsAsync();
+        await hosts.DriveUntilAsync(() => snapshotted.IsCompleted && leader.Replica.SnapshotIndex > 0 && leader.Replica.Log.FirstIndex > 1, "the leader snapshotted");
+
+        var log = leader.Replica.Log;
+        var tail = log.Entries(log.FirstIndex, leader.Replica.SnapshotIndex + 1, long.MaxValue);
+        var bytes = tail.Sum(e => e.SizeBytes);
+        Assert.InRange(bytes, 1, options.SnapshotCatchUpBytes);
+        // Not fewer than the bytes allow: one more entry of the same size would pass the limit.
+        Assert.True(bytes + tail.Max(e => e.SizeBytes) > options.SnapshotCatchUpBytes, $"the tail holds {bytes} bytes");
+        Assert.True(tail.Count < 30, $"the tail holds {tail.Count} entries, where the entry count alone would keep every one");
+    }
+
+    // Nodes 1 and 2 take 20 puts and the leader snapshots and compacts its log; node 3 exists but has not started.
+    private static async Task<(SnapshotHosts.Member[] Members, SnapshotHosts.Member Leader)> SnapshottedWithoutNode3Async(SnapshotHosts hosts)
+    {
+        var members = new[] { hosts.Add(1, Compacting), hosts.Add(2, Compacting), hosts.Add(3, Compacting) };
+        await hosts.StartAsync(members[0]);
+        await hosts.StartAsync(members[1]);
+        await hosts.PutAsync(0, 20);
+        var leader = hosts.Leader;
+        var snapshotted = leader.Host.ForceSnapshotsAsync();
+        await hosts.DriveUntilAsync(() => snapshotted.IsCompleted && leader.Replica.SnapshotIndex > 0 && leader.Replica.Log.FirstIndex > leader.Replica.SnapshotIndex, "the leader snapshotted and compacted");
+        return (members, leader);
+    }
+
+    private static void AssertHolds(SnapshotHosts.Member member, int from, int count)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            Assert.True(member.State.TryGet(SnapshotHosts.Key(i), 0, out var entry), $"node {member.Host.NodeId} lacks key-{i}");
+            Assert.Equal(SnapshotHosts.Value(i), entry.Value.ToArray());
+        }
+    }
+}
