@@ -77,3 +77,13 @@ report_trace() {
   python3 bench/profile_areas.py "$OUT_DIR/$1.speedscope.json"
   python3 bench/profile_areas.py --counters "$OUT_DIR/counters-$1.csv"
 }
+
+# bench_workdir NAME: a fresh $WORK folder (/tmp/raftcache-NAME.*), $ARTIFACTS, an empty $pids, and traps that stop
+# exactly the processes the script started (stop_pids) and remove $WORK however the script ends.
+bench_workdir() {
+  WORK=$(mktemp -d "/tmp/raftcache-$1.XXXXXX")
+  ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
+  pids=()
+  trap 'stop_pids; rm -rf "$WORK"' EXIT
+  trap "exit 143" INT TERM
+}

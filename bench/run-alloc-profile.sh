@@ -16,17 +16,9 @@ TRACE_S=${BENCH_TRACE_S:-5}
 NET=${BENCH_NET:-127.24.19}
 SHAPES=${BENCH_SHAPES:-put get:linearizable get:local}
 OUT_DIR=${OUT_DIR:-/tmp/raftcache-alloc}
-WORK=$(mktemp -d /tmp/raftcache-alloc.XXXXXX)
-ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
+bench_workdir alloc
 TOOLS=$HOME/.dotnet/tools
 mkdir -p "$OUT_DIR"
-pids=()
-cleanup() {
-  stop_pids
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap "exit 143" INT TERM
 
 build_node
 [ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build bench/AllocTrace -c Release -v q -nologo >/dev/null

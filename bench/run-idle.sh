@@ -15,15 +15,7 @@ SHARDS=${BENCH_SHARDS:-64}
 SETTLE_S=${BENCH_SETTLE_S:-20}
 IDLE_S=${BENCH_IDLE_S:-30}
 NET=${BENCH_NET:-127.24.16}
-WORK=$(mktemp -d /tmp/raftcache-idle.XXXXXX)
-ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
-pids=()
-cleanup() {
-  stop_pids
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap "exit 143" INT TERM
+bench_workdir idle
 
 build_node
 new_credentials

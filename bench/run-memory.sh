@@ -18,15 +18,7 @@ VALUE_BYTES=${BENCH_VALUE_BYTES:-4096}
 SETTLE_S=${BENCH_SETTLE_S:-15}
 NET=${BENCH_NET:-127.24.17}
 KEYS=$(( DATA_BYTES / VALUE_BYTES ))
-WORK=$(mktemp -d /tmp/raftcache-memory.XXXXXX)
-ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
-pids=()
-cleanup() {
-  stop_pids
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap "exit 143" INT TERM
+bench_workdir memory
 
 build_node
 timeout 600 dotnet build bench/LoadGen -c Release -v q -nologo >/dev/null

@@ -16,17 +16,9 @@ WARM_S=${BENCH_WARM_S:-20}
 TRACE_S=${BENCH_TRACE_S:-10}
 NET=${BENCH_NET:-127.24.18}
 OUT_DIR=${OUT_DIR:-/tmp/raftcache-profile}
-WORK=$(mktemp -d /tmp/raftcache-prof.XXXXXX)
-ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
+bench_workdir prof
 TOOLS=$HOME/.dotnet/tools
 mkdir -p "$OUT_DIR"
-pids=()
-cleanup() {
-  stop_pids
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap "exit 143" INT TERM
 
 build_node
 new_credentials

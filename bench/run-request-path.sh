@@ -13,15 +13,7 @@ cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION_S:-10}
 ROUNDS=${BENCH_ROUNDS:-2}
 NET=${BENCH_NET:-127.0.0}
-WORK=$(mktemp -d /tmp/raftcache-path.XXXXXX)
-ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
-pids=()
-cleanup() {
-  stop_pids
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap "exit 143" INT TERM
+bench_workdir path
 
 build_node
 dotnet build bench/LoadGen -c Release -v q -nologo >/dev/null

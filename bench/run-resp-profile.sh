@@ -16,17 +16,9 @@ TRACE_S=${BENCH_TRACE_S:-10}
 NET=${BENCH_NET:-127.24.19}
 PIPELINE=${BENCH_PIPELINE:-1}
 OUT_DIR=${OUT_DIR:-/tmp/raftcache-resp-profile}
-WORK=$(mktemp -d /tmp/raftcache-resp-prof.XXXXXX)
-ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
+bench_workdir resp-prof
 TOOLS=$HOME/.dotnet/tools
 mkdir -p "$OUT_DIR"
-pids=()
-cleanup() {
-  stop_pids
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap "exit 143" INT TERM
 
 ticks() { local t=0 p; for p in "${pids[@]}"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo $t; }
 build_node
