@@ -111,7 +111,6 @@ public sealed partial class RaftHost
     private void Finish(GroupReplica replica, Ready ready)
     {
         if (ready.Snapshot is not null) ApplyReady(replica, ready);
-        replica.PersistsInFlight--;
         replica.Node.Advance(ready);
         Observer?.Advanced(replica);
         MaybeSnapshot(replica);

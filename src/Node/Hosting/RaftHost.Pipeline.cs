@@ -58,7 +58,12 @@ public sealed partial class RaftHost
         batch.RemoveAll(item => !_groups.TryGetValue(item.Replica.GroupId, out var current) || !ReferenceEquals(current, item.Replica));
         foreach (var (replica, ready) in batch) Persisted(replica, ready);
         FlushOutbox();
-        foreach (var (replica, ready) in batch) Finish(replica, ready);
+        foreach (var (replica, ready) in batch)
+        {
+            // Only staged Readies count as in flight; one that persisted nothing never did (ProcessReadies).
+            replica.PersistsInFlight--;
+            Finish(replica, ready);
+        }
         FlushOutbox();
     }
 

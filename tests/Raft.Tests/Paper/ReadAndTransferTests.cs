@@ -55,6 +55,43 @@ public sealed class ReadAndTransferTests
         Assert.Throws<ArgumentException>(() => new RawNode(config));
     }
 
+    // The host's lease reads: a leader may promise a lease only while it leads with check-quorum and started no transfer
+    // (the transferee is elected at once, ignoring every follower's stickiness), even one abandoned since.
+    [Fact]
+    public void A_leader_that_started_a_transfer_offers_no_lease_term_for_the_rest_of_its_term()
+    {
+        var env = Clusters.Elected(3);
+        var term = env.Status(1).HardState.Term;
+        Assert.Equal(term, env[1].Raw.LeaseTerm);
+        Assert.Equal(0UL, env[2].Raw.LeaseTerm);
+        env.Isolate(3);
+        env[1].Raw.TransferLeadership(3);
+        env.Tick(1, 10);
+        Assert.Equal(0UL, env.Status(1).LeadTransferee);
+        Assert.Equal(RaftRole.Leader, env.Status(1).SoftState.Role);
+        Assert.Equal(0UL, env[1].Raw.LeaseTerm);
+    }
+
+    // RaftConfig.RefuseVotesAfterStart: a restarted follower may have acknowledged a leader's lease before it crashed,
+    // so it ignores votes for an election timeout after it starts; without the option it votes at once.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_restarted_node_refuses_votes_for_an_election_timeout_only_when_configured(bool refuse)
+    {
+        var env = Clusters.Elected(3, 1, new InteractionEnv.NodeOptions { RefuseVotesAfterStart = refuse, PreVote = false });
+        var status = env.Status(2);
+        env.Restart(2);
+        env[2].Raw.Step(new Message
+        {
+            Type = MessageType.Vote, From = 3, To = 2, Term = status.HardState.Term + 1,
+            LogTerm = status.HardState.Term, Index = env[2].Log.LastIndex,
+        });
+        var answered = env[2].Raw.HasReady() && env[2].Raw.TakeReady() is var rd
+            && rd.Messages.Concat(rd.MessagesAfterPersist).Any(m => m.Type == MessageType.VoteResponse && !m.Reject);
+        Assert.Equal(!refuse, answered);
+    }
+
     // Raft thesis §3.10, pitfall 15: proposals are refused during a transfer; it is abandoned after an election timeout.
     [Fact]
     public void A_transfer_to_an_unreachable_node_is_abandoned_after_an_election_timeout()

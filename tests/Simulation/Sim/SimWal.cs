@@ -25,7 +25,14 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
 
     public ulong StageEntries(ulong groupId, IReadOnlyList<Entry> entries)
     {
-        Model.Append(groupId, entries);
+        try
+        {
+            Model.Append(groupId, entries);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"n{node.Id} g{groupId}: {e.Message}", e);
+        }
         if (entries.Count > 0) _written.Add((groupId, entries.ToArray()));
         return _wal.StageEntries(groupId, entries);
     }
