@@ -45,7 +45,6 @@ internal sealed partial class InteractionEnv
         public int MaxInflightMessages { get; init; } = 256;
         public long MaxUncommittedBytes { get; init; } = 64L << 20;
         public PlantedBugs Bugs { get; init; }
-        public bool RefuseVotesAfterStart { get; init; }
     }
 
     public TestNode AddNode(ulong id, NodeOptions options, IReadOnlyList<ulong>? bootstrapVoters)
@@ -74,7 +73,6 @@ internal sealed partial class InteractionEnv
         MaxInflightMessages = node.Options.MaxInflightMessages,
         MaxUncommittedBytes = node.Options.MaxUncommittedBytes,
         PlantedBugs = node.Options.Bugs,
-        RefuseVotesAfterStart = node.Options.RefuseVotesAfterStart,
         Applied = applied,
         Logger = new EnvLogger(this),
     };
