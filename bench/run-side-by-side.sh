@@ -11,7 +11,7 @@
 #   bench/run-side-by-side.sh               # every cell, 10 s each (BENCH_DURATION_S)
 #   bench/run-side-by-side.sh --quick       # 1 KiB, 64 connections, one endpoint: put and linearizable get, 5 s each
 # Environment: BENCH_DURATION_S, BENCH_KEYS (key space, default 2000), BENCH_NET (first three octets), OUT (raw TSV),
-# BENCH_GETS (consistencies of the --quick gets, default "linearizable"; e.g. "linearizable lease local"),
+# BENCH_GETS (the get cells' consistency levels, e.g. "linearizable lease"; default: the mode's),
 # KEEP_LOGS=1 (keep the data and logs folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -136,8 +136,9 @@ print('\t'.join([sysname, op, cons, size, conns, placement, '%.0f' % rate, '%.2f
 PY
 }
 
-if [ $QUICK = 1 ]; then sizes="1024"; connss="64"; placements="one"; gets="${BENCH_GETS:-linearizable}"
+if [ $QUICK = 1 ]; then sizes="1024"; connss="64"; placements="one"; gets="linearizable"
 else sizes="1024 8192"; connss="16 64"; placements="one spread"; gets="linearizable lease local"; fi
+gets=${BENCH_GETS:-$gets}
 
 {
   echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -35,4 +35,7 @@ public enum PlantedBugs
 
     /// <summary>A restarting node subscribes to metadata changes after recovery, missing the record its snapshot restores.</summary>
     MetadataSubscribedLate = 1 << 7,
+
+    /// <summary>The host's read lease lasts a whole election timeout, with no margin for clock drift (a host bug, planted through the same switch).</summary>
+    LeaseWithoutDriftMargin = 1 << 8,
 }

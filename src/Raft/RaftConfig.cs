@@ -39,6 +39,13 @@ public sealed record RaftConfig
 
     public ReadOnlyOption ReadOnlyOption { get; init; } = ReadOnlyOption.Safe;
 
+    /// <summary>
+    /// A starting node refuses votes and pre-votes for one election timeout, as if it had just heard from a leader.
+    /// A host that serves lease reads needs it: a follower that acknowledged the leader and then restarted would
+    /// otherwise vote at once, and a new leader could be elected while the old one's lease still runs.
+    /// </summary>
+    public bool RefuseVotesAfterStart { get; init; }
+
     /// <summary>A leader that is removed from the configuration steps down once the removal is applied.</summary>
     public bool StepDownOnRemoval { get; init; } = true;
 

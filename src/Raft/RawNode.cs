@@ -114,6 +114,15 @@ public sealed partial class RawNode
     public void ReportSnapshot(ulong peer, bool succeeded) =>
         _raft.Step(new Message { Type = MessageType.SnapshotStatus, From = peer, Reject = !succeeded });
 
+    /// <summary>
+    /// The term of a leader that may still serve lease reads (check-quorum on, no transfer started in this
+    /// leadership), else 0. Cheap; for the host's lease check.
+    /// </summary>
+    public ulong LeaseTerm => _raft.State == RaftRole.Leader && _config.CheckQuorum && !_raft.TransferStartedAsLeader ? _raft.Term : 0;
+
+    /// <summary>The commit index the core knows (on a leader of a term with a committed entry: the group's).</summary>
+    public ulong Committed => _raft.Log.Committed;
+
     /// <summary>A snapshot of the node's state for inspection (tests, admin API). Allocates; not for hot paths.</summary>
     public RaftStatus Status()
     {

@@ -24,6 +24,7 @@ public static class CommandLine
         ["--replication-factor"] = "RaftCache:ReplicationFactor",
         ["--tick-ms"] = "RaftCache:TickMs",
         ["--election-ticks"] = "RaftCache:ElectionTicks",
+        ["--lease-clock-drift-percent"] = "RaftCache:LeaseClockDriftPercent",
         ["--default-ttl-seconds"] = "RaftCache:DefaultTtlSeconds",
         ["--max-value-bytes"] = "RaftCache:MaxValueBytes",
         ["--snapshot-entries"] = "RaftCache:SnapshotEntries",

@@ -48,6 +48,12 @@ public sealed partial class NodeOptions
     /// <summary>Heartbeat interval in ticks.</summary>
     public int HeartbeatTicks { get; set; } = 1;
 
+    /// <summary>
+    /// Bound, in percent, on how far any node's clock rate may be from real time; it shortens the leader's read lease
+    /// (consistency=lease) below the election timeout. 0 trusts the clocks fully; at most 50.
+    /// </summary>
+    public int LeaseClockDriftPercent { get; set; } = 10;
+
     /// <summary>Largest value accepted, in bytes (API.md: default 1 MiB).</summary>
     public int MaxValueBytes { get; set; } = 1 << 20;
 

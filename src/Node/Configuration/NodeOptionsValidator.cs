@@ -51,6 +51,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         Range(errors, "ReplicationFactor", options.ReplicationFactor, 1, 7);
         Range(errors, "TickMs", options.TickMs, 1, 10_000);
         Range(errors, "HeartbeatTicks", options.HeartbeatTicks, 1, 1000);
+        Range(errors, "LeaseClockDriftPercent", options.LeaseClockDriftPercent, 0, 50);
         if (options.ElectionTicks <= 2 * options.HeartbeatTicks)
             errors.Add($"ElectionTicks: {options.ElectionTicks} must exceed 2 × HeartbeatTicks ({options.HeartbeatTicks})");
         Range(errors, "MaxValueBytes", options.MaxValueBytes, 1, 64 << 20);

@@ -95,7 +95,10 @@ public sealed partial class CacheNode
     {
         var shard = (int)replica.GroupId;
         var known = record.Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty);
-        if (known.Order().SequenceEqual(conf.Voters.Order()) && !record.Targets.ContainsKey(shard)) return;
+        // Reported also when only the learners changed (a learner removed leaves the voters as they were): a replica
+        // moved off waits for the record to know a configuration at least as new as its own (MayDelete).
+        if (known.Order().SequenceEqual(conf.Voters.Order()) && !record.Targets.ContainsKey(shard)
+            && record.PlacementIndexes.GetValueOrDefault(shard) >= replica.ConfIndex) return;
         if (_lastReport.TryGetValue(replica.GroupId, out var last) && last.ConfIndex == replica.ConfIndex && now - last.At < ReportInterval) return;
         _lastReport[replica.GroupId] = (replica.ConfIndex, now);
         // A follower's proposal travels to the metadata leader inside Raft; a lost one is made again next round.

@@ -82,14 +82,16 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             while (true)
             {
                 ReadOutcome outcome;
-                if (_host is not null && Host.TryGetReplica((ulong)shard) is not null)
+                if (_host is not null && Host.TryGetReplica((ulong)shard) is { } replica && !LeaseAtLeader(replica, consistency))
                 {
                     outcome = await ReadHereAsync(shard, key, consistency, deadline);
                 }
                 else
                 {
-                    var target = TargetOf(shard, forWrite: false, hint, out _);
-                    outcome = target == 0 ? ReadOutcome.RouteAgain("no replica known") : await _forwarder!.ReadAsync(target, shard, key, consistency, deadline);
+                    var target = TargetOf(shard, forWrite: consistency == ReadConsistency.Lease, hint, out _);
+                    outcome = target == 0 ? ReadOutcome.RouteAgain("no replica known")
+                        : target == NodeId ? await ReadHereAsync(shard, key, consistency, deadline)
+                        : await _forwarder!.ReadAsync(target, shard, key, consistency, deadline);
                 }
                 if (outcome.Fate != ReadFate.RouteAgain) return outcome;
                 hint = outcome.LeaderHint != NodeId ? outcome.LeaderHint : 0;
@@ -101,6 +103,13 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             return ReadOutcome.Unavailable("No leader confirmed this read within the request timeout.");
         }
     }
+
+    /// <summary>
+    /// A lease read is served by the shard leader from its lease, one hop and no quorum round: a follower that knows
+    /// the leader forwards it there rather than asking the leader for a read index.
+    /// </summary>
+    private bool LeaseAtLeader(GroupReplica replica, ReadConsistency consistency) =>
+        consistency == ReadConsistency.Lease && replica.Role != RaftRole.Leader && replica.Leader != 0 && replica.Leader != NodeId;
 
     /// <summary>Proposes on this node's replica when it leads the shard; "route again" with its leader otherwise.</summary>
     public async Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline)
@@ -126,8 +135,9 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
     }
 
     /// <summary>
-    /// Reads from this node's replica: at once for a local read, after a ReadIndex round otherwise (a follower asks the
-    /// leader for the read index and serves once its replica applied up to it), so linearizable reads spread over every replica.
+    /// Reads from this node's replica: at once for a local read; a lease read on the leader from its lease while it
+    /// holds; after a ReadIndex round otherwise (a follower asks the leader for the read index and serves once its
+    /// replica applied up to it), so linearizable reads spread over every replica.
     /// </summary>
     public async Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
     {
@@ -140,7 +150,9 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             bool confirmed;
             try
             {
-                confirmed = await Host.ReadIndexAsync((ulong)shard, deadline);
+                confirmed = consistency == ReadConsistency.Lease && replica.Role == RaftRole.Leader
+                    ? await Host.LeaseReadAsync((ulong)shard, deadline)
+                    : await Host.ReadIndexAsync((ulong)shard, deadline);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {

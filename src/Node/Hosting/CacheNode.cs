@@ -130,6 +130,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         Tick = TimeSpan.FromMilliseconds(options.TickMs),
         ElectionTicks = options.ElectionTicks,
         HeartbeatTicks = options.HeartbeatTicks,
+        LeaseClockDrift = options.LeaseClockDriftPercent / 100.0,
         SnapshotEntries = options.SnapshotEntries,
         SnapshotLogBytes = options.SnapshotLogBytes,
         SnapshotCatchUpEntries = Math.Max(1, options.SnapshotEntries / 5),

@@ -33,6 +33,17 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Confirmed reads waiting for the applied index to reach theirs.</summary>
     public List<(ulong Index, ReadBatch Batch)> ReadsAwaitingApply { get; } = [];
 
+    /// <summary>The read lease: valid until this host timestamp, in this term (0: none).</summary>
+    public long LeaseUntil { get; set; }
+
+    public ulong LeaseTerm { get; set; }
+
+    /// <summary>When a lease read last arrived (host timestamp): leases are renewed in the background only while used.</summary>
+    public long LastLeaseRead { get; set; }
+
+    /// <summary>ReadIndex requests that renew the lease: when each was asked (host timestamp) and in which term.</summary>
+    public Dictionary<ulong, (long Asked, ulong Term)> LeaseRenewals { get; } = [];
+
     public ulong SnapshotIndex { get; set; }
 
     /// <summary>No vote is granted while the log ends below this index (see RaftHost.Tombstones.cs); 0 for none.</summary>
@@ -43,6 +54,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
 
     /// <summary>Bytes of entries applied since the last snapshot was captured (a trigger besides the entry count).</summary>
     public long BytesSinceSnapshot { get; set; }
+
+    /// <summary>Readies taken and waiting for an fsync (staged, or queued behind one that is): advanced in order once it returns.</summary>
+    public int PersistsInFlight { get; set; }
 
     /// <summary>True while a snapshot of this group is being written in the background.</summary>
     public bool SnapshotInProgress { get; set; }

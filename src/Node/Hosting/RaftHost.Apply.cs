@@ -80,7 +80,9 @@ public sealed partial class RaftHost
     private void MaybeSnapshot(GroupReplica replica, bool force = false)
     {
         var applied = replica.StateMachine.AppliedIndex;
-        if (replica.SnapshotInProgress || applied <= replica.SnapshotIndex) return;
+        // While a Ready is being persisted its committed entries may be applied already, but the log view still
+        // holds what they replace: the term at the applied index could be an overwritten entry's.
+        if (replica.SnapshotInProgress || replica.PersistsInFlight > 0 || applied <= replica.SnapshotIndex) return;
         if (!force && applied - replica.SnapshotIndex < (ulong)_options.SnapshotEntries && replica.BytesSinceSnapshot < _options.SnapshotLogBytes) return;
         if (!replica.Log.TryGetTerm(applied, out var term)) return;
         var metadata = new SnapshotMetadata(applied, term, replica.ConfState);

@@ -107,6 +107,8 @@ public sealed partial class RaftHost
         MaxMessageBytes = _options.MaxMessageBytes,
         MaxInflightMessages = _options.MaxInflightMessages,
         PlantedBugs = _options.PlantedBugs,
+        // Lease reads (RaftHost.Lease.cs) rely on it: a restarted follower must not vote inside a lease it acknowledged.
+        RefuseVotesAfterStart = true,
         Applied = applied,
         Logger = new RaftLoggerAdapter(_logger, _options.NodeId, groupId),
     };

@@ -31,6 +31,14 @@ public sealed partial class RaftHost
     /// <summary>True when work is queued for the next <see cref="RunOnce"/>.</summary>
     public bool HasWork => _inbox.Reader.TryPeek(out _);
 
+    /// <summary>
+    /// Takes every group's Ready and does what needs no durability at once: sends the messages that may leave early
+    /// (a leader's appends overlap its own fsync), stages the persistent part into the WAL, and applies the committed
+    /// entries and answers their proposals and reads (committed means durable on a majority already; a leader counts
+    /// itself only once its own copy is durable). What waits for the fsync (acknowledgements, votes, the log view,
+    /// <see cref="RawNode.Advance"/>) is parked with the batch; the fsync runs on <see cref="SyncExecutor"/> and
+    /// the loop keeps stepping, sending and receiving meanwhile (see RaftHost.Pipeline.cs).
+    /// </summary>
     private void ProcessReadies()
     {
         var readies = new List<(GroupReplica Replica, Ready Ready)>();
@@ -41,77 +49,99 @@ public sealed partial class RaftHost
             Observer?.ReadyTaken(replica, ready);
             readies.Add((replica, ready));
         }
-        if (readies.Count == 0)
-        {
-            SyncIfStaged();
-            return;
-        }
 
-        // 1. Messages that are safe before persistence (a leader's appends overlap its own fsync).
+        // 1. Messages that are safe before persistence.
         foreach (var (replica, ready) in readies) Route(replica, ready.Messages);
         FlushOutbox();
 
-        // 2. One WAL batch and one fsync for every group (group commit).
-        foreach (var (replica, ready) in readies) Stage(replica, ready);
-        SyncIfStaged();
-
-        // 3. Durable now: the log view learns the entries, and acknowledgements may leave.
+        // 2. Stage every group's records: they join the next WAL batch, one write and one fsync for all groups.
+        var durableNow = new List<(GroupReplica Replica, Ready Ready)>();
         foreach (var (replica, ready) in readies)
         {
-            if (ready.Snapshot is { } snapshot) InstallSnapshot(replica, snapshot);
-            replica.Log.Append(ready.Entries);
-            if (ready.HardState is { } hardState) replica.Log.SetHardState(hardState);
-            Observer?.Persisted(replica, ready);
-            Route(replica, ready.MessagesAfterPersist);
-        }
-        FlushOutbox();
-
-        // 4. Apply, answer, advance.
-        foreach (var (replica, ready) in readies)
-        {
-            if (ready.SoftState is { } soft) OnSoftState(replica, soft);
-            ApplyCommitted(replica, ready.CommittedEntries);
-            Instruments.Applied(replica.GroupId, ready.CommittedEntries.Count);
-            foreach (var read in ready.ReadStates)
+            if (Stage(replica, ready))
             {
-                if (replica.ReadRequests.Remove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
+                replica.PersistsInFlight++;
+                _awaitingSync.Add((replica, ready));
             }
-            ReleaseReads(replica);
-            replica.Node.Advance(ready);
-            Observer?.Advanced(replica);
-            MaybeSnapshot(replica);
-            if (ready.CommittedEntries.Count > 0) Applied?.Invoke(replica.GroupId);
+            else
+            {
+                durableNow.Add((replica, ready));
+            }
         }
+
+        // 3. Apply what is committed, unless a snapshot must be installed first (that waits for its sync).
+        foreach (var (replica, ready) in readies)
+        {
+            if (ready.Snapshot is null) ApplyReady(replica, ready);
+        }
+
+        // 4. Readies that persist nothing finish now: nothing of this group is in flight (one Ready at a time).
+        foreach (var (replica, ready) in durableNow) Persisted(replica, ready);
         FlushOutbox();
+        foreach (var (replica, ready) in durableNow) Finish(replica, ready);
+        FlushOutbox();
+        StartSyncIfDue();
     }
 
-    private void Stage(GroupReplica replica, Ready ready)
+    /// <summary>Step 3 of the contract for one Ready: role change, committed entries, confirmed reads.</summary>
+    private void ApplyReady(GroupReplica replica, Ready ready)
+    {
+        if (ready.SoftState is { } soft) OnSoftState(replica, soft);
+        ApplyCommitted(replica, ready.CommittedEntries);
+        Instruments.Applied(replica.GroupId, ready.CommittedEntries.Count);
+        foreach (var read in ready.ReadStates)
+        {
+            OnLeaseConfirmed(replica, read.RequestId);
+            if (replica.ReadRequests.Remove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
+        }
+        ReleaseReads(replica);
+        if (ready.CommittedEntries.Count > 0) Applied?.Invoke(replica.GroupId);
+    }
+
+    /// <summary>The Ready's records are durable: the log view learns them and the messages that promised them leave.</summary>
+    private void Persisted(GroupReplica replica, Ready ready)
+    {
+        if (ready.Snapshot is { } snapshot) InstallSnapshot(replica, snapshot);
+        replica.Log.Append(ready.Entries);
+        if (ready.HardState is { } hardState) replica.Log.SetHardState(hardState);
+        Observer?.Persisted(replica, ready);
+        Route(replica, ready.MessagesAfterPersist);
+    }
+
+    private void Finish(GroupReplica replica, Ready ready)
+    {
+        if (ready.Snapshot is not null) ApplyReady(replica, ready);
+        replica.Node.Advance(ready);
+        Observer?.Advanced(replica);
+        MaybeSnapshot(replica);
+    }
+
+    /// <summary>Stages the Ready's snapshot, entries and hard state; false when it has nothing to persist.</summary>
+    private bool Stage(GroupReplica replica, Ready ready)
     {
         var group = replica.GroupId;
+        var staged = false;
         if (ready.Snapshot is { } snapshot)
         {
             // The data file is durable before the WAL record that points at it.
             using (var data = new MemoryStream(snapshot.Data.ToArray(), writable: false)) _wal.WriteSnapshot(group, snapshot.Metadata, data);
             _wal.StageSnapshot(group, snapshot.Metadata);
-            _stagedSinceSync = true;
+            // Installed once synced, but already the WAL's snapshot: a local snapshot finishing meanwhile is older.
+            replica.SnapshotIndex = snapshot.Metadata.Index;
+            staged = true;
         }
         if (ready.Entries.Count > 0)
         {
             _wal.StageEntries(group, ready.Entries);
-            _stagedSinceSync = true;
+            staged = true;
         }
         if (ready.HardState is { } hardState)
         {
             _wal.StageHardState(group, hardState);
-            _stagedSinceSync = true;
+            staged = true;
         }
-    }
-
-    private void SyncIfStaged()
-    {
-        if (!_stagedSinceSync) return;
-        _wal.Sync();
-        _stagedSinceSync = false;
+        _stagedSinceSync |= staged;
+        return staged;
     }
 
     private void Route(GroupReplica replica, IReadOnlyList<Message> messages)

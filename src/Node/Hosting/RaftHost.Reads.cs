@@ -27,6 +27,7 @@ public sealed partial class RaftHost
     private void IssueReadBatches()
     {
         if (_collectingReads.Count == 0) return;
+        var now = _time.GetTimestamp();
         foreach (var replica in _collectingReads)
         {
             var batch = replica.CollectingReads!;
@@ -39,6 +40,7 @@ public sealed partial class RaftHost
             {
                 batch.IssuedAtTick = _ticks;
                 replica.ReadRequests[requestId] = batch;
+                NoteLeaseRenewal(replica, requestId, now);
             }
             else
             {

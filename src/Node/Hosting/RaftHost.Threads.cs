@@ -3,9 +3,10 @@
 namespace RaftCache.Node.Hosting;
 
 /// <summary>
-/// The only threads of the host: the production loop task that runs <see cref="RunOnce"/> whenever work arrives, and
-/// the thread-pool executor of snapshot writes. The seeded simulation replaces both (<see cref="StartSteppedAsync"/>,
-/// <see cref="SnapshotExecutor"/>), which is why this file alone is exempt from the determinism guard.
+/// The only threads of the host: the production loop task that runs <see cref="RunOnce"/> whenever work arrives, the
+/// thread-pool executor of snapshot writes, and the WAL sync thread. The seeded simulation replaces all three
+/// (<see cref="StartSteppedAsync"/>, <see cref="SnapshotExecutor"/>, <see cref="SyncExecutor"/>), which is why this
+/// file alone is exempt from the determinism guard.
 /// </summary>
 public sealed partial class RaftHost
 {
@@ -38,6 +39,40 @@ public sealed partial class RaftHost
     }
 
     private static void RunOnThreadPool(Action work) => Task.Run(work);
+
+    /// <summary>How long a stopping host waits for a running fsync to return before it lets go of the WAL.</summary>
+    private static readonly TimeSpan SyncStopWait = TimeSpan.FromSeconds(10);
+
+    private System.Collections.Concurrent.BlockingCollection<Action>? _syncQueue;
+    private Thread? _syncThread;
+
+    /// <summary>
+    /// The production sync executor: one dedicated thread, so an fsync never waits for a thread-pool thread busy
+    /// with requests, and never two syncs at once (the loop starts the next one only after the previous returned).
+    /// </summary>
+    private void RunOnSyncThread(Action work)
+    {
+        if (_syncQueue is null)
+        {
+            var queue = new System.Collections.Concurrent.BlockingCollection<Action>();
+            var thread = new Thread(() =>
+            {
+                foreach (var item in queue.GetConsumingEnumerable()) item();
+            })
+            { IsBackground = true, Name = $"raftcache-wal-sync-{NodeId}" };
+            thread.Start();
+            _syncQueue = queue;
+            _syncThread = thread;
+        }
+        _syncQueue.Add(work);
+    }
+
+    /// <summary>The owner closes the WAL after the host: a sync still running must not race that.</summary>
+    private void StopSyncThread()
+    {
+        _syncQueue?.CompleteAdding();
+        _syncThread?.Join(SyncStopWait);
+    }
 
     [LoggerMessage(EventId = 75200, Level = LogLevel.Critical, Message = "Host loop failed; stopping the node")]
     private static partial void LogFatal(ILogger logger, Exception error);

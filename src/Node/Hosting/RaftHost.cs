@@ -50,6 +50,13 @@ public sealed record HostOptions
     /// <summary>Append messages in flight to one follower (the core's <see cref="RaftConfig.MaxInflightMessages"/>).</summary>
     public int MaxInflightMessages { get; init; } = 256;
 
+    /// <summary>
+    /// Bound on how far any node's clock rate may be from real time (0.1 = each clock within ±10 %). A leader's read
+    /// lease lasts (ElectionTicks − 1) ticks scaled by (1 − drift) / (1 + drift) of its own clock: a follower that
+    /// acknowledged the leader refuses other candidates for ElectionTicks of its own ticks (RaftHost.Lease.cs).
+    /// </summary>
+    public double LeaseClockDrift { get; init; } = 0.1;
+
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
     public PlantedBugs PlantedBugs { get; init; }
 }
@@ -57,9 +64,10 @@ public sealed record HostOptions
 /// <summary>
 /// The multi-raft host loop: every Raft group of this node is driven from one loop. Each iteration drains the
 /// inbox (peer messages, proposals, reads, ticks), then takes every group's Ready and does its contract for all
-/// groups at once: send what may go early, write one WAL batch and fsync once (group commit), then send what had
-/// to wait for durability, apply committed entries, answer proposals and reads, advance. Apply happens on the
-/// loop after the network sends, so it never delays a heartbeat that was already due.
+/// groups at once: send what may go early, stage one WAL batch, apply committed entries and answer proposals and
+/// reads; the batch's single fsync (group commit) runs off the loop, and when it returns the loop sends what had to
+/// wait for durability and advances those groups. Apply happens on the loop after the network sends, so it never
+/// delays a heartbeat that was already due.
 /// <para>
 /// One iteration is <see cref="RunOnce"/>. In production <see cref="StartAsync"/> runs it on a loop task whenever
 /// work arrives; the seeded simulation calls <see cref="StartSteppedAsync"/> instead and runs iterations itself, over
@@ -228,6 +236,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
             replica.Node.Tick();
             ExpireReads(replica);
         }
+        RenewLeases();
         Ticked?.Invoke();
     }
 
@@ -239,6 +248,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         _ticker?.Dispose();
         _inbox.Writer.TryComplete();
         await _loop;
+        StopSyncThread();
         await _transport.DisposeAsync();
     }
 }

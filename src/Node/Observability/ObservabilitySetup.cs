@@ -30,7 +30,9 @@ public static class ObservabilitySetup
         var otlp = OtlpSettings.Read(configuration).Settings ?? throw new InvalidOperationException("OTLP settings were validated at start");
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(NodeMetrics.MeterName).AddMeter(PlatformMeters).AddPrometheusExporter();
+            // Every scrape is taken fresh: the exporter's default reuses a scrape for 300 ms, so a counter read right
+            // after the requests it counts could still show the count from before them.
+            metrics.AddMeter(NodeMetrics.MeterName).AddMeter(PlatformMeters).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
             if (otlp.Endpoint is { } endpoint)
             {
                 metrics.AddOtlpExporter((exporter, reader) =>

@@ -54,6 +54,7 @@ internal sealed partial class Raft
     {
         if (State == RaftRole.Follower) throw new RaftInvariantException($"{Who}: invalid transition follower -> leader");
         Reset(Term);
+        TransferStartedAsLeader = false;
         Lead = Id;
         State = RaftRole.Leader;
         var self = Tracker.Get(Id) ?? throw new RaftInvariantException($"{Who}: leader without its own progress");

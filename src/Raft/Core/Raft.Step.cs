@@ -49,6 +49,7 @@ internal sealed partial class Raft
             // so a partitioned node that comes back with a high term does not disrupt a healthy group.
             var force = m.Context == Message.CampaignTransferContext;
             var inLease = _config.CheckQuorum && Lead != 0 && _electionElapsed < _config.ElectionTicks;
+            inLease |= _config.RefuseVotesAfterStart && _ticksSinceStart < _config.ElectionTicks;
             if (!force && inLease)
             {
                 _logger.Info($"{Who} ignored {m.Type} from {m.From} at term {m.Term}: lease with leader {Lead} not expired");

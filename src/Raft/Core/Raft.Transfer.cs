@@ -28,10 +28,17 @@ internal sealed partial class Raft
         if (transferee == Id) return;
         _electionElapsed = 0;
         LeadTransferee = transferee;
+        TransferStartedAsLeader = true;
         _logger.Info($"{Who} starts transferring leadership to {transferee}");
         if (pr.Match == Log.LastIndex) SendTimeoutNow(transferee);
         else MaybeSendAppend(transferee, sendIfEmpty: true);
     }
+
+    /// <summary>
+    /// True once this leadership started a transfer, even one abandoned since: its TimeoutNow may still arrive and
+    /// the transferee is then elected at once, ignoring every lease, so this leader can promise no lease any more.
+    /// </summary>
+    public bool TransferStartedAsLeader { get; private set; }
 
     private void SendTimeoutNow(ulong to) => Send(new Message { Type = MessageType.TimeoutNow, To = to });
 

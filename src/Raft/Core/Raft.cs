@@ -17,6 +17,9 @@ internal sealed partial class Raft
     private readonly List<ReadState> _readStates = [];
     private int _electionElapsed;
     private int _heartbeatElapsed;
+
+    // Ticks since this process started the core, saturating (RaftConfig.RefuseVotesAfterStart).
+    private int _ticksSinceStart;
     private int _randomizedElectionTimeout;
 
     public Raft(RaftConfig config)
@@ -84,6 +87,7 @@ internal sealed partial class Raft
 
     public void Tick()
     {
+        if (_ticksSinceStart < _config.ElectionTicks) _ticksSinceStart++;
         if (State == RaftRole.Leader) TickHeartbeat();
         else TickElection();
     }

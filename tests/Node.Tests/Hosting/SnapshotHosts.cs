@@ -61,6 +61,8 @@ internal sealed class SnapshotHosts : IAsyncDisposable
         var host = new RaftHost((options ?? new HostOptions { NodeId = id }) with { NodeId = id, RandomSeed = id }, wal, transport, Time, NullLogger.Instance)
         {
             SnapshotExecutor = work.Add,
+            // The WAL sync runs inline; its completion reaches the loop through its inbox, at the next round.
+            SyncExecutor = sync => sync(),
         };
         var state = new CacheGroupStateMachine(new StateMachineOptions());
         var member = new Member { Host = host, Wal = wal, State = state, BackgroundWork = work };

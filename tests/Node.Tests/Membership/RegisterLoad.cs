@@ -55,10 +55,15 @@ public sealed class RegisterLoad : IAsyncDisposable
     private readonly Func<IReadOnlyList<NodeProcess>> _targets;
     private readonly Func<IReadOnlyList<NodeProcess>> _readers;
     private readonly HttpClient _http;
+    private readonly string _consistency;
 
-    /// <summary>Writes go to any of <paramref name="targets"/>, reads to any of <paramref name="readers"/> (the targets when null).</summary>
-    public RegisterLoad(Func<IReadOnlyList<NodeProcess>> targets, int clients = 4, int keys = 12, Func<IReadOnlyList<NodeProcess>>? readers = null)
+    /// <summary>
+    /// Writes go to any of <paramref name="targets"/>, reads to any of <paramref name="readers"/> (the targets when
+    /// null) at <paramref name="consistency"/> (linearizable or lease: both are checked for linearizability).
+    /// </summary>
+    public RegisterLoad(Func<IReadOnlyList<NodeProcess>> targets, int clients = 4, int keys = 12, Func<IReadOnlyList<NodeProcess>>? readers = null, string consistency = "linearizable")
     {
+        _consistency = consistency;
         _targets = targets;
         _readers = readers ?? targets;
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -108,7 +113,7 @@ public sealed class RegisterLoad : IAsyncDisposable
                 }
                 else
                 {
-                    using var response = await _http.GetAsync(new Uri(node.Url, $"/keys/{key}?consistency=linearizable"), _stop.Token);
+                    using var response = await _http.GetAsync(new Uri(node.Url, $"/keys/{key}?consistency={_consistency}"), _stop.Token);
                     string? read = null;
                     if (response.StatusCode == HttpStatusCode.OK) read = (await response.Content.ReadFromJsonAsync<JsonElement>(_stop.Token)).GetProperty("data").GetString();
                     var ok = response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound;

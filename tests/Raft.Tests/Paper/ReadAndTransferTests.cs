@@ -55,6 +55,46 @@ public sealed class ReadAndTransferTests
         Assert.Throws<ArgumentException>(() => new RawNode(config));
     }
 
+    // The host's lease reads: a leader may promise a lease only while it leads with check-quorum and started no transfer
+    // (the transferee is elected at once, ignoring every follower's stickiness), even one abandoned since.
+    [Fact]
+    public void A_leader_that_started_a_transfer_offers_no_lease_term_for_the_rest_of_its_term()
+    {
+        var env = Clusters.Elected(3);
+        var term = env.Status(1).HardState.Term;
+        Assert.Equal(term, env[1].Raw.LeaseTerm);
+        Assert.Equal(0UL, env[2].Raw.LeaseTerm);
+        env.Isolate(3);
+        env[1].Raw.TransferLeadership(3);
+        env.Tick(1, 10);
+        Assert.Equal(0UL, env.Status(1).LeadTransferee);
+        Assert.Equal(RaftRole.Leader, env.Status(1).SoftState.Role);
+        Assert.Equal(0UL, env[1].Raw.LeaseTerm);
+    }
+
+    // RaftConfig.RefuseVotesAfterStart: a (re)starting follower may have acknowledged a leader's lease before it
+    // crashed, so it ignores votes for an election timeout after it starts; without the option it votes at once.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_starting_node_refuses_votes_for_an_election_timeout_only_when_configured(bool refuse)
+    {
+        var log = new MemoryRaftLog();
+        var node = new RawNode(new RaftConfig { Id = 2, Log = log, Random = new SplitMix64(2), RefuseVotesAfterStart = refuse });
+        node.Bootstrap([1, 2, 3]);
+        Clusters.Persist(node, log);
+
+        Assert.Equal(!refuse, GrantsVote(node, log, term: 5));
+        for (var i = 0; i < 10; i++) node.Tick();
+        Assert.True(GrantsVote(node, log, term: 6), "an election timeout after its start the node votes again");
+    }
+
+    private static bool GrantsVote(RawNode node, MemoryRaftLog log, ulong term)
+    {
+        node.Step(new Message { Type = MessageType.Vote, From = 3, To = 2, Term = term, LogTerm = term, Index = 100 });
+        return Clusters.Persist(node, log).Any(rd => rd.Messages.Concat(rd.MessagesAfterPersist).Any(m => m.Type == MessageType.VoteResponse && !m.Reject));
+    }
+
     // Raft thesis §3.10, pitfall 15: proposals are refused during a transfer; it is abandoned after an election timeout.
     [Fact]
     public void A_transfer_to_an_unreachable_node_is_abandoned_after_an_election_timeout()

@@ -71,8 +71,16 @@ public sealed partial class Oracle
     private void CheckLogMatching(SimNode node, Replica r, GroupTruth truth, Entry e)
     {
         ulong prevChain = 0;
-        if (e.Index > 1 && r.Log.TryGetTerm(e.Index - 1, out var prevTerm) && truth.Entries.TryGetValue((e.Index - 1, prevTerm), out var prev))
-            prevChain = prev.Chain;
+        if (e.Index > 1 && r.Log.TryGetTerm(e.Index - 1, out var prevTerm))
+        {
+            // A predecessor in this node's log that no AfterPersist ever showed: its fsync completed and the node crashed
+            // before its loop heard back (the pipelined loop), and the restarted node recovered it from disk. Learn it
+            // from the log first; otherwise this entry's chain would be recorded from nothing and every other node's
+            // correct copy would then look like a different history.
+            if (!truth.Entries.ContainsKey((e.Index - 1, prevTerm)) && e.Index - 1 >= r.Log.FirstIndex)
+                CheckLogMatching(node, r, truth, r.Log.Entries(e.Index - 1, e.Index, long.MaxValue)[0]);
+            if (truth.Entries.TryGetValue((e.Index - 1, prevTerm), out var prev)) prevChain = prev.Chain;
+        }
         var content = ContentHash(e);
         var chain = Fnv.Mix(Fnv.Mix(Fnv.Mix(prevChain, e.Index), e.Term), content);
         if (truth.Entries.TryGetValue((e.Index, e.Term), out var known))

@@ -27,7 +27,8 @@ public sealed partial class Oracle
         return truth;
     }
 
-    private void Count(string invariant)
+    /// <summary>Counts a check that ran, or (from the nodes) a mechanism that was exercised.</summary>
+    internal void Count(string invariant)
     {
         ChecksRun.TryGetValue(invariant, out var n);
         ChecksRun[invariant] = n + 1;

@@ -10,7 +10,7 @@ namespace RaftCache.Simulation.Sim;
 /// </summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin", "drop-crash"];
+    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin", "drop-crash", "lease-drift"];
 
     public static SimOptions Options(string scenario, ulong seed, PlantedBugs bugs = PlantedBugs.None)
     {
@@ -45,6 +45,18 @@ public static class Scenarios
 
             // Duplicated and widely reordered appends: stale appends arrive after newer ones.
             "duplicates" => swarm with { DuplicateRate = 0.2, MinDelayTicks = 1, MaxDelayTicks = 8, MaxMessageBytes = 1, OpRate = 0.5 },
+
+            // Lease reads on isolated leaders while every clock runs 60 % slow or fast, the hosts' drift bound: correct
+            // leases stay safe. A lease of a whole election timeout (the planted bug) on a slow leader's clock outlives
+            // the fast followers' promise not to vote; they elect a new leader, and the isolated one serves stale reads.
+            // Leadership transfers move leadership onto slow nodes too (fast clocks alone would win every election).
+            "lease-drift" => swarm with
+            {
+                Nodes = 3, Groups = 1, Keys = 6, MainTicks = 800, ElectionTicks = 20, HeartbeatTicks = 1, MinDelayTicks = 1, MaxDelayTicks = 1,
+                DropRate = 0, DuplicateRate = 0, PartitionRate = 0.05, IsolateLeaders = true, PartitionMaxTicks = 60,
+                StickyClients = true, Clients = 8, OpRate = 0.7, OpTimeoutTicks = 12, CrashRate = 0, PauseRate = 0, TransferRate = 0.02, MembershipRate = 0,
+                LeaseReadRate = 1, ClockDrift = 0.6, ClockDriftExtremes = true, LeaseClockDrift = 0.6,
+            },
 
             // Frequent membership proposals, whether or not one is pending.
             "membership" => swarm with { Nodes = 5, MembershipRate = 0.15, OpRate = 0.4 },

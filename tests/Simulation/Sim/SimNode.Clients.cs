@@ -13,7 +13,7 @@ public sealed partial class SimNode
 
     private sealed record PendingWrite(long OpId, ulong Group, int Client, long Seq, Task<ProposalOutcome> Outcome) : PendingOp(OpId, Group);
 
-    private sealed record PendingRead(long OpId, ulong Group, string Key, ulong Floor, Task<bool> Confirmed) : PendingOp(OpId, Group);
+    private sealed record PendingRead(long OpId, ulong Group, string Key, ulong Floor, Task<bool> Confirmed, bool Lease, long Invoked) : PendingOp(OpId, Group);
 
     /// <summary>Proposes a client write through the production host (it answers when its index applies).</summary>
     public void Propose(long opId, ulong group, KvCommand command, byte[] bytes)
@@ -22,12 +22,15 @@ public sealed partial class SimNode
         _sim.Trace.Add(_sim.Now, 10, Id, group, (ulong)command.ClientId, (ulong)command.Seq, () => $"n{Id} g{group} propose c{command.ClientId}#{command.Seq} {command.Kind} {command.Key}={command.Value}");
     }
 
-    /// <summary>A linearizable read: ReadIndex through the production host, then the value from the production state machine.</summary>
-    public void Read(long opId, ulong group, string key)
+    /// <summary>A linearizable read: ReadIndex (or a lease read) through the production host, then the value from the production state machine.</summary>
+    public void Read(long opId, ulong group, string key, bool lease = false)
     {
         var floor = _sim.Oracle.Group(group).CommitIndex;
-        _pending.Add(new PendingRead(opId, group, key, floor, Host?.ReadIndexAsync(group, CancellationToken.None) ?? Task.FromResult(false)));
-        _sim.Trace.Add(_sim.Now, 11, Id, group, floor, (ulong)opId, () => $"n{Id} g{group} read-index {key} floor={floor}");
+        var host = Host;
+        var confirmed = host is null ? Task.FromResult(false) : lease ? host.LeaseReadAsync(group, CancellationToken.None) : host.ReadIndexAsync(group, CancellationToken.None);
+        _pending.Add(new PendingRead(opId, group, key, floor, confirmed, lease, _sim.Now));
+        var kind = lease ? "lease-read" : "read-index";
+        _sim.Trace.Add(_sim.Now, lease ? 12UL : 11UL, Id, group, floor, (ulong)opId, () => $"n{Id} g{group} {kind} {key} floor={floor}");
     }
 
     /// <summary>The replica's reported leader: a client's next guess after a refusal.</summary>
@@ -79,6 +82,9 @@ public sealed partial class SimNode
                     return;
                 }
                 _sim.Oracle.CheckRead(this, reader, r.Floor);
+                // Answered by the first iteration after it was asked: no message round trip (at least two ticks) took
+                // place, the lease served it.
+                if (r.Lease && _sim.Now - r.Invoked <= 1 && _sim.Options.MinDelayTicks >= 1) _sim.Oracle.Count("lease read served from the lease");
                 _sim.Workload.Complete(r.OpId, _sim.Oracle.ReadValue(this, reader, r.Key), Id);
                 break;
         }

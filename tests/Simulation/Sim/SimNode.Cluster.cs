@@ -105,7 +105,7 @@ public sealed partial class SimNode
         Up = false;
         RestartAt = 0;
         Stop();
-        Transport.DropHeld();
+        _sync = null;
         _snapshotWork.Clear();
         _replicas.Clear();
         foreach (var op in _pending) _sim.Workload.Indeterminate(op.OpId);

@@ -4,7 +4,7 @@ namespace RaftCache.Simulation.Sim;
 
 public sealed partial class SimNode
 {
-    /// <summary>Power loss: the host, unsynced writes, held messages, queued snapshot writes and every request in progress are gone.</summary>
+    /// <summary>Power loss: the host, unsynced writes, a running fsync, queued snapshot writes and every request in progress are gone.</summary>
     public void Crash(long restartAt)
     {
         Up = false;
@@ -12,7 +12,7 @@ public sealed partial class SimNode
         Disturb(restartAt);
         Stop();
         Wal.Crash();
-        Transport.DropHeld();
+        _sync = null;
         _snapshotWork.Clear();
         _replicas.Clear();
         EverDurable.Clear();

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using RaftCache.Node.Hosting;
 using RaftCache.Raft;
 using RaftCache.StateMachine;
@@ -9,20 +10,23 @@ namespace RaftCache.Simulation.Sim;
 
 /// <summary>
 /// One simulated server: the production <see cref="RaftHost"/> with production cache state machines, over a
-/// simulated disk (<see cref="SimWal"/>), network (<see cref="SimTransport"/>), the simulator's clock, and a
-/// snapshot executor whose background writes run at the node's next step. The simulator decides when the host runs
+/// simulated disk (<see cref="SimWal"/>), network (<see cref="SimTransport"/>), the simulator's clock, a
+/// snapshot executor whose background writes run at the node's next step, and a sync executor that runs the host's
+/// off-loop fsync right after the iteration that started it or, when the schedule delays it, some ticks later while
+/// the host keeps iterating. The simulator decides when the host runs
 /// an iteration; nothing here re-implements a host rule.
 /// </summary>
 public sealed partial class SimNode
 {
     /// <summary>Host iterations one node may run in one tick (the inbox only grows between ticks, so one usually suffices).</summary>
-    private const int MaxIterationsPerTick = 4;
+    private const int MaxIterationsPerTick = 6;
 
     /// <summary>Every replica uses one hash seed, so their table layouts (and snapshot bytes) are a function of their history.</summary>
     public static readonly StateMachineOptions StateMachineOptions = new() { HashSeed = 0x5EED };
 
     private readonly Simulator _sim;
     private readonly List<Action> _snapshotWork = [];
+    private (Action Work, long Due)? _sync;
     private readonly SortedDictionary<ulong, Replica> _replicas = [];
 
     public SimNode(Simulator sim, ulong id)
@@ -31,7 +35,23 @@ public sealed partial class SimNode
         Id = id;
         Wal = new SimWal(this, rejectCommittedTruncation: (sim.Options.PlantedBugs & PlantedBugs.TruncateCommitted) == 0);
         Transport = new SimTransport(sim, this);
+        var offset = TimeSpan.Zero;
+        if (sim.Options.ClockDrift > 0)
+        {
+            var spread = 2 * sim.Random.NextDouble() - 1;
+            if (sim.Options.ClockDriftExtremes) spread = spread < 0 ? -1 : 1;
+            ClockRate = 1 + sim.Options.ClockDrift * spread;
+            offset = TimeSpan.FromMilliseconds(sim.Random.Next(20_000) - 10_000);
+        }
+        Clock = new FakeTimeProvider(sim.Time.GetUtcNow() + offset);
     }
+
+    /// <summary>This node's clock (its host's time): it runs at <see cref="ClockRate"/> of simulated time, from its own offset.</summary>
+    public FakeTimeProvider Clock { get; }
+
+    public double ClockRate { get; } = 1;
+
+    private double _clockCredit;
 
     public ulong Id { get; }
     public SimWal Wal { get; }
@@ -42,7 +62,6 @@ public sealed partial class SimNode
     private RaftHost? _host;
     public bool Up { get; private set; } = true;
     public long PausedUntil { get; set; }
-    public long BlockedUntil { get; private set; }
     public int Incarnation { get; private set; }
     public long RestartAt { get; set; }
 
@@ -52,11 +71,14 @@ public sealed partial class SimNode
     /// <summary>The oracle's view of every replica the host has, by group.</summary>
     public IReadOnlyDictionary<ulong, Replica> Replicas => _replicas;
 
-    public bool Runnable(long now) => Up && now >= PausedUntil && !Wal.SyncPending;
+    public bool Runnable(long now) => Up && now >= PausedUntil;
+
+    /// <summary>True while the host's fsync runs (the schedule delayed it).</summary>
+    public bool SyncPending => _sync is not null;
 
     /// <summary>Why a node may be silent, for a failure's message.</summary>
     public string Describe(long now) =>
-        $"up={Up} paused={(now < PausedUntil ? $"until t={PausedUntil}" : "no")} sync-pending={Wal.SyncPending} blocked-until={BlockedUntil} " +
+        $"up={Up} paused={(now < PausedUntil ? $"until t={PausedUntil}" : "no")} sync-pending={SyncPending} " +
         $"member={Cache?.IsMember.ToString() ?? "-"} removed={Cache?.RemovedReason ?? "-"} host={(Host is null ? "none" : $"has-work={Host.HasWork}")}";
 
     /// <summary>Creates the host with the founding groups this node is a voter of.</summary>
@@ -67,48 +89,70 @@ public sealed partial class SimNode
         Start();
     }
 
-    /// <summary>One tick of this node: a delayed sync that is due completes, queued snapshot writes run, then the host iterates.</summary>
+    /// <summary>One tick of this node: queued snapshot writes run, then the host iterates; a sync that is due runs after each iteration.</summary>
     public void RunTick(long now)
     {
-        if (!Up || now < PausedUntil) return;
+        // The clock runs whatever the node does; a drifting one ticks its host zero or two times in some steps.
+        _clockCredit += ClockRate;
+        var ticks = (int)_clockCredit;
+        _clockCredit -= ticks;
+        if (!Up || now < PausedUntil)
+        {
+            for (var t = 0; t < ticks; t++) Clock.Advance(Simulator.TickLength);
+            return;
+        }
         if (Cache?.RemovedReason is { } removed)
         {
             Exit(removed);
             return;
         }
-        if (Wal.SyncPending)
-        {
-            if (now < BlockedUntil) return;
-            Wal.CompleteSync();
-            Transport.ReleaseHeld();
-            PollClients();
-        }
-
         var work = _snapshotWork.ToArray();
         _snapshotWork.Clear();
         foreach (var write in work) write();
         if (Host is null)
         {
+            for (var t = 0; t < ticks; t++) Clock.Advance(Simulator.TickLength);
             PollClients();
             return;
         }
-        for (var i = 0; i < MaxIterationsPerTick && (i == 0 || Host!.HasWork) && !Wal.SyncPending; i++)
+        for (var t = 0; t < Math.Max(1, ticks); t++)
         {
-            Host!.RunOnce();
-            SyncReplicas();
-            if (!Wal.SyncPending) PollClients();
+            if (t < ticks) Clock.Advance(Simulator.TickLength);
+            Iterate(now);
         }
     }
 
-    /// <summary>Asked by the disk at every fsync: the schedule may delay it, blocking this node until it completes.</summary>
-    public bool DelaySync()
+    private void Iterate(long now)
     {
-        if (_sim.Options.FsyncDelayRate <= 0 || _sim.Random.NextDouble() >= _sim.Options.FsyncDelayRate) return false;
-        BlockedUntil = _sim.Now + 1 + _sim.Random.Next(_sim.Options.FsyncMaxDelayTicks);
-        Disturb(BlockedUntil);
-        var until = BlockedUntil;
-        _sim.Trace.Add(_sim.Now, 20, Id, 0, (ulong)until, 0, () => $"n{Id} fsync delayed until t={until}");
-        return true;
+        // A removed node's host is gone after the iteration that applied its removal.
+        for (var i = 0; i < MaxIterationsPerTick && Host is { } host && (i == 0 || host.HasWork); i++)
+        {
+            host.RunOnce();
+            if (Host is not null) SyncReplicas();
+            PollClients();
+            if (_sync is { } sync && sync.Due <= now)
+            {
+                _sync = null;
+                sync.Work();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The host's sync executor: the fsync returns after this iteration, or, when the schedule delays it, some ticks
+    /// later; the host keeps stepping, sending and answering meanwhile, and a crash before then loses the batch.
+    /// </summary>
+    private void ScheduleSync(Action work)
+    {
+        if (_sync is not null) throw new SimInvariantException("one sync in flight", $"n{Id} started a sync while another was running");
+        var due = _sim.Now;
+        if (_sim.Options.FsyncDelayRate > 0 && _sim.Random.NextDouble() < _sim.Options.FsyncDelayRate)
+        {
+            due = _sim.Now + 1 + _sim.Random.Next(_sim.Options.FsyncMaxDelayTicks);
+            Disturb(due);
+            _sim.Trace.Add(_sim.Now, 20, Id, 0, (ulong)due, 0, () => $"n{Id} fsync delayed until t={due}");
+        }
+        _sync = (work, due);
     }
 
     /// <summary>The disk synced: what it wrote is durable now.</summary>
@@ -181,11 +225,13 @@ public sealed partial class SimNode
             MaxMessageBytes = o.MaxMessageBytes,
             MaxInflightMessages = o.MaxInflightMessages,
             PlantedBugs = o.PlantedBugs,
+            LeaseClockDrift = o.LeaseClockDrift,
             RandomSeed = Fnv.Mix(Fnv.Mix(o.Seed, Id), (ulong)Incarnation),
         };
-        return new RaftHost(options, Wal, Transport, _sim.Time, NullLogger.Instance)
+        return new RaftHost(options, Wal, Transport, Clock, NullLogger.Instance)
         {
             SnapshotExecutor = _snapshotWork.Add,
+            SyncExecutor = ScheduleSync,
             Observer = new NodeObserver(_sim, this),
             // Any message for a group creates an empty replica its leader then fills (membership changes add nodes);
             // a whole node replaces this with its own rule.

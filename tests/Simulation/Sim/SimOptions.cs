@@ -71,6 +71,18 @@ public sealed record SimOptions
     /// </summary>
     public bool RuleChecks { get; init; } = true;
 
+    /// <summary>Share of gets served as lease reads (the host's <c>LeaseReadAsync</c>) instead of ReadIndex.</summary>
+    public double LeaseReadRate { get; init; }
+
+    /// <summary>Each node's clock runs at a rate drawn from [1 − ClockDrift, 1 + ClockDrift] of simulated time, from its own offset.</summary>
+    public double ClockDrift { get; init; }
+
+    /// <summary>Every clock runs at exactly 1 − ClockDrift or 1 + ClockDrift (the worst pairs the drift allows), not anywhere between.</summary>
+    public bool ClockDriftExtremes { get; init; }
+
+    /// <summary>The hosts' configured drift bound (<c>HostOptions.LeaseClockDrift</c>): how far any clock's rate may be from real time.</summary>
+    public double LeaseClockDrift { get; init; } = 0.1;
+
     /// <summary>Test-only storage fault: per-tick probability that a node's disk starts acknowledging fsyncs it did not do.</summary>
     public double LyingDiskRate { get; init; }
     public string Scenario { get; init; } = "swarm";
@@ -120,6 +132,9 @@ public sealed record SimOptions
             JoinRate = 0.005 + 0.02 * c.NextDouble(),
             DrainRate = c.Next(3) == 0 ? 0 : 0.002 + 0.008 * c.NextDouble(),
             DownAfterSeconds = 3 + c.Next(8),
+            // The whole node reads simulated time while its host reads the node's clock; in production both read one
+            // clock, so drifting the host's alone would report healthy members down.
+            ClockDrift = 0,
         };
     }
 
@@ -161,6 +176,11 @@ public sealed record SimOptions
             OpRate = 0.1 + 0.4 * r.NextDouble(),
             StickyClients = r.Next(2) == 0,
             PlantedBugs = bugs,
+
+            // Drawn last, so every option above means what it meant before leases existed. Drift stays within the
+            // hosts' bound (0.1).
+            LeaseReadRate = Maybe(1.0, 0.5),
+            ClockDrift = Maybe(0.1, 0.5),
         };
     }
 
@@ -174,6 +194,7 @@ public sealed record SimOptions
         text.Append(CultureInfo.InvariantCulture, $" fsync-delay={FsyncDelayRate:F2}/{FsyncMaxDelayTicks}t snapshot-every={SnapshotEntries}/{SnapshotCatchUpEntries} max-msg={MaxMessageBytes}B inflight={MaxInflightMessages} membership={MembershipRate:F3} transfer={TransferRate:F3} snapshot={SnapshotRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" clients={Clients} keys={Keys} op-rate={OpRate:F2}{(StickyClients ? "(sticky)" : "")} bugs={PlantedBugs}{(RuleChecks ? "" : " rule-checks=off")}");
         if (Cluster) text.Append(CultureInfo.InvariantCulture, $" cluster founders={Founders} join={JoinRate:F3} drain={DrainRate:F3} down-after={DownAfterSeconds}s{(CrashAfterSnapshot ? " crash-after-snapshot" : "")}{(CrashAfterDrop ? " crash-after-drop" : "")}");
+        text.Append(CultureInfo.InvariantCulture, $" lease-reads={LeaseReadRate:F2} clock-drift={ClockDrift:F3}{(ClockDriftExtremes ? "(extremes)" : "")}/bound {LeaseClockDrift:F2}");
         return text.ToString();
     }
 }

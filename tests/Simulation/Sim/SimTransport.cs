@@ -6,14 +6,12 @@ namespace RaftCache.Simulation.Sim;
 
 /// <summary>
 /// A node's peer transport over the simulated <see cref="Network"/>. Every message the production host sends
-/// passes the oracle first; while the node waits for a delayed sync, what it sends is held and leaves when the
-/// sync completes (a synchronous host sends those only after its fsync returned). In a membership run it keeps the
-/// production transport's rules: a node sends only to peers whose address it was given (<see cref="SetPeer"/>),
-/// and a receiver admits a sender by the node's admission rule, telling a removed sender so.
+/// passes the oracle first; nothing is held here: the host itself keeps what must wait for its fsync. In a
+/// membership run it keeps the production transport's rules: a node sends only to peers whose address it was given
+/// (<see cref="SetPeer"/>), and a receiver admits a sender by the node's admission rule, telling a removed sender so.
 /// </summary>
 public sealed class SimTransport(Simulator sim, SimNode node) : IPeerTransport
 {
-    private readonly List<(ulong To, GroupMessage Message)> _held = [];
     private readonly SortedDictionary<ulong, string> _peers = [];
     private Func<ulong, PeerAdmission>? _admission;
     private Action<ulong, string>? _removed;
@@ -56,24 +54,10 @@ public sealed class SimTransport(Simulator sim, SimNode node) : IPeerTransport
         if (toNode == 0 || toNode > (ulong)sim.Nodes.Count) return false;
         // Sent to the address this node knows for the peer; none known, nothing leaves (unreachable).
         if (_admission is not null && (!_peers.TryGetValue(toNode, out var address) || SimNode.IdOf(address) != toNode)) return false;
-        foreach (var message in batch)
-        {
-            if (node.Wal.SyncPending) _held.Add((toNode, message));
-            else Transmit(toNode, message);
-        }
+        foreach (var message in batch) Transmit(toNode, message);
         // Like a TCP connection that is refused: the host reports the peer unreachable to Raft.
         return !sim.Network.IsBlocked(node.Id, toNode);
     }
-
-    /// <summary>The delayed sync completed: what was sent after it leaves now.</summary>
-    public void ReleaseHeld()
-    {
-        foreach (var (to, message) in _held) Transmit(to, message);
-        _held.Clear();
-    }
-
-    /// <summary>A crash loses what never left.</summary>
-    public void DropHeld() => _held.Clear();
 
     public bool IsConnected(ulong nodeId) => !sim.Network.IsBlocked(node.Id, nodeId);
 
@@ -83,6 +67,7 @@ public sealed class SimTransport(Simulator sim, SimNode node) : IPeerTransport
     {
         var m = message.Message;
         sim.Oracle.OnSend(node, message.GroupId, m);
+        if (node.SyncPending) sim.Oracle.Count("sent while the fsync runs");
         var delivered = sim.Network.Send(node.Id, to, message, sim.Now);
         sim.Trace.Add(sim.Now, 30 + (ulong)m.Type, m.From, m.To, m.Term, m.Index * 1000 + (ulong)m.Entries.Count, () => $"g{message.GroupId} send {m}{(delivered ? "" : " [DROPPED]")}");
     }

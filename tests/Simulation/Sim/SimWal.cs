@@ -8,9 +8,9 @@ namespace RaftCache.Simulation.Sim;
 /// <summary>
 /// A node's disk: src/Storage's in-memory WAL twin (<see cref="MemoryWal"/>, the same code and byte format as on a
 /// real disk, where a crash discards unsynced bytes) under the production host, with the <see cref="SimDisk"/> model
-/// fed alongside. A sync may be delayed: the host's iteration then goes on as if the fsync had returned, but the
-/// node stays blocked, its later messages and answers held, and the bytes undurable until the delay ends, so a
-/// crash meanwhile loses them exactly as a crash inside a slow fsync would.
+/// fed alongside. The host calls <see cref="Sync"/> from its sync executor, which the node runs when the schedule
+/// says the fsync returns; until then the bytes are undurable, so a crash meanwhile loses them exactly as a crash
+/// inside a slow fsync would.
 /// </summary>
 public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWriteAheadLog
 {
@@ -19,16 +19,20 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
 
     public SimDisk Model { get; } = new();
 
-    /// <summary>True while a delayed sync has not completed yet.</summary>
-    public bool SyncPending { get; private set; }
-
     public IReadOnlyDictionary<ulong, GroupState> Recovered => _wal.Recovered;
 
     public ulong DurableSequence => _wal.DurableSequence;
 
     public ulong StageEntries(ulong groupId, IReadOnlyList<Entry> entries)
     {
-        Model.Append(groupId, entries);
+        try
+        {
+            Model.Append(groupId, entries);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"n{node.Id} g{groupId}: {e.Message}", e);
+        }
         if (entries.Count > 0) _written.Add((groupId, entries.ToArray()));
         return _wal.StageEntries(groupId, entries);
     }
@@ -62,25 +66,14 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
         return _wal.StageDropGroup(groupId);
     }
 
+    /// <summary>Makes everything staged durable and tells the node what became durable.</summary>
     public ulong Sync()
     {
-        if (node.DelaySync())
-        {
-            SyncPending = true;
-            return _wal.DurableSequence;
-        }
-        CompleteSync();
-        return _wal.DurableSequence;
-    }
-
-    /// <summary>Makes everything staged durable (a delayed sync ends here) and tells the node what became durable.</summary>
-    public void CompleteSync()
-    {
-        SyncPending = false;
         _wal.Sync();
         Model.Sync();
         node.OnSynced(_written);
         _written.Clear();
+        return _wal.DurableSequence;
     }
 
     public GroupState? GetGroup(ulong groupId) => _wal.GetGroup(groupId);
@@ -91,10 +84,9 @@ public sealed class SimWal(SimNode node, bool rejectCommittedTruncation) : IWrit
 
     public Stream OpenSnapshot(ulong groupId, ulong index) => _wal.OpenSnapshot(groupId, index);
 
-    /// <summary>Power loss: unsynced bytes vanish, a pending sync never happens.</summary>
+    /// <summary>Power loss: unsynced bytes vanish.</summary>
     public void Crash()
     {
-        SyncPending = false;
         _written.Clear();
         _wal.Crash();
         Model.Crash();

@@ -107,7 +107,8 @@ public sealed partial class Workload
 
         if (op.Kind == KvOpKind.Get)
         {
-            node.Read(client.OpId, group, op.Key);
+            var lease = _sim.Options.LeaseReadRate > 0 && _sim.Random.NextDouble() < _sim.Options.LeaseReadRate;
+            node.Read(client.OpId, group, op.Key, lease);
         }
         else
         {
