@@ -87,3 +87,6 @@ bench_workdir() {
   trap 'stop_pids; rm -rf "$WORK"' EXIT
   trap "exit 143" INT TERM
 }
+
+# cpu_ticks PID...: utime+stime of the processes in clock ticks (1/100 s), from /proc/PID/stat.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo $t; }

@@ -43,35 +43,58 @@ public sealed partial class RaftHost
     /// <summary>How long a stopping host waits for a running fsync to return before it lets go of the WAL.</summary>
     private static readonly TimeSpan SyncStopWait = TimeSpan.FromSeconds(10);
 
-    private System.Collections.Concurrent.BlockingCollection<Action>? _syncQueue;
+    private readonly object _syncGate = new();
+    private readonly Queue<Action> _syncWork = new();
+    private bool _syncStopping;
     private Thread? _syncThread;
 
     /// <summary>
     /// The production sync executor: one dedicated thread, so an fsync never waits for a thread-pool thread busy
     /// with requests, and never two syncs at once (the loop starts the next one only after the previous returned).
+    /// The thread blocks on a monitor rather than a <c>BlockingCollection</c>: the latter's semaphore spins with
+    /// <c>sched_yield</c> before it blocks, after every fsync, which cost about a tenth of the cluster's CPU under a
+    /// put load on two cores (docs/benchmarks.md, "Where the whole cluster's CPU goes").
     /// </summary>
     private void RunOnSyncThread(Action work)
     {
-        if (_syncQueue is null)
+        lock (_syncGate)
         {
-            var queue = new System.Collections.Concurrent.BlockingCollection<Action>();
-            var thread = new Thread(() =>
+            if (_syncThread is null)
             {
-                foreach (var item in queue.GetConsumingEnumerable()) item();
-            })
-            { IsBackground = true, Name = $"raftcache-wal-sync-{NodeId}" };
-            thread.Start();
-            _syncQueue = queue;
-            _syncThread = thread;
+                _syncThread = new Thread(SyncThreadMain) { IsBackground = true, Name = $"raftcache-wal-sync-{NodeId}" };
+                _syncThread.Start();
+            }
+            _syncWork.Enqueue(work);
+            Monitor.Pulse(_syncGate);
         }
-        _syncQueue.Add(work);
+    }
+
+    private void SyncThreadMain()
+    {
+        while (true)
+        {
+            Action work;
+            lock (_syncGate)
+            {
+                while (_syncWork.Count == 0 && !_syncStopping) Monitor.Wait(_syncGate);
+                if (_syncWork.Count == 0) return;
+                work = _syncWork.Dequeue();
+            }
+            work();
+        }
     }
 
     /// <summary>The owner closes the WAL after the host: a sync still running must not race that.</summary>
     private void StopSyncThread()
     {
-        _syncQueue?.CompleteAdding();
-        _syncThread?.Join(SyncStopWait);
+        Thread? thread;
+        lock (_syncGate)
+        {
+            _syncStopping = true;
+            Monitor.Pulse(_syncGate);
+            thread = _syncThread;
+        }
+        thread?.Join(SyncStopWait);
     }
 
     [LoggerMessage(EventId = 75200, Level = LogLevel.Critical, Message = "Host loop failed; stopping the node")]

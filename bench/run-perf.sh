@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# CPU profile of the whole cluster with Linux perf (cpu-clock sampling works in this VM; dotnet-trace's cpu-sampling
+# does not): starts 3 nodes (16 shards, RF 3, fsync, authentication on, sealed peers) on 127.24.17.0/24 (BENCH_NET)
+# with DOTNET_PerfMapEnabled=1 (the JIT writes /tmp/perf-PID.map so managed frames get names), drives node 1 with wrk
+# (1 KiB, 64 connections) for each operation in BENCH_OPS (default "put linearizable"; also lease, local), and after
+# BENCH_WARM_S (default 15) seconds of each load samples the three node processes (every thread, kernel included; framework code jitted, not ReadyToRun, so that every frame has a name) at
+# BENCH_FREQ Hz (default 999) for BENCH_TRACE_S (default 10) seconds. bench/perf_areas.py prints the CPU of each
+# node, each thread kind and each area of the code, in µs per operation. perf.data files are kept in $OUT_DIR
+# (default /tmp/raftcache-perf). Stops exactly the processes it started and removes its data folders.
+#   bench/run-perf.sh
+#   BENCH_OPS="put" BENCH_NODE_ARGS="--shards 4" bench/run-perf.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+WARM_S=${BENCH_WARM_S:-15}
+TRACE_S=${BENCH_TRACE_S:-10}
+FREQ=${BENCH_FREQ:-999}
+NET=${BENCH_NET:-127.24.17}
+OUT_DIR=${OUT_DIR:-/tmp/raftcache-perf}
+OPS=${BENCH_OPS:-put linearizable}
+command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+bench_workdir perf
+mkdir -p "$OUT_DIR"
+
+build_node
+new_credentials
+# Named managed frames: the JIT's perf map, no W^X double mapping (perf cannot map its memfd aliases back to the map),
+# and framework code jitted rather than taken precompiled from ReadyToRun images (which the map does not list).
+export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
+# shellcheck disable=SC2086
+start_cluster ${BENCH_NODE_ARGS:-}
+for op in $OPS; do
+  case $op in put) verb=put; consistency=linearizable ;; *) verb=get; consistency=$op ;; esac
+  total=$(( WARM_S + TRACE_S + 3 ))
+  timeout $(( total + 30 )) wrk -t2 -c64 -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
+    raftcache $verb 1024 2000 k1024- "$consistency" "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
+  load=$!
+  sleep "$WARM_S"
+  before=$(cpu_ticks "${pids[@]}")
+  timeout $(( TRACE_S + 30 )) perf record -q -F "$FREQ" -g -p "$(IFS=,; echo "${pids[*]}")" -o "$OUT_DIR/$op.data" \
+    -- sleep "$TRACE_S" >/dev/null 2>&1 || true
+  after=$(cpu_ticks "${pids[@]}")
+  wait $load || true
+  result=$(grep '^RESULT' "$WORK/wrk-$op.txt" || true)
+  echo "== $op: $result"
+  perf script -F comm,pid,tid,ip,sym,dso -i "$OUT_DIR/$op.data" 2>/dev/null | python3 bench/perf_areas.py --wrk "$result" \
+    --cpu-ticks $(( after - before )) --seconds "$TRACE_S" --pids "${pids[*]}"
+done
