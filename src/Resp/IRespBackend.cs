@@ -113,6 +113,12 @@ public interface IRespBackend
     /// <summary>Every shard, with slots and RESP addresses (cluster mode, INFO).</summary>
     IReadOnlyList<RespShard> Shards();
 
+    /// <summary>
+    /// <see cref="Shards"/> once every member's RESP address is known or a bounded wait for it is over: what CLUSTER
+    /// answers, so a cluster-aware client's first view of the topology covers every slot.
+    /// </summary>
+    Task<IReadOnlyList<RespShard>> ShardsAsync(CancellationToken cancellationToken) => Task.FromResult(Shards());
+
     /// <summary>Keys held by this node's replicas, per shard (DBSIZE, INFO keyspace).</summary>
     Task<IReadOnlyDictionary<int, long>> LocalKeyCountsAsync();
 

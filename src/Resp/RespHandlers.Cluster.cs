@@ -12,15 +12,15 @@ namespace RaftCache.Resp;
 /// </summary>
 public static partial class RespHandlers
 {
-    internal static Task Cluster(RespSession s, byte[][] args)
+    internal static async Task Cluster(RespSession s, byte[][] args)
     {
         if (!s.Options.ClusterMode)
         {
             s.Writer.Error(RespErrors.ClusterDisabled);
-            return Task.CompletedTask;
+            return;
         }
 
-        var shards = s.Backend.Shards();
+        var shards = await s.Backend.ShardsAsync(s.Aborted);
         switch (Word(args[1]))
         {
             case "KEYSLOT" when args.Length == 3:
@@ -45,8 +45,6 @@ public static partial class RespHandlers
                 s.Writer.Error(RespErrors.UnknownSubcommand("cluster", Encoding.UTF8.GetString(args[1])));
                 break;
         }
-
-        return Task.CompletedTask;
     }
 
     private static IEnumerable<RespNodeAddress> Nodes(RespShard shard) => shard.Leader is { } leader ? shard.Replicas.Prepend(leader) : shard.Replicas;

@@ -39,6 +39,12 @@ public sealed partial class NodeRespBackend
         return shards;
     }
 
+    public async Task<IReadOnlyList<RespShard>> ShardsAsync(CancellationToken cancellationToken)
+    {
+        await forwarder.LearnAddressesAsync(cancellationToken);
+        return Shards();
+    }
+
     private ulong LeaderOf(int shard, Metadata.ClusterRecord record)
     {
         var route = node.RouteOf(shard, isWrite: true, Requests.ReadConsistency.Linearizable);

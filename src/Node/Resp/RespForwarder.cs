@@ -45,11 +45,32 @@ public sealed class RespForwarder(IHttpClientFactory clients, CacheNode node, Re
         return null;
     }
 
-    private async Task LearnAddressAsync(ulong member, Uri rest)
+    /// <summary>
+    /// Asks every member whose RESP address is not known yet, at once, and waits for the answers (each bounded by
+    /// <see cref="AddressWait"/>); a member that does not answer stays unknown and its shards are proxied.
+    /// </summary>
+    public Task LearnAddressesAsync(CancellationToken cancellationToken)
+    {
+        var asks = node.Cluster.Members.Values
+            .Where(m => m.Id != node.NodeId && !_addresses.ContainsKey(m.Id) && m.RestUrl is not null)
+            .Select(m =>
+            {
+                _asked[m.Id] = DateTimeOffset.UtcNow;
+                return LearnAddressAsync(m.Id, new Uri(m.RestUrl!), cancellationToken);
+            })
+            .ToArray();
+        return asks.Length == 0 ? Task.CompletedTask : Task.WhenAll(asks);
+    }
+
+    /// <summary>How long one member is asked for its RESP address.</summary>
+    private static readonly TimeSpan AddressWait = TimeSpan.FromSeconds(2);
+
+    private async Task LearnAddressAsync(ulong member, Uri rest, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(AddressWait);
             var text = await Http.GetStringAsync(new Uri(rest, $"{RespInternalEndpoints.Prefix}/address"), timeout.Token);
             var separator = text.LastIndexOf(':');
             if (separator > 0 && int.TryParse(text[(separator + 1)..], CultureInfo.InvariantCulture, out var port))

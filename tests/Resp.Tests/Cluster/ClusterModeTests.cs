@@ -19,7 +19,7 @@ public sealed class ClusterModeTests(RespClusterMode fixture) : IClassFixture<Re
         }
     }
 
-    private static int SlotsCovered(string reply) =>
+    internal static int SlotsCovered(string reply) =>
         reply.Split("[", StringSplitOptions.RemoveEmptyEntries).Select(part => part.Split(", ").Select(x => x.TrimStart(':')).ToArray()).Where(p => p.Length >= 2 && int.TryParse(p[0], out _) && int.TryParse(p[1], out _))
             .Sum(p => int.Parse(p[1]) - int.Parse(p[0]) + 1);
 

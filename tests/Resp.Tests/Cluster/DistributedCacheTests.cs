@@ -43,17 +43,24 @@ public sealed class DistributedCacheTests(RespCluster fixture) : IClassFixture<R
     public async Task A_sliding_expiry_is_extended_by_reads_and_ends_without_them()
     {
         using var cache = CacheOn(1);
-        await cache.SetAsync("slide", "x"u8.ToArray(), new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(2) });
+        var window = TimeSpan.FromSeconds(4);
+        await cache.SetAsync("slide", "x"u8.ToArray(), new DistributedCacheEntryOptions { SlidingExpiration = window });
         await using var redis = await fixture.ConnectAsync(2);
         var db = redis.GetDatabase();
+        var held = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 4; i++)
         {
-            // Each read slides the expiry forward: the key's TTL goes back up to about 2 s.
-            await Task.Delay(700);
+            // Each read slides the expiry forward: right after it the key's TTL is the whole window again, less the
+            // time the read and the TTL query themselves took (measured, so a slow machine does not fail the test).
+            await Task.Delay(window / 2.5);
+            var read = System.Diagnostics.Stopwatch.StartNew();
             Assert.NotNull(await cache.GetAsync("slide"));
-            Assert.InRange((await db.KeyTimeToLiveAsync("app:slide"))!.Value.TotalMilliseconds, 1_000, 2_000);
+            var ttl = (await db.KeyTimeToLiveAsync("app:slide"))!.Value;
+            Assert.InRange(ttl.TotalMilliseconds, (window - read.Elapsed).TotalMilliseconds - 100, window.TotalMilliseconds);
         }
 
+        // The reads kept the key alive for longer than one window.
+        Assert.True(held.Elapsed > window, $"the loop took {held.Elapsed}, not longer than the {window} window");
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (await db.KeyExistsAsync("app:slide") && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Null(await cache.GetAsync("slide"));
