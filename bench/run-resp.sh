@@ -9,6 +9,8 @@
 #   BENCH_N=5000 BENCH_CELLS="set:1024:1 get:1024:1" bench/run-resp.sh
 #   BENCH_NODE_ARGS="--resp-read-consistency local" bench/run-resp.sh   # extra RaftCache node arguments
 #   BENCH_NO_BUILD=1 RAFTCACHE_ARTIFACTS=/other/build bench/run-resp.sh   # an existing build (before/after runs)
+#   BENCH_RESP_CLUSTER=1 bench/run-resp.sh  # RaftCache in cluster mode (--resp-cluster), redis-benchmark --cluster:
+#                                           # the client sends each key to its shard leader, no forwarding
 # Addresses: 127.40.0.1-3 (RaftCache) and 127.40.0.9 (Redis, Garnet); BENCH_NET moves them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,13 +35,14 @@ NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
 KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 
-declare -A sys_pids sys_port sys_host sys_auth
+declare -A sys_pids sys_port sys_host sys_auth sys_mode
+[ "${BENCH_RESP_CLUSTER:-0}" = 1 ] && { CLUSTER_ARGS=--resp-cluster; sys_mode[raftcache]=--cluster; }
 initial="1=$NET.0.1:6001,2=$NET.0.2:6001,3=$NET.0.3:6001"
 for i in 1 2 3; do
   # shellcheck disable=SC2086
   RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen "http://$NET.0.$i:5001" \
     --peer-listen "$NET.0.$i:6001" --resp-listen "$NET.0.$i:6379" --data-dir "$WORK/node-$i" --initial-cluster "$initial" \
-    --cluster-secret-file "$WORK/cluster-secret" ${BENCH_NODE_ARGS:-} >"$WORK/node-$i.log" 2>&1 &
+    --cluster-secret-file "$WORK/cluster-secret" ${BENCH_NODE_ARGS:-} ${CLUSTER_ARGS:-} >"$WORK/node-$i.log" 2>&1 &
   pids+=($!); sys_pids[raftcache]="${sys_pids[raftcache]:-} $!"
 done
 sys_host[raftcache]=$NET.0.1; sys_port[raftcache]=6379; sys_auth[raftcache]="-a $KEY"
@@ -64,11 +67,20 @@ garnet garnet-none 7004
 wait_ping() { # name
   local end=$(( $(date +%s) + 120 ))
   # shellcheck disable=SC2086
-  until redis-cli -h "${sys_host[$1]}" -p "${sys_port[$1]}" ${sys_auth[$1]} --no-auth-warning set bench:ready 1 2>/dev/null | grep -q OK; do
+  until redis-cli ${sys_mode[$1]:+-c} -h "${sys_host[$1]}" -p "${sys_port[$1]}" ${sys_auth[$1]} --no-auth-warning set bench:ready 1 2>/dev/null | grep -q OK; do
     [ "$(date +%s)" -ge $end ] && { echo "run-resp.sh: $1 not ready" >&2; exit 1; }; sleep 0.5
   done
 }
 for s in $SYSTEMS; do wait_ping "$s"; done
+# redis-benchmark --cluster refuses a cluster with fewer than two masters: right after start one node may lead every
+# shard until leaderships are balanced, so wait (bounded) for every node to lead some.
+if [ -n "${sys_mode[raftcache]:-}" ]; then
+  end=$(( $(date +%s) + 120 ))
+  # shellcheck disable=SC2086
+  until [ "$(redis-cli -h "$NET.0.1" -p 6379 ${sys_auth[raftcache]} --no-auth-warning cluster nodes | grep -c master)" -ge 3 ]; do
+    [ "$(date +%s)" -ge $end ] && { echo "run-resp.sh: leaderships not balanced" >&2; exit 1; }; sleep 1
+  done
+fi
 
 ticks() { local t=0; for p in $1; do t=$(( t + $(awk '{print $14 + $15}' /proc/$p/stat) )); done; echo $t; }
 hz=$(getconf CLK_TCK)
@@ -76,10 +88,10 @@ cell() { # system test size pipeline requests -> "rps p99 cpu_us"
   local s=$1 before after out n=$5
   before=$(ticks "${sys_pids[$s]}")
   # shellcheck disable=SC2086
-  out=$(timeout 300 redis-benchmark -h "${sys_host[$s]}" -p "${sys_port[$s]}" ${sys_auth[$s]} -t "$2" -d "$3" -P "$4" \
+  out=$(timeout 300 redis-benchmark ${sys_mode[$s]:-} -h "${sys_host[$s]}" -p "${sys_port[$s]}" ${sys_auth[$s]} -t "$2" -d "$3" -P "$4" \
     -c "$CLIENTS" -n "$n" -r 10000 --csv 2>"$WORK/bench.err" | tail -1) || true
   # Our CONFIG GET answers an empty list, which redis-benchmark reports and ignores; anything else is shown.
-  grep -v "Could not fetch server CONFIG" "$WORK/bench.err" | sed "s/^/run-resp.sh: $s: /" | head -3 >&2 || true
+  grep -v -E "Could not fetch (server|node) CONFIG" "$WORK/bench.err" | sed "s/^/run-resp.sh: $s: /" | head -3 >&2 || true
   after=$(ticks "${sys_pids[$s]}")
   python3 -c "
 import csv, sys
