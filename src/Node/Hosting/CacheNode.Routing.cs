@@ -74,7 +74,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         }
     }
 
-    public async Task<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+    private async Task<ReadOutcome> RouteReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
     {
         ulong hint = 0;
         try
