@@ -39,14 +39,14 @@ public sealed class KeyRequests(ICacheCluster cluster, IOptions<NodeOptions> opt
         }
     }
 
-    public Task<ReadOutcome> ReadAsync(HttpContext http, int shard, byte[] key, ReadConsistency consistency)
+    public ValueTask<ReadOutcome> ReadAsync(HttpContext http, int shard, byte[] key, ReadConsistency consistency)
     {
         var read = cluster.ReadAsync(shard, key, consistency, _deadline.Next());
-        // A read answered here at once (a local or lease read on this replica) is passed on as it is: no second task.
+        // A read answered here at once (a local or lease read on this replica) is passed on as it is: no task.
         return read.IsCompletedSuccessfully && !read.Result.Forwarded ? read : MarkedAsync(http, shard, read);
     }
 
-    private static async Task<ReadOutcome> MarkedAsync(HttpContext http, int shard, Task<ReadOutcome> read)
+    private static async ValueTask<ReadOutcome> MarkedAsync(HttpContext http, int shard, ValueTask<ReadOutcome> read)
     {
         var outcome = await read;
         if (outcome.Forwarded) Observability.RequestMetrics.MarkForwarded(http, shard);

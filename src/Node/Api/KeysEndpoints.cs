@@ -41,11 +41,19 @@ public static class KeysEndpoints
         });
     }
 
-    internal static async Task<IResult> GetAsync(string key, HttpContext http, KeyRequests requests)
+    /// <summary>A read this node answers at once completes synchronously: no task, no state machine.</summary>
+    internal static ValueTask<IResult> GetAsync(string key, HttpContext http, KeyRequests requests)
     {
-        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return Problems.BadRequest(error);
-        if (!TryReadConsistency(http.Request.Query, out var consistency, out error)) return Problems.BadRequest(error);
-        var outcome = await requests.ReadAsync(http, requests.Cluster.ShardOfKey(keyBytes), keyBytes, consistency);
+        if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return new(Problems.BadRequest(error));
+        if (!TryReadConsistency(http.Request.Query, out var consistency, out error)) return new(Problems.BadRequest(error));
+        var read = requests.ReadAsync(http, requests.Cluster.ShardOfKey(keyBytes), keyBytes, consistency);
+        return read.IsCompletedSuccessfully ? new(Answer(key, read.Result, http)) : AnswerAsync(key, read, http);
+    }
+
+    private static async ValueTask<IResult> AnswerAsync(string key, ValueTask<ReadOutcome> read, HttpContext http) => Answer(key, await read, http);
+
+    private static IResult Answer(string key, in ReadOutcome outcome, HttpContext http)
+    {
         return outcome.Fate switch
         {
             ReadFate.Found => Found(key, outcome.Entry, http),

@@ -25,6 +25,7 @@ public static class CommandLine
         ["--tick-ms"] = "RaftCache:TickMs",
         ["--election-ticks"] = "RaftCache:ElectionTicks",
         ["--lease-clock-drift-percent"] = "RaftCache:LeaseClockDriftPercent",
+        ["--read-index-from-lease"] = "RaftCache:ReadIndexFromLease",
         ["--default-ttl-seconds"] = "RaftCache:DefaultTtlSeconds",
         ["--max-value-bytes"] = "RaftCache:MaxValueBytes",
         ["--snapshot-entries"] = "RaftCache:SnapshotEntries",

@@ -54,6 +54,12 @@ public sealed partial class NodeOptions
     /// </summary>
     public int LeaseClockDriftPercent { get; set; } = 10;
 
+    /// <summary>
+    /// A leader holding its read lease gives linearizable reads their read index from it, without a heartbeat round
+    /// (they then rest on the clock bound above, as lease reads do); false confirms each batch with a quorum round.
+    /// </summary>
+    public bool ReadIndexFromLease { get; set; } = true;
+
     /// <summary>Largest value accepted, in bytes (API.md: default 1 MiB).</summary>
     public int MaxValueBytes { get; set; } = 1 << 20;
 

@@ -74,7 +74,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         }
     }
 
-    public async Task<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+    private async Task<ReadOutcome> RouteReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
     {
         ulong hint = 0;
         try
@@ -106,10 +106,12 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
 
     /// <summary>
     /// A lease read is served by the shard leader from its lease, one hop and no quorum round: a follower that knows
-    /// the leader forwards it there rather than asking the leader for a read index.
+    /// the leader forwards it there rather than asking the leader for a read index, unless the leader gives read
+    /// indexes from its lease (then the follower's ReadIndex is one hop too, batched per group, and no value crosses).
     /// </summary>
     private bool LeaseAtLeader(GroupReplica replica, ReadConsistency consistency) =>
-        consistency == ReadConsistency.Lease && replica.Role != RaftRole.Leader && replica.Leader != 0 && replica.Leader != NodeId;
+        consistency == ReadConsistency.Lease && !_options.ReadIndexFromLease
+        && replica.Role != RaftRole.Leader && replica.Leader != 0 && replica.Leader != NodeId;
 
     /// <summary>Proposes on this node's replica when it leads the shard; "route again" with its leader otherwise.</summary>
     public async Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline)

@@ -131,6 +131,7 @@ public sealed partial class CacheNode : IAsyncDisposable
         ElectionTicks = options.ElectionTicks,
         HeartbeatTicks = options.HeartbeatTicks,
         LeaseClockDrift = options.LeaseClockDriftPercent / 100.0,
+        ReadIndexFromLease = options.ReadIndexFromLease,
         SnapshotEntries = options.SnapshotEntries,
         SnapshotLogBytes = options.SnapshotLogBytes,
         SnapshotCatchUpEntries = Math.Max(1, options.SnapshotEntries / 5),

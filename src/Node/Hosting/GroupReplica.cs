@@ -6,12 +6,15 @@ namespace RaftCache.Node.Hosting;
 
 /// <summary>
 /// One Raft group on this node: the core, its log view, its state machine, and the requests waiting on it.
-/// Everything but <see cref="Leader"/> and <see cref="Role"/> is touched only by the host loop.
+/// Everything but <see cref="Leader"/>, <see cref="Role"/>, the published lease and
+/// <see cref="LastLeaseRead"/> is touched only by the host loop.
 /// </summary>
 internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog log, IGroupStateMachine stateMachine)
 {
     private long _leader;
     private int _role;
+    private long _readableUntil;
+    private ulong _publishedCommit;
 
     public ulong GroupId => groupId;
 
@@ -37,6 +40,22 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     public long LeaseUntil { get; set; }
 
     public ulong LeaseTerm { get; set; }
+
+    /// <summary>
+    /// Published by the loop before every send (<see cref="RaftHost"/>.PublishLeaseReads): the lease as readable off
+    /// the loop (0: not), and the highest commit index any message or answer may have told anyone. Read from any thread.
+    /// </summary>
+    public long ReadableUntil
+    {
+        get => Volatile.Read(ref _readableUntil);
+        set => Volatile.Write(ref _readableUntil, value);
+    }
+
+    public ulong PublishedCommit
+    {
+        get => Volatile.Read(ref _publishedCommit);
+        set => Volatile.Write(ref _publishedCommit, value);
+    }
 
     /// <summary>When a lease read last arrived (host timestamp): leases are renewed in the background only while used.</summary>
     public long LastLeaseRead { get; set; }

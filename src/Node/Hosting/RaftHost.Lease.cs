@@ -25,6 +25,7 @@ public sealed partial class RaftHost
     /// </summary>
     public Task<bool> LeaseReadAsync(ulong groupId, CancellationToken cancellationToken)
     {
+        if (TryConfirmFromLease(groupId)) return Confirmed;
         var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() => LeaseRead(groupId, completion));
         return completion.Task.WaitAsync(cancellationToken);

@@ -166,6 +166,7 @@ public sealed partial class RaftHost
     // One frame per destination per step: heartbeats and appends of all groups to a node travel together.
     private void FlushOutbox()
     {
+        PublishLeaseReads();
         foreach (var (node, batch) in _outbox)
         {
             if (batch.Count == 0) continue;

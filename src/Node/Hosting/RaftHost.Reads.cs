@@ -8,6 +8,22 @@ public sealed partial class RaftHost
     private readonly List<GroupReplica> _collectingReads = [];
     private long _ticks;
 
+    /// <summary>
+    /// Confirms a linearizable read on any replica of a group (ReadIndex: the leader confirms its commit index with a
+    /// heartbeat round; a follower asks the leader for it) and waits until this replica applied up to that index.
+    /// Reads of one group arriving in the same iteration share one ReadIndex request. False when it could not be
+    /// confirmed (no leader, leadership moved, no answer within an election timeout): the caller routes again. With
+    /// <see cref="HostOptions.ReadIndexFromLease"/> a leader holding its lease confirms at once, as a lease read.
+    /// </summary>
+    public Task<bool> ReadIndexAsync(ulong groupId, CancellationToken cancellationToken)
+    {
+        if (_options.ReadIndexFromLease) return LeaseReadAsync(groupId, cancellationToken);
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() => CollectRead(groupId, completion));
+        // An abandoned read stays in its batch until the batch is answered or expires (a few ticks): no per-read cleanup.
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
     private void CollectRead(ulong groupId, TaskCompletionSource<bool> completion)
     {
         if (!_groups.TryGetValue(groupId, out var replica))

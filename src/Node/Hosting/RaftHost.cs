@@ -57,6 +57,13 @@ public sealed record HostOptions
     /// </summary>
     public double LeaseClockDrift { get; init; } = 0.1;
 
+    /// <summary>
+    /// A leader holding its read lease gives read indexes (its own linearizable reads, its followers' ReadIndex
+    /// requests) from the lease, without a heartbeat round: linearizable reads then rest on the lease's clock bound
+    /// too. False: every linearizable read confirms leadership with a quorum round, whatever the clocks do.
+    /// </summary>
+    public bool ReadIndexFromLease { get; init; } = true;
+
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
     public PlantedBugs PlantedBugs { get; init; }
 }
@@ -159,7 +166,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         {
             if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
             if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = now;
-            if (!WithholdsVote(replica, message)) replica.Node.Step(message);
+            if (!WithholdsVote(replica, message) && !TryAnswerReadIndexFromLease(replica, message)) replica.Node.Step(message);
         }
     }
 
@@ -181,20 +188,6 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
             // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.
             else completion.TrySetResult(ProposalOutcome.NotApplied);
         });
-        return completion.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Confirms a linearizable read on any replica of a group (ReadIndex: the leader confirms its commit index with a
-    /// heartbeat round; a follower asks the leader for it) and waits until this replica applied up to that index.
-    /// Reads of one group arriving in the same iteration share one ReadIndex request. False when it could not be
-    /// confirmed (no leader, leadership moved, no answer within an election timeout): the caller routes again.
-    /// </summary>
-    public Task<bool> ReadIndexAsync(ulong groupId, CancellationToken cancellationToken)
-    {
-        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => CollectRead(groupId, completion));
-        // An abandoned read stays in its batch until the batch is answered or expires (a few ticks): no per-read cleanup.
         return completion.Task.WaitAsync(cancellationToken);
     }
 

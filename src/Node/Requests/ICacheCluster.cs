@@ -35,6 +35,9 @@ public interface ICacheCluster
     /// </summary>
     Task<WriteOutcome> WriteAsync(int shard, byte[] command, CancellationToken deadline);
 
-    /// <summary>Reads a key at the given consistency; <see cref="ReadFate.Unavailable"/> when no replica could serve it before the deadline.</summary>
-    Task<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline);
+    /// <summary>
+    /// Reads a key at the given consistency; <see cref="ReadFate.Unavailable"/> when no replica could serve it before
+    /// the deadline. Completed on return when this node could serve it at once (no task, no thread hop).
+    /// </summary>
+    ValueTask<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline);
 }

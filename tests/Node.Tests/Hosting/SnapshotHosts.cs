@@ -52,7 +52,7 @@ internal sealed class SnapshotHosts : IAsyncDisposable
     }
 
     /// <summary>Creates a member of the group with voters 1, 2, 3; it exchanges messages only once started.</summary>
-    public Member Add(ulong id, HostOptions? options = null)
+    public Member Add(ulong id, HostOptions? options = null, IHostObserver? observer = null)
     {
         var transport = _network.CreateTransport(id, $"n{id}");
         foreach (var peer in new ulong[] { 1, 2, 3 }.Where(p => p != id)) transport.SetPeer(peer, $"n{peer}");
@@ -63,6 +63,7 @@ internal sealed class SnapshotHosts : IAsyncDisposable
             SnapshotExecutor = work.Add,
             // The WAL sync runs inline; its completion reaches the loop through its inbox, at the next round.
             SyncExecutor = sync => sync(),
+            Observer = observer,
         };
         var state = new CacheGroupStateMachine(new StateMachineOptions());
         var member = new Member { Host = host, Wal = wal, State = state, BackgroundWork = work };
