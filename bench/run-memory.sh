@@ -4,7 +4,7 @@
 # with bench/LoadGen --mode fill, waits BENCH_SETTLE_S (default 15) seconds, and prints per node the accounted bytes
 # of its replicas (raftcache_cache_bytes summed from /metrics), RSS and peak RSS (/proc/PID/status) and their ratio.
 # Then every node snapshots (POST /admin/snapshot; SNAPSHOT=0 skips it) and is measured again. GCDUMP=1 adds the
-# managed heap size of node 1 (dotnet-gcdump). Extra node arguments go in
+# managed heap size of node 1 (dotnet-gcdump) and its RSS after the dump's full collection. Extra node arguments go in
 # BENCH_NODE_ARGS, runtime settings in the environment (e.g. DOTNET_gcServer=0). Stops exactly the processes it
 # started and removes its data folders.
 #   bench/run-memory.sh
@@ -44,8 +44,9 @@ measure() {
   if [ "${GCDUMP:-0}" = 1 ]; then
     rm -f "$WORK/node-1.gcdump"
     timeout 300 "$HOME/.dotnet/tools/dotnet-gcdump" collect -p "${pids[0]}" -o "$WORK/node-1.gcdump" >/dev/null 2>&1
+    # The dump's full blocking collection shows what an induced collection would give back to the OS.
     echo "node 1 $1: $(timeout 120 "$HOME/.dotnet/tools/dotnet-gcdump" report "$WORK/node-1.gcdump" 2>/dev/null \
-      | awk '/GC Heap bytes/ {gsub(",", "", $1); printf "managed heap %.0f MiB", $1 / 1048576}')" >&2
+      | awk '/GC Heap bytes/ {gsub(",", "", $1); printf "managed heap %.0f MiB", $1 / 1048576}'), RSS after the dump's full GC $(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/${pids[0]}/status) MiB" >&2
   fi
 }
 sleep "$SETTLE_S"

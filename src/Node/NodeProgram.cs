@@ -159,6 +159,7 @@ public static class NodeProgram
         services.AddSingleton<ICacheCluster>(sp => sp.GetRequiredService<CacheNode>());
         services.AddHostedService<NodeService>();
         services.AddHostedService<Membership.JoinRequester>();
+        services.AddHostedService<Memory.MemoryReclaimer>();
         if (options.KubernetesStatefulSet is not null)
         {
             var adminKey = keys.FirstOrDefault(k => k.Role == Roles.Admin)?.Key;

@@ -9,6 +9,7 @@ namespace RaftCache.StateMachine;
 public readonly struct CacheEntry
 {
     private readonly byte[] _blob;
+    private readonly ushort _keyOffset;
     private readonly ushort _keyLength;
     private readonly byte _contentTypeCode;
     private readonly byte _contentTypeLength;
@@ -17,6 +18,7 @@ public readonly struct CacheEntry
     internal CacheEntry(in Slot slot)
     {
         _blob = slot.Blob!;
+        _keyOffset = slot.KeyOffset;
         _keyLength = slot.KeyLength;
         _contentTypeCode = slot.ContentTypeCode;
         _contentTypeLength = slot.ContentTypeLength;
@@ -24,13 +26,16 @@ public readonly struct CacheEntry
         Version = slot.Version;
     }
 
-    public ReadOnlyMemory<byte> Key => _blob.AsMemory(0, _keyLength);
+    // A default view (a miss) has no blob and reads as empty.
+    public ReadOnlyMemory<byte> Key => _blob is null ? default : _blob.AsMemory(_keyOffset, _keyLength);
 
-    public ReadOnlyMemory<byte> ContentType => _contentTypeCode == ContentTypes.Inline
-        ? _blob.AsMemory(_keyLength, _contentTypeLength)
+    public ReadOnlyMemory<byte> ContentType => _blob is null ? default : _contentTypeCode == ContentTypes.Inline
+        ? _blob.AsMemory(ContentTypeOffset, _contentTypeLength)
         : ContentTypes.Bytes(_contentTypeCode);
 
-    public ReadOnlyMemory<byte> Value => _blob.AsMemory(_keyLength + _contentTypeLength);
+    public ReadOnlyMemory<byte> Value => _blob is null ? default : _blob.AsMemory(ContentTypeOffset + _contentTypeLength + BlobLayout.ValueLengthBytes);
+
+    private int ContentTypeOffset => _keyOffset + _keyLength + BlobLayout.ContentTypeLengthBytes;
 
     /// <summary>The log index of the write that stored this value.</summary>
     public ulong Version { get; }

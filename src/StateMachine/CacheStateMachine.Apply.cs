@@ -1,5 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Runtime.InteropServices;
+
 namespace RaftCache.StateMachine;
 
 /// <summary>Applying committed commands.</summary>
@@ -15,6 +17,31 @@ public sealed partial class CacheStateMachine
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not above <see cref="AppliedIndex"/>.</exception>
     public ApplyResult Apply(ulong index, ReadOnlySpan<byte> command)
+    {
+        _shareable = null;
+        return ApplyDecoded(index, command);
+    }
+
+    /// <summary>
+    /// Applies like <see cref="Apply(ulong, ReadOnlySpan{byte})"/>, and a put may keep its value in
+    /// <paramref name="command"/>'s array rather than a copy (<see cref="BlobLayout"/>). The caller promises what a
+    /// Raft entry's data promises: the array is never written again (never pooled, never reused).
+    /// </summary>
+    /// <exception cref="StateMachineFormatException">As for the span overload.</exception>
+    public ApplyResult Apply(ulong index, ReadOnlyMemory<byte> command)
+    {
+        _shareable = MemoryMarshal.TryGetArray(command, out var segment) ? segment.Array : null;
+        try
+        {
+            return ApplyDecoded(index, command.Span);
+        }
+        finally
+        {
+            _shareable = null;
+        }
+    }
+
+    private ApplyResult ApplyDecoded(ulong index, ReadOnlySpan<byte> command)
     {
         CheckIndex(index);
         var decoded = CommandCodec.Decode(command);
@@ -130,12 +157,14 @@ public sealed partial class CacheStateMachine
     private void Store(ReadOnlySpan<byte> key, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> value, ulong version, long expiresAtMs)
     {
         var code = ContentTypes.CodeOf(contentType);
+        if (_shareable is { } array && BlobLayout.TryShare(array, key, contentType, value, out var keyOffset))
+        {
+            _table.Add(array, keyOffset, key.Length, code, contentType.Length, version, expiresAtMs);
+            return;
+        }
+
         var inline = code == ContentTypes.Inline ? contentType : [];
-        var blob = GC.AllocateUninitializedArray<byte>(key.Length + inline.Length + value.Length);
-        key.CopyTo(blob);
-        inline.CopyTo(blob.AsSpan(key.Length));
-        value.CopyTo(blob.AsSpan(key.Length + inline.Length));
-        _table.Add(blob, key.Length, code, inline.Length, version, expiresAtMs);
+        _table.Add(BlobLayout.Copy(key, inline, value), 0, key.Length, code, inline.Length, version, expiresAtMs);
     }
 
     /// <summary>

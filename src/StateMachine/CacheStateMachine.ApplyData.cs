@@ -66,7 +66,7 @@ public sealed partial class CacheStateMachine
         if (expiresAtMs > command.TimestampMs)
         {
             // The blob is immutable and keeps its size, so it is shared and nothing needs evicting.
-            _table.Add(slot.Blob!, slot.KeyLength, slot.ContentTypeCode, slot.ContentTypeLength, index, expiresAtMs);
+            _table.Add(slot.Blob!, slot.KeyOffset, slot.KeyLength, slot.ContentTypeCode, slot.ContentTypeLength, index, expiresAtMs);
         }
 
         return new ApplyResult(ApplyStatus.Applied, index, 1);

@@ -14,6 +14,9 @@ public sealed partial class CacheStateMachine
     private EntryTable _table;
     private SessionTable _sessions;
 
+    /// <summary>The array of the command being applied when a put may store it as its blob; null otherwise.</summary>
+    private byte[]? _shareable;
+
     public CacheStateMachine(StateMachineOptions? options = null)
     {
         _options = options ?? new StateMachineOptions();
@@ -39,6 +42,12 @@ public sealed partial class CacheStateMachine
 
     /// <summary>Fixed accounted bytes per entry; part of the replicated semantics.</summary>
     public static int EntryOverheadBytes => EntryTable.EntryOverheadBytes;
+
+    /// <summary>
+    /// Most bytes besides key, content type and value that a put's array may hold for the state machine to keep the
+    /// array itself as the stored value (applied from memory); a larger one is copied.
+    /// </summary>
+    public static int MaxSharedOverheadBytes => BlobLayout.MaxSharedOverheadBytes;
 
     /// <summary>Keys evicted for memory since this instance started (a local metric, not replicated state).</summary>
     public long EvictedTotal { get; private set; }

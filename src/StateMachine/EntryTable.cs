@@ -56,8 +56,8 @@ internal sealed partial class EntryTable
         return -1;
     }
 
-    /// <summary>Adds an entry whose key is known to be absent. Returns its slot index.</summary>
-    public int Add(byte[] blob, int keyLength, byte contentTypeCode, int contentTypeLength, ulong version, long expiresAtMs)
+    /// <summary>Adds an entry (a blob in <see cref="BlobLayout"/>) whose key is known to be absent. Returns its slot index.</summary>
+    public int Add(byte[] blob, int keyOffset, int keyLength, byte contentTypeCode, int contentTypeLength, ulong version, long expiresAtMs)
     {
         if (_freeList < 0 && _used == _slots.Length)
         {
@@ -75,7 +75,7 @@ internal sealed partial class EntryTable
             index = _used++;
         }
 
-        var hash = HashOf(blob.AsSpan(0, keyLength));
+        var hash = HashOf(blob.AsSpan(keyOffset, keyLength));
         ref var bucket = ref _buckets[hash & (_buckets.Length - 1)];
         _slots[index] = new Slot
         {
@@ -84,6 +84,7 @@ internal sealed partial class EntryTable
             ExpiresAtMs = expiresAtMs,
             HashCode = hash,
             Next = bucket,
+            KeyOffset = (ushort)keyOffset,
             KeyLength = (ushort)keyLength,
             ContentTypeCode = contentTypeCode,
             ContentTypeLength = (byte)contentTypeLength,

@@ -3,13 +3,15 @@
 namespace RaftCache.StateMachine;
 
 /// <summary>
-/// One entry in <see cref="EntryTable"/>: 40 bytes of metadata plus one byte array holding key, inline content
-/// type and value back to back, so an entry costs exactly one heap object. Blobs are never mutated after insert
-/// (an update allocates a new blob), which lets reads and snapshots hold on to them safely.
+/// One entry in <see cref="EntryTable"/>: 48 bytes of metadata plus one byte array holding the entry in the tail
+/// layout of a put command (key, content type length, content type, value length, value), so an entry costs one
+/// heap object, and a put's value can stay in the committed command's own array instead of a copy of it (see
+/// <see cref="BlobLayout"/>). Blobs are never mutated after insert (an update stores a new blob), which lets reads
+/// and snapshots hold on to them safely.
 /// </summary>
 internal struct Slot
 {
-    /// <summary>Key, then the content type when <see cref="ContentTypeCode"/> is inline, then the value. Null when free.</summary>
+    /// <summary>The array holding the entry from <see cref="KeyOffset"/> to its end. Null when free.</summary>
     public byte[]? Blob;
 
     public ulong Version;
@@ -25,19 +27,25 @@ internal struct Slot
     /// <summary>Position in the expiry/eviction heap.</summary>
     public int HeapIndex;
 
+    /// <summary>Where the key starts in <see cref="Blob"/>: 0 in a copy, the command's header length when shared.</summary>
+    public ushort KeyOffset;
+
     public ushort KeyLength;
 
     public byte ContentTypeCode;
 
+    /// <summary>Bytes of content type in the blob: the inline type, or a coded type a shared command still carries.</summary>
     public byte ContentTypeLength;
 
-    public readonly ReadOnlySpan<byte> Key => Blob.AsSpan(0, KeyLength);
+    public readonly ReadOnlySpan<byte> Key => Blob.AsSpan(KeyOffset, KeyLength);
 
     public readonly ReadOnlySpan<byte> ContentType => ContentTypeCode == ContentTypes.Inline
-        ? Blob.AsSpan(KeyLength, ContentTypeLength)
+        ? Blob.AsSpan(ContentTypeOffset, ContentTypeLength)
         : ContentTypes.Bytes(ContentTypeCode);
 
-    public readonly int ValueOffset => KeyLength + ContentTypeLength;
+    public readonly int ContentTypeOffset => KeyOffset + KeyLength + BlobLayout.ContentTypeLengthBytes;
+
+    public readonly int ValueOffset => ContentTypeOffset + ContentTypeLength + BlobLayout.ValueLengthBytes;
 
     public readonly ReadOnlySpan<byte> Value => Blob.AsSpan(ValueOffset);
 

@@ -130,11 +130,7 @@ internal static class SnapshotReader
 
         var code = ContentTypes.CodeOf(contentType);
         var inline = code == ContentTypes.Inline ? contentType : [];
-        var blob = GC.AllocateUninitializedArray<byte>(keyLength + inline.Length + valueLength);
-        key.CopyTo(blob);
-        inline.CopyTo(blob.AsSpan(keyLength));
-        value.CopyTo(blob.AsSpan(keyLength + inline.Length));
-        table.Add(blob, keyLength, code, inline.Length, version, expiresAtMs);
+        table.Add(BlobLayout.Copy(key, inline, value), 0, keyLength, code, inline.Length, version, expiresAtMs);
     }
 
     private static void ReadSession(ref FormatReader reader, SessionTable sessions)

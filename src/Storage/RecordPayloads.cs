@@ -23,11 +23,14 @@ internal static class RecordPayloads
         EntryCodec.Write(ref w, entries, start, count);
     }
 
-    /// <summary>Decodes entries; their data are slices of <paramref name="payload"/> (which must not be reused).</summary>
-    public static Entry[] ReadEntries(ReadOnlyMemory<byte> payload)
+    /// <summary>
+    /// Decodes entries, each entry's data into an array of its own: the state machine may keep a recovered put's
+    /// array as its value, which must not pin the whole record (nor may <paramref name="payload"/> be kept at all).
+    /// </summary>
+    public static Entry[] ReadEntries(ReadOnlySpan<byte> payload)
     {
-        var r = new ByteReader<FormatErrors>(payload.Span);
-        var entries = EntryCodec.Read(ref r, int.MaxValue, payload);
+        var r = new ByteReader<FormatErrors>(payload);
+        var entries = EntryCodec.Read(ref r, int.MaxValue);
         if (entries[0].Index == 0) throw new FormatException("entries record with first index 0");
         r.ExpectEnd("the entries");
         return entries;

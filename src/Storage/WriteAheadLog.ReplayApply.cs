@@ -62,7 +62,7 @@ public sealed partial class WriteAheadLog
             switch (record.Type)
             {
                 case RecordType.Entries:
-                    group.ApplyEntries(RecordPayloads.ReadEntries(payload.ToArray()), record.Lsn);
+                    group.ApplyEntries(RecordPayloads.ReadEntries(payload), record.Lsn);
                     break;
                 case RecordType.HardState:
                     group.ApplyHardState(RecordPayloads.ReadHardState(payload), record.Lsn);

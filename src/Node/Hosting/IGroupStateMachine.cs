@@ -16,6 +16,12 @@ public interface IGroupStateMachine
     /// <summary>Applies a committed application entry; the result goes to the proposer, if it is waiting here.</summary>
     CommandResult Apply(ulong index, ReadOnlySpan<byte> command);
 
+    /// <summary>
+    /// Applies a committed entry's data, which the state machine may keep instead of copying: a Raft entry's array
+    /// is never written again.
+    /// </summary>
+    CommandResult Apply(ulong index, ReadOnlyMemory<byte> command) => Apply(index, command.Span);
+
     /// <summary>Advances the applied index over an entry with no application content (no-op, configuration change).</summary>
     void Skip(ulong index);
 
@@ -49,7 +55,9 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
         }
     }
 
-    public CommandResult Apply(ulong index, ReadOnlySpan<byte> command)
+    public CommandResult Apply(ulong index, ReadOnlySpan<byte> command) => Apply(index, command.ToArray().AsMemory());
+
+    public CommandResult Apply(ulong index, ReadOnlyMemory<byte> command)
     {
         lock (_lock)
         {

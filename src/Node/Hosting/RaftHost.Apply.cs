@@ -19,7 +19,7 @@ public sealed partial class RaftHost
             switch (entry.Type)
             {
                 case EntryType.Normal:
-                    result = stateMachine.Apply(entry.Index, entry.Data.Span);
+                    result = stateMachine.Apply(entry.Index, entry.Data);
                     break;
                 case EntryType.ConfChange:
                     replica.ConfState = replica.Node.ApplyConfChange(ConfChangeCodec.Decode(entry.Data.Span));

@@ -51,10 +51,11 @@ public static class EntryCodec
     }
 
     /// <summary>
-    /// Reads one run of at most <paramref name="maxCount"/> entries. When <paramref name="source"/> is the memory
-    /// the reader reads, entry data are slices of it (the caller must not reuse it); when empty, data are copied.
+    /// Reads one run of at most <paramref name="maxCount"/> entries. Each entry's data is copied into an array of
+    /// exactly its length, never a slice of the reader's memory: that memory may be a pooled receive buffer, and the
+    /// state machine may keep a committed entry's array as a stored value for as long as the key lives.
     /// </summary>
-    public static Entry[] Read<TErrors>(ref ByteReader<TErrors> r, int maxCount, ReadOnlyMemory<byte> source = default)
+    public static Entry[] Read<TErrors>(ref ByteReader<TErrors> r, int maxCount)
         where TErrors : IFormatErrors
     {
         var first = r.UInt64("first index");
@@ -71,10 +72,9 @@ public static class EntryCodec
             if (type > (byte)EntryType.ConfChange) ByteReader<TErrors>.Fail($"entry type {type} is unknown");
             var length = r.UInt32("entry data length");
             if (length > (uint)r.Remaining) ByteReader<TErrors>.Fail($"entry data of {length} bytes exceeds the {r.Remaining} bytes left");
-            var at = r.Position;
             var data = r.Take((int)length, "entry data");
             var index = first == 0 ? 0 : first + i;
-            entries[i] = new Entry(index, term, (EntryType)type, source.IsEmpty ? data.ToArray() : source.Slice(at, (int)length));
+            entries[i] = new Entry(index, term, (EntryType)type, data.ToArray());
         }
 
         return entries;
