@@ -58,7 +58,7 @@ public sealed partial class NodeOptions
     /// A leader holding its read lease gives linearizable reads their read index from it, without a heartbeat round
     /// (they then rest on the clock bound above, as lease reads do); false confirms each batch with a quorum round.
     /// </summary>
-    public bool ReadIndexFromLease { get; set; } = true;
+    public bool ReadIndexFromLease { get; set; }
 
     /// <summary>Largest value accepted, in bytes (API.md: default 1 MiB).</summary>
     public int MaxValueBytes { get; set; } = 1 << 20;

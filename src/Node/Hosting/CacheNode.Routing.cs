@@ -82,7 +82,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             while (true)
             {
                 ReadOutcome outcome;
-                if (_host is not null && Host.TryGetReplica((ulong)shard) is { } replica && !LeaseAtLeader(replica, consistency))
+                if (_host is not null && Host.TryGetReplica((ulong)shard) is not null)
                 {
                     outcome = await ReadHereAsync(shard, key, consistency, deadline);
                 }
@@ -103,15 +103,6 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             return ReadOutcome.Unavailable("No leader confirmed this read within the request timeout.");
         }
     }
-
-    /// <summary>
-    /// A lease read is served by the shard leader from its lease, one hop and no quorum round: a follower that knows
-    /// the leader forwards it there rather than asking the leader for a read index, unless the leader gives read
-    /// indexes from its lease (then the follower's ReadIndex is one hop too, batched per group, and no value crosses).
-    /// </summary>
-    private bool LeaseAtLeader(GroupReplica replica, ReadConsistency consistency) =>
-        consistency == ReadConsistency.Lease && !_options.ReadIndexFromLease
-        && replica.Role != RaftRole.Leader && replica.Leader != 0 && replica.Leader != NodeId;
 
     /// <summary>Proposes on this node's replica when it leads the shard; "route again" with its leader otherwise.</summary>
     public async Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline)
@@ -138,7 +129,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
 
     /// <summary>
     /// Reads from this node's replica: at once for a local read; a lease read on the leader from its lease while it
-    /// holds; after a ReadIndex round otherwise (a follower asks the leader for the read index and serves once its
+    /// holds, on a follower after a read index the leader gives from its lease; after a ReadIndex round otherwise (a follower asks the leader for the read index and serves once its
     /// replica applied up to it), so linearizable reads spread over every replica.
     /// </summary>
     public async Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
@@ -152,7 +143,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             bool confirmed;
             try
             {
-                confirmed = consistency == ReadConsistency.Lease && replica.Role == RaftRole.Leader
+                confirmed = consistency == ReadConsistency.Lease
                     ? await Host.LeaseReadAsync((ulong)shard, deadline)
                     : await Host.ReadIndexAsync((ulong)shard, deadline);
             }

@@ -30,6 +30,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Reads that arrived in this loop iteration; one ReadIndex request confirms them all.</summary>
     public ReadBatch? CollectingReads { get; set; }
 
+    /// <summary>Lease reads collected in this iteration on a replica without a lease of its own (a follower).</summary>
+    public ReadBatch? CollectingLeaseReads { get; set; }
+
     /// <summary>ReadIndex requests waiting for the leader's confirmation, by request id.</summary>
     public Dictionary<ulong, ReadBatch> ReadRequests { get; } = [];
 

@@ -78,6 +78,7 @@ public sealed partial class RaftHost
         foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.Complete(false);
         replica.CollectingReads?.Complete(false);
+        replica.CollectingLeaseReads?.Complete(false);
         replica.Publish(new SoftState(0, RaftRole.Follower));
         if ((_options.PlantedBugs & PlantedBugs.ReplicaDropNotLogged) == 0)
         {

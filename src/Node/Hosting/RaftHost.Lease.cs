@@ -43,7 +43,7 @@ public sealed partial class RaftHost
         var term = replica.Node.LeaseTerm;
         if (term == 0 || term != replica.LeaseTerm || now >= replica.LeaseUntil)
         {
-            CollectRead(groupId, completion);
+            CollectRead(groupId, completion, lease: true);
             return;
         }
         var committed = replica.Node.Committed;

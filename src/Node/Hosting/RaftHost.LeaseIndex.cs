@@ -53,7 +53,7 @@ public sealed partial class RaftHost
     /// </summary>
     private bool TryAnswerReadIndexFromLease(GroupReplica replica, Message request)
     {
-        if (request.Type != MessageType.ReadIndex || !_options.ReadIndexFromLease) return false;
+        if (request.Type != MessageType.ReadIndex || !(_options.ReadIndexFromLease || (request.Context & LeaseReadBit) != 0)) return false;
         var term = replica.Node.LeaseTerm;
         if (term == 0) return false;
         var now = _time.GetTimestamp();

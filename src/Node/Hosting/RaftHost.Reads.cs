@@ -24,46 +24,57 @@ public sealed partial class RaftHost
         return completion.Task.WaitAsync(cancellationToken);
     }
 
-    private void CollectRead(ulong groupId, TaskCompletionSource<bool> completion)
+    /// <summary>
+    /// Marks the ReadIndex request of a batch of <c>lease</c> reads: a leader holding its lease may answer it from the
+    /// lease, as it serves its own lease reads; a request without the mark gets a heartbeat round unless
+    /// <see cref="HostOptions.ReadIndexFromLease"/>. Request ids are seeded below it.
+    /// </summary>
+    internal const ulong LeaseReadBit = 1UL << 63;
+
+    private void CollectRead(ulong groupId, TaskCompletionSource<bool> completion, bool lease = false)
     {
         if (!_groups.TryGetValue(groupId, out var replica))
         {
             completion.TrySetResult(false);
             return;
         }
-        if (replica.CollectingReads is null)
-        {
-            replica.CollectingReads = new ReadBatch();
-            _collectingReads.Add(replica);
-        }
-        replica.CollectingReads.Add(completion);
+        if (replica.CollectingReads is null && replica.CollectingLeaseReads is null) _collectingReads.Add(replica);
+        if (lease) (replica.CollectingLeaseReads ??= new ReadBatch()).Add(completion);
+        else (replica.CollectingReads ??= new ReadBatch()).Add(completion);
     }
 
-    /// <summary>One ReadIndex request per group for all the reads collected in this iteration (batched confirmation).</summary>
+    /// <summary>One ReadIndex request per group and kind for all the reads collected in this iteration (batched confirmation).</summary>
     private void IssueReadBatches()
     {
         if (_collectingReads.Count == 0) return;
         var now = _time.GetTimestamp();
         foreach (var replica in _collectingReads)
         {
-            var batch = replica.CollectingReads!;
+            var batch = replica.CollectingReads;
+            var leaseBatch = replica.CollectingLeaseReads;
             replica.CollectingReads = null;
+            replica.CollectingLeaseReads = null;
             // Destroyed meanwhile: DestroyGroup answered the batch already.
             if (!_groups.ContainsKey(replica.GroupId)) continue;
-            var requestId = ++_nextReadId;
-            Instruments.ReadIndexAsked(replica.GroupId);
-            if (replica.Node.ReadIndex(requestId).IsAccepted)
-            {
-                batch.IssuedAtTick = _ticks;
-                replica.ReadRequests[requestId] = batch;
-                NoteLeaseRenewal(replica, requestId, now);
-            }
-            else
-            {
-                batch.Complete(false);
-            }
+            if (batch is not null) IssueReadBatch(replica, batch, ++_nextReadId, now);
+            if (leaseBatch is not null) IssueReadBatch(replica, leaseBatch, ++_nextReadId | LeaseReadBit, now);
         }
         _collectingReads.Clear();
+    }
+
+    private void IssueReadBatch(GroupReplica replica, ReadBatch batch, ulong requestId, long now)
+    {
+        Instruments.ReadIndexAsked(replica.GroupId);
+        if (replica.Node.ReadIndex(requestId).IsAccepted)
+        {
+            batch.IssuedAtTick = _ticks;
+            replica.ReadRequests[requestId] = batch;
+            NoteLeaseRenewal(replica, requestId, now);
+        }
+        else
+        {
+            batch.Complete(false);
+        }
     }
 
     /// <summary>

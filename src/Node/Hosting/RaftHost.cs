@@ -62,7 +62,7 @@ public sealed record HostOptions
     /// requests) from the lease, without a heartbeat round: linearizable reads then rest on the lease's clock bound
     /// too. False: every linearizable read confirms leadership with a quorum round, whatever the clocks do.
     /// </summary>
-    public bool ReadIndexFromLease { get; init; } = true;
+    public bool ReadIndexFromLease { get; init; }
 
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
     public PlantedBugs PlantedBugs { get; init; }
@@ -103,7 +103,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         _options = options;
         // ReadIndex ids start at a per-process random point: a leader's answer to a read of this node's previous
         // incarnation must not match a new read that reuses its id (it would carry an older read index).
-        _nextReadId = new SplitMix64(options.RandomSeed ^ 0x52454144UL).NextUInt64() & 0xFFFF_FFFF_0000_0000UL;
+        _nextReadId = new SplitMix64(options.RandomSeed ^ 0x52454144UL).NextUInt64() & 0x7FFF_FFFF_0000_0000UL;
         _wal = wal;
         _transport = transport;
         _time = time;

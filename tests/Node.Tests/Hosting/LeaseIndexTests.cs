@@ -37,6 +37,30 @@ public sealed class LeaseIndexTests
     }
 
     [Fact]
+    public async Task A_followers_lease_read_takes_its_read_index_from_the_leaders_lease_while_linearizable_reads_get_a_round()
+    {
+        // Default settings: linearizable read indexes are confirmed by a quorum round (the theory above, false), but a
+        // follower's lease read marks its ReadIndex request as one, and the leader answers it from its lease.
+        await using var hosts = new SnapshotHosts();
+        var observers = new Dictionary<ulong, ReadRounds>();
+        foreach (var id in new ulong[] { 1, 2, 3 })
+        {
+            observers[id] = new ReadRounds();
+            await hosts.StartAsync(hosts.Add(id, new HostOptions { NodeId = id }, observers[id]));
+        }
+        var leader = await LeaderWithLeaseAsync(hosts);
+        var follower = hosts.Members.First(m => m != leader);
+        var rounds = observers[leader.Host.NodeId].Count;
+
+        var read = follower.Host.LeaseReadAsync(SnapshotHosts.Group, CancellationToken.None);
+        await StepUntilAsync(hosts, () => read.IsCompleted, "the follower's lease read confirmed");
+
+        Assert.True(await read);
+        Assert.True(follower.State.AppliedIndex >= leader.Replica.Node.Committed, "the follower answered before applying the read index");
+        Assert.Equal(rounds, observers[leader.Host.NodeId].Count);
+    }
+
+    [Fact]
     public async Task A_lease_read_on_the_leader_is_answered_on_the_callers_thread_until_a_transfer_withdraws_the_lease()
     {
         await using var hosts = new SnapshotHosts();
