@@ -57,6 +57,19 @@ public sealed record HostOptions
     /// </summary>
     public double LeaseClockDrift { get; init; } = 0.1;
 
+    /// <summary>
+    /// Heartbeat rounds a group must stay fully replicated and idle before its leader quiesces it (no heartbeats, no
+    /// ticks until something happens; RaftHost.Quiescence.cs); 0 never quiesces.
+    /// </summary>
+    public int QuiesceTicks { get; init; } = 10;
+
+    /// <summary>
+    /// Most ticks between two frames this node sends each peer it shares a group with (a liveness frame when nothing
+    /// else went): quiesced followers wake after an election timeout without a frame from their leader's node, so this
+    /// must stay well below <see cref="ElectionTicks"/> to tolerate lost frames.
+    /// </summary>
+    public int LivenessTicks { get; init; } = 3;
+
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
     public PlantedBugs PlantedBugs { get; init; }
 }
@@ -155,8 +168,10 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     {
         // One clock read per delivered batch, not per message: the batch arrived at one moment.
         var now = _time.GetUtcNow();
+        NoteHeard(fromNode);
         foreach (var (groupId, message) in batch)
         {
+            if (groupId == LivenessGroup) continue;
             if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
             if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = now;
             if (!WithholdsVote(replica, message)) replica.Node.Step(message);
@@ -233,9 +248,11 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         _ticks++;
         foreach (var replica in _groups.Values)
         {
-            replica.Node.Tick();
+            // A quiesced group costs no tick; its reads still expire (one this replica forwarded may never be answered).
+            if (!replica.Node.Quiesced) replica.Node.Tick();
             ExpireReads(replica);
         }
+        TickLiveness();
         RenewLeases();
         Ticked?.Invoke();
     }
