@@ -19,7 +19,12 @@ public sealed partial class Oracle
     {
         foreach (var node in _sim.Nodes)
         {
-            if (!node.Runnable(_sim.Now) || node.Host is not { } host) continue;
+            if (!node.Runnable(_sim.Now) || node.Host is not { } host)
+            {
+                // A stopped or paused follower counts nothing meanwhile (its coalesced ticks resume as one).
+                foreach (var key in _quietWithoutLeader.Keys.Where(k => k.Node == node.Id).ToList()) _quietWithoutLeader.Remove(key);
+                continue;
+            }
             foreach (var replica in host.Replicas)
             {
                 var key = (node.Id, replica.GroupId);
