@@ -57,17 +57,10 @@ public sealed record HostOptions
     /// </summary>
     public double LeaseClockDrift { get; init; } = 0.1;
 
-    /// <summary>
-    /// Heartbeat rounds a group must stay fully replicated and idle before its leader quiesces it (no heartbeats, no
-    /// ticks until something happens; RaftHost.Quiescence.cs); 0 never quiesces.
-    /// </summary>
+    /// <summary>Idle, fully replicated heartbeat rounds before a leader quiesces its group (RaftHost.Quiescence.cs); 0 never.</summary>
     public int QuiesceTicks { get; init; } = 10;
 
-    /// <summary>
-    /// Most ticks between two frames this node sends each peer it shares a group with (a liveness frame when nothing
-    /// else went): quiesced followers wake after an election timeout without a frame from their leader's node, so this
-    /// must stay well below <see cref="ElectionTicks"/> to tolerate lost frames.
-    /// </summary>
+    /// <summary>Most ticks between two frames to each peer sharing a group (liveness); well below <see cref="ElectionTicks"/>.</summary>
     public int LivenessTicks { get; init; } = 3;
 
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
