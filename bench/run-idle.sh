@@ -7,6 +7,9 @@
 #   bench/run-idle.sh
 #   BENCH_SHARDS=16 BENCH_IDLE_S=60 bench/run-idle.sh
 #   BENCH_TRACE=/tmp/idle bench/run-idle.sh   # then traces node 1 for BENCH_IDLE_S more seconds (dotnet-trace)
+#   BENCH_LOAD_S=10 bench/run-idle.sh          # first BENCH_LOAD_S seconds of wrk puts (1,000 keys over every shard), so
+#                                              # the idle phase shows groups quiescing again after a load
+# It also prints how many replicas each node reports quiesced (raftcache_quiesced_groups) and peer frames sent per second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -20,7 +23,14 @@ bench_workdir idle
 build_node
 new_credentials
 start_cluster --shards "$SHARDS"
+if [ "${BENCH_LOAD_S:-0}" -gt 0 ]; then
+  timeout $((BENCH_LOAD_S + 30)) wrk -t2 -c16 -d"${BENCH_LOAD_S}s" -s bench/wrk/kv.lua "http://$NET.1:5001" -- raftcache put 100 1000 idle- linearizable "$KEY" \
+    | grep -E "^RESULT" || true
+fi
 sleep "$SETTLE_S"
+metric() { curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.$1:5001/metrics" 2>/dev/null | awk -v m="$2" '$1 ~ "^"m {s += $2} END {print s + 0}'; }
+declare -A frames_before
+for i in 1 2 3; do frames_before[$i]=$(metric $i raftcache_peer_sent_frames_total); done
 ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
 declare -A before
 for p in "${pids[@]}"; do before[$p]=$(ticks $p); done
@@ -29,11 +39,13 @@ sleep "$IDLE_S"
 t1=$(date +%s.%N)
 hz=$(getconf CLK_TCK)
 echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg); $SHARDS shards, ${IDLE_S} s idle"
-echo "| node | CPU % of one core |"
-echo "|---|---|"
+echo "| node | CPU % of one core | replicas quiesced | peer frames sent/s |"
+echo "|---|---|---|---|"
 n=1
 for p in "${pids[@]}"; do
-  echo "| $n | $(python3 -c "print('%.1f' % (($(ticks $p) - ${before[$p]}) / $hz / ($t1 - $t0) * 100))") |"
+  cpu=$(python3 -c "print('%.1f' % (($(ticks $p) - ${before[$p]}) / $hz / ($t1 - $t0) * 100))")
+  frames=$(python3 -c "print('%.1f' % (($(metric $n raftcache_peer_sent_frames_total) - ${frames_before[$n]}) / ($t1 - $t0)))")
+  echo "| $n | $cpu | $(metric $n raftcache_quiesced_groups) | $frames |"
   n=$((n + 1))
 done
 if [ -n "${BENCH_TRACE:-}" ]; then

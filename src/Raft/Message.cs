@@ -76,6 +76,12 @@ public sealed record Message
     /// <summary>Replication session (see the type's remarks). Zero on messages that need none.</summary>
     public ulong Session { get; init; }
 
+    /// <summary>
+    /// A heartbeat that carries the leader's last entry (<see cref="Index"/>, <see cref="LogTerm"/>; plain heartbeats carry
+    /// neither) is the quiesce marker: the leader goes quiet after it, and so does a follower holding that entry committed.
+    /// </summary>
+    public bool IsQuiesceMarker => Type == MessageType.Heartbeat && Index != 0;
+
     /// <summary>Marks votes caused by a leadership transfer: they may disturb a leader that is still heard (Raft thesis §3.10).</summary>
     public const ulong CampaignTransferContext = 1;
 

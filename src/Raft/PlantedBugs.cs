@@ -38,4 +38,10 @@ public enum PlantedBugs
 
     /// <summary>The host's read lease lasts a whole election timeout, with no margin for clock drift (a host bug, planted through the same switch).</summary>
     LeaseWithoutDriftMargin = 1 << 8,
+
+    /// <summary>A leader quiesces after its idle rounds even when a follower lacks entries or they are uncommitted.</summary>
+    QuiesceUnreplicated = 1 << 9,
+
+    /// <summary>The host never wakes a quiesced follower whose leader's node fell silent (a host bug, planted through the same switch).</summary>
+    QuiescedIgnoresLiveness = 1 << 10,
 }

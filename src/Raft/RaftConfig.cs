@@ -70,6 +70,13 @@ public sealed record RaftConfig
     /// <summary>Test-only bug switches (see <see cref="RaftCache.Raft.PlantedBugs"/>).</summary>
     public PlantedBugs PlantedBugs { get; init; }
 
+    /// <summary>
+    /// Heartbeat rounds a leader's group must stay fully replicated and idle before it quiesces (stops heartbeating and
+    /// ticking until something happens); 0 never quiesces. The host must then wake quiesced followers whose leader's
+    /// node falls silent (<see cref="RawNode.Unquiesce"/>).
+    /// </summary>
+    public int QuiesceTicks { get; init; }
+
     /// <summary>Receives role changes and anomalies; the core never writes anywhere else.</summary>
     public IRaftLogger Logger { get; init; } = NullRaftLogger.Instance;
 
@@ -80,6 +87,7 @@ public sealed record RaftConfig
         if (HeartbeatTicks <= 0) throw new ArgumentException($"HeartbeatTicks must be positive, was {HeartbeatTicks}.", nameof(HeartbeatTicks));
         if (ElectionTicks <= 2 * HeartbeatTicks)
             throw new ArgumentException($"ElectionTicks ({ElectionTicks}) must exceed 2 × HeartbeatTicks ({HeartbeatTicks}).", nameof(ElectionTicks));
+        if (QuiesceTicks < 0) throw new ArgumentException($"QuiesceTicks must not be negative, was {QuiesceTicks}.", nameof(QuiesceTicks));
         if (MaxInflightMessages <= 0) throw new ArgumentException("MaxInflightMessages must be positive.", nameof(MaxInflightMessages));
         if (MaxInflightBytes <= 0) throw new ArgumentException("MaxInflightBytes must be positive.", nameof(MaxInflightBytes));
         if (MaxMessageBytes <= 0) throw new ArgumentException("MaxMessageBytes must be positive.", nameof(MaxMessageBytes));

@@ -54,6 +54,21 @@ public sealed partial class RawNode
         _prevHardState = HardState.Empty;
     }
 
+    /// <summary>True while the group is quiesced on this member: ticks do nothing and the host may skip them.</summary>
+    public bool Quiesced => _raft.Quiesced;
+
+    /// <summary>
+    /// Wakes a quiesced member because the host's node liveness has not heard from a node it depends on (a follower's
+    /// leader, a leader's voter) for <paramref name="silentTicks"/> ticks; a follower counts them as elapsed election ticks.
+    /// </summary>
+    public void Unquiesce(int silentTicks) => _raft.Unquiesce(silentTicks);
+
+    /// <summary>The leader this member follows (itself when leading), or 0. Cheap.</summary>
+    public ulong Lead => _raft.Lead;
+
+    /// <summary>The ids of the current configuration's members, this one included (on any role). Allocates nothing.</summary>
+    public IReadOnlyCollection<ulong> Members => _raft.Tracker.Progress.Keys;
+
     /// <summary>Advances logical time by one tick (election and heartbeat timers).</summary>
     public void Tick() => _raft.Tick();
 

@@ -26,6 +26,8 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
     [InlineData(PlantedBugs.TruncateCommitted, "duplicates")]
     [InlineData(PlantedBugs.ConfChangeWhilePending, "membership")]
     [InlineData(PlantedBugs.LeaseWithoutDriftMargin, "lease-drift")]
+    [InlineData(PlantedBugs.QuiesceUnreplicated, "quiesce")]
+    [InlineData(PlantedBugs.QuiescedIgnoresLiveness, "quiesce")]
     public void Planted_bug_is_caught_within_the_seed_limit(PlantedBugs bug, string scenario) =>
         AssertCaught(bug, scenario, ruleChecks: true, SeedLimit);
 
@@ -43,6 +45,7 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
     [InlineData(PlantedBugs.TruncateCommitted, "duplicates")]
     [InlineData(PlantedBugs.ConfChangeWhilePending, "membership")]
     [InlineData(PlantedBugs.LeaseWithoutDriftMargin, "lease-drift")]
+    [InlineData(PlantedBugs.QuiescedIgnoresLiveness, "quiesce")]
     public void Planted_bug_is_caught_by_its_consequences_alone(PlantedBugs bug, string scenario) =>
         AssertCaught(bug, scenario, ruleChecks: false, EndToEndSeedLimit);
 

@@ -35,6 +35,9 @@ public sealed partial class CacheNode
     /// <summary>Work items waiting for the host loop (0 before this node is a member).</summary>
     public int HostBacklog => _host?.InboxBacklog ?? 0;
 
+    /// <summary>Replicas of this node that are quiesced (no ticks, no heartbeats) at the last tick.</summary>
+    public int QuiescedGroups => _host?.QuiescedGroups ?? 0;
+
     /// <summary>WAL segment files on disk.</summary>
     public int WalSegments => (_wal as WriteAheadLog)?.SegmentFiles.Count ?? 0;
 

@@ -151,6 +151,8 @@ public sealed partial class CacheNode
         var shard = (int)replica.GroupId;
         if (record.Hosts(shard, _options.Id)) return false;
         if (record.PlacementIndexes.GetValueOrDefault(shard) < replica.ConfIndex) return false;
+        // A quiesced replica's leader is silent because it counts this replica as a caught-up member.
+        if (replica.Node.Quiesced) return false;
         if (_time.GetUtcNow() - replica.LastLeaderContact < TimeSpan.FromMilliseconds(_options.TickMs * _options.ElectionTicks * 2)) return false;
         var status = replica.Node.Status();
         if (status.Applied < status.HardState.Commit) return false;

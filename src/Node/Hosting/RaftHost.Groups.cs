@@ -108,6 +108,7 @@ public sealed partial class RaftHost
         MaxMessageBytes = _options.MaxMessageBytes,
         MaxInflightMessages = _options.MaxInflightMessages,
         PlantedBugs = _options.PlantedBugs,
+        QuiesceTicks = _options.QuiesceTicks,
         // Lease reads (RaftHost.Lease.cs) rely on it: a restarted follower must not vote inside a lease it acknowledged.
         RefuseVotesAfterStart = true,
         Applied = applied,

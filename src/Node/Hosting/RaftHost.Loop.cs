@@ -171,6 +171,7 @@ public sealed partial class RaftHost
         {
             if (batch.Count == 0) continue;
             var sent = _transport.Send(node, batch);
+            if (sent) NoteSent(node);
             foreach (var (groupId, message) in batch)
             {
                 if (!_groups.TryGetValue(groupId, out var replica)) continue;

@@ -58,11 +58,18 @@ public sealed record HostOptions
     public double LeaseClockDrift { get; init; } = 0.1;
 
     /// <summary>
-    /// A leader holding its read lease gives read indexes (its own linearizable reads, its followers' ReadIndex
-    /// requests) from the lease, without a heartbeat round: linearizable reads then rest on the lease's clock bound
-    /// too. False: every linearizable read confirms leadership with a quorum round, whatever the clocks do.
+    /// True: a leader holding its read lease gives every read index (its own linearizable reads, its followers'
+    /// ReadIndex requests) from the lease, without a heartbeat round, so linearizable reads rest on the lease's clock
+    /// bound too. False (default): only lease reads' requests are answered from it; every linearizable read confirms
+    /// leadership with a quorum round, whatever the clocks do.
     /// </summary>
     public bool ReadIndexFromLease { get; init; }
+
+    /// <summary>Idle, fully replicated heartbeat rounds before a leader quiesces its group (RaftHost.Quiescence.cs); 0 never.</summary>
+    public int QuiesceTicks { get; init; } = 10;
+
+    /// <summary>Most ticks between two frames to each peer sharing a group (liveness); well below <see cref="ElectionTicks"/>.</summary>
+    public int LivenessTicks { get; init; } = 3;
 
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
     public PlantedBugs PlantedBugs { get; init; }
@@ -162,8 +169,10 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     {
         // One clock read per delivered batch, not per message: the batch arrived at one moment.
         var now = _time.GetUtcNow();
+        NoteHeard(fromNode);
         foreach (var (groupId, message) in batch)
         {
+            if (groupId == LivenessGroup) continue;
             if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
             if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = now;
             if (!WithholdsVote(replica, message) && !TryAnswerReadIndexFromLease(replica, message)) replica.Node.Step(message);
@@ -226,9 +235,11 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         _ticks++;
         foreach (var replica in _groups.Values)
         {
-            replica.Node.Tick();
+            // A quiesced group costs no tick; its reads still expire (one this replica forwarded may never be answered).
+            if (!replica.Node.Quiesced) replica.Node.Tick();
             ExpireReads(replica);
         }
+        TickLiveness();
         RenewLeases();
         Ticked?.Invoke();
     }

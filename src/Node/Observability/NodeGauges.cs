@@ -45,6 +45,7 @@ public sealed class NodeGauges
         ShardCounter(meter, "raftcache_cache_expirations", "Expired keys removed by sweeps on this replica since the node started.", f => f.Expired);
         ShardCounter(meter, "raftcache_snapshots_installed", "Snapshots installed from a leader since the node started.", f => f.SnapshotsInstalled);
         meter.CreateObservableGauge("raftcache_host_backlog", () => (long)_node.HostBacklog, null, "Work items waiting in the host loop's inbox.");
+        meter.CreateObservableGauge("raftcache_quiesced_groups", () => (long)_node.QuiescedGroups, null, "Replicas on this node that are quiesced: idle, no ticks and no heartbeats.");
         meter.CreateObservableGauge("raftcache_wal_segments", () => (long)_node.WalSegments, null, "WAL segment files on disk.");
         meter.CreateObservableGauge("raftcache_moves_in_progress", () => (long)_node.Cluster.Targets.Count, null, "Shards whose replicas are moving (cluster-wide, as this node's metadata replica shows).");
         meter.CreateObservableGauge("raftcache_member_state", MemberStates, null, "1 for each member's state as this node sees it (joining, active, leaving, down).");

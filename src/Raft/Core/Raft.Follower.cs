@@ -98,6 +98,7 @@ internal sealed partial class Raft
     {
         Log.CommitTo(m.Commit);
         Send(new Message { Type = MessageType.HeartbeatResponse, To = m.From, Context = m.Context, Session = m.Session });
+        MaybeFollowQuiesce(m);
     }
 
     private void HandleSnapshot(Message m)

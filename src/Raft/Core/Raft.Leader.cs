@@ -27,6 +27,7 @@ internal sealed partial class Raft
         if (_heartbeatElapsed >= _config.HeartbeatTicks)
         {
             _heartbeatElapsed = 0;
+            if (MaybeQuiesce()) return;
             Step(new Message { Type = MessageType.Beat, From = Id });
         }
     }

@@ -28,6 +28,8 @@ internal sealed partial class Raft
     /// </summary>
     public ConfState ApplyConfChange(ConfChange change, ulong session)
     {
+        // A leader's new configuration may hold a member to catch up; a follower stays quiet (its leader would not wake).
+        if (State == RaftRole.Leader) Wake();
         var result = new Changer(Tracker, Log.LastIndex, session).Apply(change);
         if (result.Error is not null)
         {

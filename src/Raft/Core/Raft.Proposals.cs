@@ -10,6 +10,7 @@ internal sealed partial class Raft
     /// </summary>
     public ProposeResult Propose(IReadOnlyList<Entry> entries, bool forward = true)
     {
+        Wake();
         foreach (var e in entries)
         {
             if (e.Data.Length > _config.MaxEntryBytes) return ProposeResult.Dropped(ProposeOutcome.TooLarge, Lead);

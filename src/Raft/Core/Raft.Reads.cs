@@ -21,6 +21,7 @@ internal sealed partial class Raft
     /// <summary>A local read request; the answer arrives as a <see cref="ReadState"/>.</summary>
     public ProposeResult ReadIndex(ulong requestId)
     {
+        Wake();
         var m = new Message { Type = MessageType.ReadIndex, From = Id, Context = requestId };
         if (State == RaftRole.Leader)
         {

@@ -10,6 +10,7 @@ internal sealed partial class Raft
     /// </summary>
     public void Step(Message m)
     {
+        if (_quiesced && !KeepsQuiet(m)) Wake();
         if (m.Term > Term && m.Term != 0)
         {
             if (!StepHigherTerm(m)) return;

@@ -47,6 +47,7 @@ internal sealed partial class Raft
     /// <summary>Local request: hand leadership to <paramref name="transferee"/> (forwarded to the leader by followers).</summary>
     public void TransferLeadership(ulong transferee)
     {
+        Wake();
         var m = new Message { Type = MessageType.TransferLeader, From = transferee, To = Id };
         if (State == RaftRole.Leader) HandleTransferLeader(m);
         else if (State == RaftRole.Follower && Lead != 0 && transferee != Lead) Send(m with { To = Lead });

@@ -85,8 +85,10 @@ internal sealed partial class Raft
         Vote = state.Vote;
     }
 
+    /// <summary>One logical tick; a quiesced member ignores it (see Raft.Quiescence.cs).</summary>
     public void Tick()
     {
+        if (_quiesced) return;
         if (_ticksSinceStart < _config.ElectionTicks) _ticksSinceStart++;
         if (State == RaftRole.Leader) TickHeartbeat();
         else TickElection();
@@ -149,6 +151,8 @@ internal sealed partial class Raft
         }
 
         Lead = 0;
+        _quiesced = false;
+        _idleHeartbeats = 0;
         _electionElapsed = 0;
         _heartbeatElapsed = 0;
         ResetRandomizedElectionTimeout();

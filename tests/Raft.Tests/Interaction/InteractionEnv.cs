@@ -45,6 +45,7 @@ internal sealed partial class InteractionEnv
         public int MaxInflightMessages { get; init; } = 256;
         public long MaxUncommittedBytes { get; init; } = 64L << 20;
         public PlantedBugs Bugs { get; init; }
+        public int QuiesceTicks { get; init; }
     }
 
     public TestNode AddNode(ulong id, NodeOptions options, IReadOnlyList<ulong>? bootstrapVoters)
@@ -73,6 +74,7 @@ internal sealed partial class InteractionEnv
         MaxInflightMessages = node.Options.MaxInflightMessages,
         MaxUncommittedBytes = node.Options.MaxUncommittedBytes,
         PlantedBugs = node.Options.Bugs,
+        QuiesceTicks = node.Options.QuiesceTicks,
         Applied = applied,
         Logger = new EnvLogger(this),
     };

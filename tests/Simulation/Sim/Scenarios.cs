@@ -10,7 +10,7 @@ namespace RaftCache.Simulation.Sim;
 /// </summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin", "drop-crash", "lease-drift"];
+    public static readonly string[] Names = ["swarm", "figure8", "crashy", "vote-crash", "stale-leader", "duplicates", "membership", "placement", "replica-churn", "rejoin", "drop-crash", "lease-drift", "quiesce"];
 
     public static SimOptions Options(string scenario, ulong seed, PlantedBugs bugs = PlantedBugs.None)
     {
@@ -56,6 +56,14 @@ public static class Scenarios
                 DropRate = 0, DuplicateRate = 0, PartitionRate = 0.05, IsolateLeaders = true, PartitionMaxTicks = 60,
                 StickyClients = true, Clients = 8, OpRate = 0.7, OpTimeoutTicks = 12, CrashRate = 0, PauseRate = 0, TransferRate = 0.02, MembershipRate = 0,
                 LeaseReadRate = 1, ClockDrift = 0.6, ClockDriftExtremes = true, LeaseClockDrift = 0.6,
+            },
+
+            // Mostly idle groups go quiet after two rounds; then their leaders' nodes crash, pause or are cut off for long,
+            // and frames around the quiesce marker are lost or duplicated: the followers must wake and elect.
+            "quiesce" => swarm with
+            {
+                Nodes = 3, Groups = 3, QuiesceTicks = 2, OpRate = 0.03, CrashRate = 0.01, CrashLeaders = true, DownMaxTicks = 80,
+                PartitionRate = 0.01, IsolateLeaders = true, PartitionMaxTicks = 80, PauseRate = 0.005, MembershipRate = 0,
             },
 
             // Frequent membership proposals, whether or not one is pending.

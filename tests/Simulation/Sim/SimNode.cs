@@ -212,6 +212,8 @@ public sealed partial class SimNode
             ElectionTicks = o.ElectionTicks,
             HeartbeatTicks = o.HeartbeatTicks,
             SnapshotEntries = o.SnapshotEntries,
+            QuiesceTicks = o.QuiesceTicks,
+            LivenessTicks = o.LivenessTicks,
         };
     }
 

@@ -85,6 +85,12 @@ public sealed record SimOptions
 
     /// <summary>Test-only storage fault: per-tick probability that a node's disk starts acknowledging fsyncs it did not do.</summary>
     public double LyingDiskRate { get; init; }
+
+    /// <summary>The hosts' <c>HostOptions.QuiesceTicks</c>: idle heartbeat rounds before a group goes quiet (0 never).</summary>
+    public int QuiesceTicks { get; init; } = 10;
+
+    /// <summary>The hosts' <c>HostOptions.LivenessTicks</c>: most ticks between two frames to each peer.</summary>
+    public int LivenessTicks { get; init; } = 3;
     public string Scenario { get; init; } = "swarm";
 
     /// <summary>Replicas per shard in a membership run (the production default).</summary>
@@ -181,13 +187,16 @@ public sealed record SimOptions
             // hosts' bound (0.1).
             LeaseReadRate = Maybe(1.0, 0.5),
             ClockDrift = Maybe(0.1, 0.5),
+
+            // Drawn after the lease options for the same reason.
+            QuiesceTicks = 1 + r.Next(10),
         };
     }
 
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"seed={Seed} scenario={Scenario} nodes={Nodes} groups={Groups} election={ElectionTicks} heartbeat={HeartbeatTicks} ticks={MainTicks}");
+        text.Append(CultureInfo.InvariantCulture, $"seed={Seed} scenario={Scenario} nodes={Nodes} groups={Groups} election={ElectionTicks} heartbeat={HeartbeatTicks} quiesce={QuiesceTicks} ticks={MainTicks}");
         text.Append(CultureInfo.InvariantCulture, $" delay=[{MinDelayTicks},{MaxDelayTicks}] drop={DropRate:F3} dup={DuplicateRate:F3}");
         text.Append(CultureInfo.InvariantCulture, $" partition={PartitionRate:F3}/{PartitionMaxTicks}t{(IsolateLeaders ? "(leaders)" : "")}");
         text.Append(CultureInfo.InvariantCulture, $" crash={CrashRate:F3}/{DownMaxTicks}t{(CrashLeaders ? "(leaders)" : "")} pause={PauseRate:F3}");

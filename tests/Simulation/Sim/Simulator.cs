@@ -154,6 +154,7 @@ public sealed partial class Simulator
             node.RunTick(Now);
         }
 
+        Oracle.CheckQuiescence();
         if (Options.Cluster) StepMembership();
         Workload.Step(startOps);
     }
