@@ -6,6 +6,7 @@ using RaftCache.Node.Gateway;
 
 // `raftcache dev` starts a local cluster of node processes, `raftcache gateway` one address in front of a
 // cluster; anything else runs one node.
+SocketCompletions.InlineUnlessSet();
 return args switch
 {
     ["dev", ..] => await DevCluster.RunAsync(args[1..]),

@@ -176,7 +176,8 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
             }
             // Never forwarded: this answer waits for the entry's own index, which a forwarded entry never tells.
             var result = replica.Node.Propose(command, forward: false);
-            Instruments.Proposed(groupId, result.Outcome == ProposeOutcome.Accepted);
+            var (accepted, dropped) = replica.ProposalCounts;
+            replica.ProposalCounts = result.Outcome == ProposeOutcome.Accepted ? (accepted + 1, dropped) : (accepted, dropped + 1);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
             // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.
             else completion.TrySetResult(ProposalOutcome.NotApplied);
