@@ -163,10 +163,14 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         }
     }
 
-    /// <summary>Proposes <paramref name="command"/> to a group this node leads; completes when it is applied or known not to be.</summary>
-    public Task<ProposalOutcome> ProposeAsync(ulong groupId, byte[] command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Proposes <paramref name="command"/> to a group this node leads; completes when it is applied or known not to be.
+    /// With <paramref name="continueOnLoop"/> the caller's continuation runs on the loop as the outcome is set, saving a
+    /// thread-pool hop: only for a continuation that is short and never blocks (a forwarded write's reply).
+    /// </summary>
+    public Task<ProposalOutcome> ProposeAsync(ulong groupId, byte[] command, CancellationToken cancellationToken, bool continueOnLoop = false)
     {
-        var completion = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<ProposalOutcome>(continueOnLoop ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
             if (!_groups.TryGetValue(groupId, out var replica))
