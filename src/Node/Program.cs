@@ -11,5 +11,11 @@ return args switch
     ["dev", ..] => await DevCluster.RunAsync(args[1..]),
     ["gateway", ..] => await GatewayProgram.RunAsync(args[1..]),
     ["join-token", ..] => RaftCache.Node.Membership.JoinTokenProgram.Run(args[1..], Console.Out, Console.Error),
-    _ => await NodeProgram.RunAsync(args),
+    _ => await RunNodeAsync(args),
 };
+
+static Task<int> RunNodeAsync(string[] args)
+{
+    SocketCompletions.InlineUnlessSet();
+    return NodeProgram.RunAsync(args);
+}

@@ -105,7 +105,12 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
     }
 
     /// <summary>Proposes on this node's replica when it leads the shard; "route again" with its leader otherwise.</summary>
-    public async Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline)
+    public Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline) => WriteHereAsync(shard, command, deadline, continueOnLoop: false);
+
+    // A forwarded write's reply is encoded and queued straight from the loop: one thread-pool hop less per forwarded put.
+    public Task<WriteOutcome> ServeWriteAsync(int shard, byte[] command, CancellationToken deadline) => WriteHereAsync(shard, command, deadline, continueOnLoop: true);
+
+    private async Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline, bool continueOnLoop)
     {
         if (_host is null || RemovedReason is not null) return WriteOutcome.RouteAgain("this node is not a member");
         var replica = Host.TryGetReplica((ulong)shard);
@@ -113,7 +118,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         ProposalOutcome outcome;
         try
         {
-            outcome = await Host.ProposeAsync((ulong)shard, command, deadline);
+            outcome = await Host.ProposeAsync((ulong)shard, command, deadline, continueOnLoop);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

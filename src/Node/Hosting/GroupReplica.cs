@@ -27,6 +27,9 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Proposals waiting for their index to be applied, by index; the term tells ours from an overwriting entry.</summary>
     public Dictionary<ulong, (ulong Term, TaskCompletionSource<ProposalOutcome> Completion)> Proposals { get; } = [];
 
+    /// <summary>Proposals accepted and dropped since the loop last recorded them (one metric update per iteration).</summary>
+    public (int Accepted, int Dropped) ProposalCounts { get; set; }
+
     /// <summary>Reads that arrived in this loop iteration; one ReadIndex request confirms them all.</summary>
     public ReadBatch? CollectingReads { get; set; }
 

@@ -38,7 +38,12 @@ public sealed class HostInstruments
 
     public void IterationDone(long startedTimestamp) => LoopIterationSeconds?.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
 
-    public void Proposed(ulong group, bool accepted) => Proposals?.Add(1, Shard(group), new("outcome", accepted ? "accepted" : "dropped"));
+    /// <summary>Proposals of one group counted over a loop iteration: one update per outcome, not one per proposal.</summary>
+    public void Proposed(ulong group, int accepted, int dropped)
+    {
+        if (accepted > 0) Proposals?.Add(accepted, Shard(group), new("outcome", "accepted"));
+        if (dropped > 0) Proposals?.Add(dropped, Shard(group), new("outcome", "dropped"));
+    }
 
     public void ReadIndexAsked(ulong group) => ReadIndexRequests?.Add(1, Shard(group));
 

@@ -44,6 +44,11 @@ public sealed partial class RaftHost
         var readies = new List<(GroupReplica Replica, Ready Ready)>();
         foreach (var replica in _groups.Values)
         {
+            if (replica.ProposalCounts is { Accepted: > 0 } or { Dropped: > 0 })
+            {
+                Instruments.Proposed(replica.GroupId, replica.ProposalCounts.Accepted, replica.ProposalCounts.Dropped);
+                replica.ProposalCounts = default;
+            }
             if (!replica.Node.HasReady()) continue;
             var ready = replica.Node.TakeReady();
             Observer?.ReadyTaken(replica, ready);

@@ -179,10 +179,14 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         }
     }
 
-    /// <summary>Proposes <paramref name="command"/> to a group this node leads; completes when it is applied or known not to be.</summary>
-    public Task<ProposalOutcome> ProposeAsync(ulong groupId, byte[] command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Proposes <paramref name="command"/> to a group this node leads; completes when it is applied or known not to be.
+    /// With <paramref name="continueOnLoop"/> the caller's continuation runs on the loop as the outcome is set, saving a
+    /// thread-pool hop: only for a continuation that is short and never blocks (a forwarded write's reply).
+    /// </summary>
+    public Task<ProposalOutcome> ProposeAsync(ulong groupId, byte[] command, CancellationToken cancellationToken, bool continueOnLoop = false)
     {
-        var completion = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<ProposalOutcome>(continueOnLoop ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
             if (!_groups.TryGetValue(groupId, out var replica))
@@ -192,7 +196,8 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
             }
             // Never forwarded: this answer waits for the entry's own index, which a forwarded entry never tells.
             var result = replica.Node.Propose(command, forward: false);
-            Instruments.Proposed(groupId, result.Outcome == ProposeOutcome.Accepted);
+            var (accepted, dropped) = replica.ProposalCounts;
+            replica.ProposalCounts = result.Outcome == ProposeOutcome.Accepted ? (accepted + 1, dropped) : (accepted, dropped + 1);
             if (result.Outcome == ProposeOutcome.Accepted) replica.Proposals[result.Index] = (result.Term, completion);
             // Refused before reaching any log: not leader (the core never forwards here), transfer, limits.
             else completion.TrySetResult(ProposalOutcome.NotApplied);

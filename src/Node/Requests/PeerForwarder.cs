@@ -13,6 +13,9 @@ public interface ILocalShards
 {
     Task<WriteOutcome> WriteHereAsync(int shard, byte[] command, CancellationToken deadline);
 
+    /// <summary>A forwarded write: as <see cref="WriteHereAsync"/>, but its continuation (encode and queue the reply) may run on the host loop.</summary>
+    Task<WriteOutcome> ServeWriteAsync(int shard, byte[] command, CancellationToken deadline) => WriteHereAsync(shard, command, deadline);
+
     Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline);
 }
 
@@ -112,7 +115,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
             ReadOnlyMemory<byte> reply;
             if (request.Op == ForwardOp.Write)
             {
-                var outcome = await local.WriteHereAsync(shard, request.Body, deadline);
+                var outcome = await local.ServeWriteAsync(shard, request.Body, deadline);
                 reply = ForwardCodec.EncodeWriteReply(request.RequestId, outcome);
             }
             else

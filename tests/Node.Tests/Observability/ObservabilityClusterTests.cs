@@ -47,6 +47,16 @@ public sealed class ObservabilityClusterTests(SharedCluster shared) : IClassFixt
         var last = "";
         await Cluster.WaitAsync(async () => Counted(last = await Cluster.Http.GetStringAsync(new Uri(Cluster.Node(1).Url, "/metrics"))), TimeSpan.FromSeconds(10),
             () => string.Join('\n', last.Split('\n').Where(l => l.StartsWith("raftcache_request_duration_seconds_count", StringComparison.Ordinal))));
+
+        // The shard's leader counted the put's proposal (the host records proposals once per group and loop iteration).
+        var proposals = "";
+        await Cluster.WaitAsync(async () =>
+        {
+            proposals = "";
+            foreach (var node in Cluster.Nodes) proposals += await Cluster.Http.GetStringAsync(new Uri(node.Url, "/metrics"));
+            return proposals.Split('\n').Any(l => l.StartsWith("raftcache_raft_proposals_total{", StringComparison.Ordinal)
+                && l.Contains("outcome=\"accepted\"", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(10), () => string.Join('\n', proposals.Split('\n').Where(l => l.StartsWith("raftcache_raft_proposals", StringComparison.Ordinal))));
     }
 
     [Fact]
