@@ -29,6 +29,7 @@ public static partial class DeterminismGuard
     [
         "src/Node/Hosting/RaftHost.cs", "src/Node/Hosting/RaftHost.Loop.cs", "src/Node/Hosting/RaftHost.Apply.cs",
         "src/Node/Hosting/RaftHost.Groups.cs", "src/Node/Hosting/RaftHost.Pipeline.cs", "src/Node/Hosting/RaftHost.Lease.cs", "src/Node/Hosting/RaftHost.Quiescence.cs", "src/Node/Hosting/RaftHost.Metrics.cs", "src/Node/Hosting/RaftHost.Reads.cs",
+        "src/Node/Hosting/RaftHost.LeaseIndex.cs",
         "src/Node/Hosting/RaftHost.Forwards.cs", "src/Node/Hosting/RaftHost.SnapshotSend.cs", "src/Node/Hosting/ReadBatch.cs", "src/Node/Hosting/RaftHost.Tombstones.cs", "src/Node/Hosting/GroupReplica.cs", "src/Node/Hosting/IGroupStateMachine.cs",
         "src/Node/Hosting/IHostObserver.cs", "src/Node/Transport/IPeerTransport.cs", "src/Node/Transport/PeerFrame.cs",
 
@@ -53,6 +54,7 @@ public static partial class DeterminismGuard
         ["src/Node/Hosting/CacheNode.Backup.cs"] = "backup and restore of a running node; not on the simulated path",
         ["src/Node/Hosting/CacheNode.Observability.cs"] = "metrics and instruments read by the process's exporters; not on the simulated path",
         ["src/Node/Hosting/CacheNode.Routing.cs"] = "REST routing of client requests; simulated clients propose through the host",
+        ["src/Node/Hosting/CacheNode.ReadNow.cs"] = "reads answered on a REST caller's thread; simulated clients read through the host",
     };
 
     private static readonly (string Rule, Regex Pattern)[] Rules =
