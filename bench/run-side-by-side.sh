@@ -10,6 +10,8 @@
 # stops exactly the processes it started and removes its data folders.
 #   bench/run-side-by-side.sh               # every cell, 10 s each (BENCH_DURATION_S)
 #   bench/run-side-by-side.sh --quick       # 1 KiB, 64 connections, one endpoint: put and linearizable get, 5 s each
+#   BENCH_SIZES="1024 8192" BENCH_CONNS="16 64" BENCH_PLACEMENTS=one BENCH_GETS="linearizable lease local" \
+#     bench/run-side-by-side.sh             # a chosen subset of the cells (placements: one, spread)
 # Environment: BENCH_DURATION_S, BENCH_KEYS (key space, default 2000), BENCH_NET (first three octets), OUT (raw TSV),
 # BENCH_GETS (the get cells' consistency levels, e.g. "linearizable lease"; default: the mode's),
 # KEEP_LOGS=1 (keep the data and logs folder).
@@ -139,6 +141,7 @@ PY
 if [ $QUICK = 1 ]; then sizes="1024"; connss="64"; placements="one"; gets="linearizable"
 else sizes="1024 8192"; connss="16 64"; placements="one spread"; gets="linearizable lease local"; fi
 gets=${BENCH_GETS:-$gets}
+sizes=${BENCH_SIZES:-$sizes}; connss=${BENCH_CONNS:-$connss}; placements=${BENCH_PLACEMENTS:-$placements}
 
 {
   echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
