@@ -26,6 +26,11 @@ ctx_switches() {
   for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done |
     awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s += $2} END {print s + 0}'
 }
+# puts_served: PUT requests node 1 has answered so far (its request histogram's count).
+puts_served() {
+  curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.1:5001/metrics" |
+    awk '/^raftcache_request_duration_seconds_count.*method="PUT"/ {s += $2} END {print s + 0}'
+}
 echo "| round | build | puts/s | cluster CPU µs/put | ctx switches/put | p99 ms | errors |"
 echo "|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
@@ -40,9 +45,9 @@ for round in $(seq 1 "$ROUNDS"); do
     load=$!
     sleep "$WARM_S"
     t0=$(cpu_ticks "${pids[@]}"); c0=$(ctx_switches "${pids[@]}"); s0=$(date +%s.%N)
-    r0=$(curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.1:5001/metrics" | awk '/^raftcache_request_duration_seconds_count.*method="PUT"/ {s += $2} END {print s + 0}')
+    r0=$(puts_served)
     sleep "$MEASURE_S"
-    r1=$(curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.1:5001/metrics" | awk '/^raftcache_request_duration_seconds_count.*method="PUT"/ {s += $2} END {print s + 0}')
+    r1=$(puts_served)
     t1=$(cpu_ticks "${pids[@]}"); c1=$(ctx_switches "${pids[@]}"); s1=$(date +%s.%N)
     wait $load || true
     result=$(grep '^RESULT' "$WORK/wrk.txt" || echo "RESULT none")

@@ -20,7 +20,6 @@ public static partial class RespHandlers
             return;
         }
 
-        var shards = await s.Backend.ShardsAsync(s.Aborted);
         switch (Word(args[1]))
         {
             case "KEYSLOT" when args.Length == 3:
@@ -30,21 +29,25 @@ public static partial class RespHandlers
                 s.Writer.Bulk(NodeName(s.Backend.NodeId));
                 break;
             case "INFO":
+                var shards = await Topology();
                 s.Writer.Verbatim($"cluster_enabled:1\r\ncluster_state:{(shards.All(x => x.Leader is not null) ? "ok" : "fail")}\r\ncluster_slots_assigned:16384\r\ncluster_known_nodes:{shards.SelectMany(Nodes).DistinctBy(n => n.Id).Count()}\r\ncluster_size:{shards.Count}\r\n");
                 break;
             case "SLOTS":
-                WriteSlots(s, shards);
+                WriteSlots(s, await Topology());
                 break;
             case "SHARDS":
-                WriteShards(s, shards);
+                WriteShards(s, await Topology());
                 break;
             case "NODES":
-                s.Writer.Verbatim(NodesText(s, shards));
+                s.Writer.Verbatim(NodesText(s, await Topology()));
                 break;
             default:
                 s.Writer.Error(RespErrors.UnknownSubcommand("cluster", Encoding.UTF8.GetString(args[1])));
                 break;
         }
+
+        // Only the commands that describe the topology wait for members' addresses (IRespBackend.ShardsAsync).
+        Task<IReadOnlyList<RespShard>> Topology() => s.Backend.ShardsAsync(s.Aborted);
     }
 
     private static IEnumerable<RespNodeAddress> Nodes(RespShard shard) => shard.Leader is { } leader ? shard.Replicas.Prepend(leader) : shard.Replicas;

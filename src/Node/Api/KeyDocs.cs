@@ -35,7 +35,8 @@ internal static class KeyDocs
         "Returns {\"key\", \"data\", \"expiration_date\", \"version\"} for JSON values, or the raw bytes with their stored " +
         "content type. The ETag header carries the version. An absent or expired key answers 404 with the JSON body null. " +
         "consistency=linearizable (default) confirms leadership with ReadIndex; local reads this node's replica and may be " +
-        "stale; lease is answered by the shard leader alone while its read lease holds, linearizable while no clock's rate " +
+        "stale; lease is confirmed by the shard leader alone from its read lease (no quorum round; any replica may serve once " +
+        "it has applied the index the leader gives), linearizable while no clock's rate " +
         "is off by more than the configured drift bound (default 10 %). use_cache=true is an alias of local, use_cache=false of " +
         "linearizable." + ForwardingNote,
         ResponseExamples: new Dictionary<int, string>

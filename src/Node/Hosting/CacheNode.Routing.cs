@@ -134,8 +134,9 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
 
     /// <summary>
     /// Reads from this node's replica: at once for a local read; a lease read on the leader from its lease while it
-    /// holds, on a follower after a read index the leader gives from its lease; after a ReadIndex round otherwise (a follower asks the leader for the read index and serves once its
-    /// replica applied up to it), so linearizable reads spread over every replica.
+    /// holds, on a follower after a read index the leader gives from its lease; after a ReadIndex round otherwise (a
+    /// follower asks the leader for the read index and serves once its replica applied up to it), so reads spread
+    /// over every replica.
     /// </summary>
     public async Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
     {

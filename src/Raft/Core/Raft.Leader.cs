@@ -164,7 +164,11 @@ internal sealed partial class Raft
 
     private void BroadcastHeartbeat() => BroadcastHeartbeat(LastPendingReadContext);
 
-    private void BroadcastHeartbeat(ulong context)
+    /// <summary>
+    /// Heartbeats to every peer; with <paramref name="quiesceIndex"/> (the leader's last entry and its term) they are
+    /// the quiesce marker (Raft.Quiescence.cs).
+    /// </summary>
+    private void BroadcastHeartbeat(ulong context, ulong quiesceIndex = 0, ulong quiesceTerm = 0)
     {
         foreach (var (id, pr) in Tracker.Progress)
         {
@@ -177,6 +181,8 @@ internal sealed partial class Raft
                 To = id,
                 Commit = Math.Min(pr.Match, Log.Committed),
                 Context = context,
+                Index = quiesceIndex,
+                LogTerm = quiesceTerm,
                 Session = pr.Session,
             });
         }

@@ -34,19 +34,10 @@ internal sealed partial class Raft
         }
 
         if (++_idleHeartbeats < _config.QuiesceTicks || !AllPeersRecentlyActive()) return false;
-        var last = Log.LastIndex;
-        var lastTerm = Log.LastTerm;
-        foreach (var (id, pr) in Tracker.Progress)
-        {
-            if (id == Id) continue;
-            Send(new Message
-            {
-                Type = MessageType.Heartbeat, To = id, Commit = Math.Min(pr.Match, Log.Committed), Index = last, LogTerm = lastTerm, Session = pr.Session,
-            });
-        }
-
+        // Idle means no read is pending, so the marker carries no read context.
+        BroadcastHeartbeat(0, Log.LastIndex, Log.LastTerm);
         _quiesced = true;
-        _logger.Info($"{Who} quiesced at {lastTerm}/{last}");
+        _logger.Info($"{Who} quiesced at {Log.LastTerm}/{Log.LastIndex}");
         return true;
     }
 

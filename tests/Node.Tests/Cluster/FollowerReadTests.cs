@@ -1,7 +1,5 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
-using System.Net;
-using System.Net.Http.Json;
 using RaftCache.Node.Tests.Membership;
 
 namespace RaftCache.Node.Tests.Cluster;
@@ -26,17 +24,7 @@ public sealed class FollowerReadTests
             keys: 8,
             readers: () => cluster.Nodes.Where(n => n != Volatile.Read(ref leader)).ToArray());
 
-        for (var round = 0; round < 3; round++)
-        {
-            var before = load.Count;
-            await cluster.WaitAsync(() => Task.FromResult(load.Count >= before + 150), Settle, () => $"{load.Count - before} operations this round");
-            var next = cluster.Nodes[(cluster.Nodes.ToList().IndexOf(leader) + 1) % cluster.Nodes.Count];
-            using var moved = await cluster.Http.PostAsJsonAsync(new Uri(next.Url, "/admin/shards/1/transfer-leader"), new { to = next.Id });
-            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
-            Volatile.Write(ref leader, next);
-        }
-        var last = load.Count;
-        await cluster.WaitAsync(() => Task.FromResult(load.Count >= last + 150), Settle, () => $"{load.Count - last} operations after the last move");
+        leader = await LeaderRotation.RotateAsync(cluster, load, leader, Settle, next => Volatile.Write(ref leader, next));
 
         var (operations, acknowledged) = await load.StopAndCheckAsync(cluster.Nodes.Where(n => n != leader).ToArray());
         Assert.True(acknowledged > 100, $"only {acknowledged} writes were acknowledged in {operations} operations");

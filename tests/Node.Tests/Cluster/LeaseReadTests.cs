@@ -2,7 +2,6 @@
 
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using RaftCache.Node.Tests.Membership;
 
@@ -17,23 +16,13 @@ public sealed partial class LeaseReadTests
     public async Task Lease_reads_through_every_node_stay_linearizable_under_writes_and_leader_transfers()
     {
         // One shard, so every node holds a replica: lease reads at the leader are served from its lease, at a
-        // follower they are handed to the leader. Each transfer ends a lease (the old leader stops leading, the new
-        // one earns its own); the history of every key must stay linearizable across them.
+        // follower after a read index the leader gives from its lease. Each transfer ends a lease (the old leader
+        // stops leading, the new one earns its own); the history of every key must stay linearizable across them.
         await using var cluster = await TestCluster.StartAsync(3, "--shards", "1");
         var leader = await cluster.LeaderOfAsync(1);
         await using var load = new RegisterLoad(() => cluster.Nodes, clients: 6, keys: 8, consistency: "lease");
 
-        for (var round = 0; round < 3; round++)
-        {
-            var before = load.Count;
-            await cluster.WaitAsync(() => Task.FromResult(load.Count >= before + 150), Settle, () => $"{load.Count - before} operations this round");
-            var next = cluster.Nodes[(cluster.Nodes.ToList().IndexOf(leader) + 1) % cluster.Nodes.Count];
-            using var moved = await cluster.Http.PostAsJsonAsync(new Uri(next.Url, "/admin/shards/1/transfer-leader"), new { to = next.Id });
-            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
-            leader = next;
-        }
-        var last = load.Count;
-        await cluster.WaitAsync(() => Task.FromResult(load.Count >= last + 150), Settle, () => $"{load.Count - last} operations after the last move");
+        await LeaderRotation.RotateAsync(cluster, load, leader, Settle);
 
         var (operations, acknowledged) = await load.StopAndCheckAsync(cluster.Nodes);
         Assert.True(acknowledged > 100, $"only {acknowledged} writes were acknowledged in {operations} operations");

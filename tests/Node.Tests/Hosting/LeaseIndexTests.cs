@@ -28,7 +28,7 @@ public sealed class LeaseIndexTests
         var rounds = observers[leader.Host.NodeId].Count;
 
         var read = follower.Host.ReadIndexAsync(SnapshotHosts.Group, CancellationToken.None);
-        await StepUntilAsync(hosts, () => read.IsCompleted, "the follower's read confirmed");
+        await hosts.DriveUntilAsync(() => read.IsCompleted, "the follower's read confirmed", holdClock: true);
 
         Assert.True(await read);
         Assert.True(follower.State.AppliedIndex >= leader.Replica.Node.Committed, "the follower answered before applying the read index");
@@ -53,7 +53,7 @@ public sealed class LeaseIndexTests
         var rounds = observers[leader.Host.NodeId].Count;
 
         var read = follower.Host.LeaseReadAsync(SnapshotHosts.Group, CancellationToken.None);
-        await StepUntilAsync(hosts, () => read.IsCompleted, "the follower's lease read confirmed");
+        await hosts.DriveUntilAsync(() => read.IsCompleted, "the follower's lease read confirmed", holdClock: true);
 
         Assert.True(await read);
         Assert.True(follower.State.AppliedIndex >= leader.Replica.Node.Committed, "the follower answered before applying the read index");
@@ -85,22 +85,9 @@ public sealed class LeaseIndexTests
         await hosts.PutAsync(0, 1);
         var leader = hosts.Leader;
         var earned = leader.Host.LeaseReadAsync(SnapshotHosts.Group, CancellationToken.None);
-        await StepUntilAsync(hosts, () => earned.IsCompleted, "the lease earned");
+        await hosts.DriveUntilAsync(() => earned.IsCompleted, "the lease earned", holdClock: true);
         Assert.True(await earned);
         return leader;
-    }
-
-    /// <summary>Steps every host, never moving the clock, until <paramref name="done"/> holds (bounded).</summary>
-    private static async Task StepUntilAsync(SnapshotHosts hosts, Func<bool> done, string what)
-    {
-        for (var round = 0; round < 2_000; round++)
-        {
-            if (done()) return;
-            foreach (var m in hosts.Members) m.Host.RunOnce();
-            // Peer frames arrive on the in-memory network's delivery tasks.
-            await Task.Delay(1);
-        }
-        Assert.Fail($"not reached: {what}");
     }
 
     /// <summary>Counts the heartbeats a host sends to confirm read indexes (they carry a read context).</summary>

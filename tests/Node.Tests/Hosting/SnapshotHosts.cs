@@ -80,9 +80,10 @@ internal sealed class SnapshotHosts : IAsyncDisposable
 
     /// <summary>
     /// Steps every started host until <paramref name="done"/> holds: queued work first, the clock one tick further
-    /// only when no host has any. Fails after a bounded number of rounds.
+    /// only when no host has any (never, with <paramref name="holdClock"/>: a lease earned stays valid and no tick
+    /// sends a heartbeat of its own). Fails after a bounded number of rounds.
     /// </summary>
-    public async Task DriveUntilAsync(Func<bool> done, string what, int maxRounds = 20_000)
+    public async Task DriveUntilAsync(Func<bool> done, string what, int maxRounds = 20_000, bool holdClock = false)
     {
         for (var round = 0; round < maxRounds; round++)
         {
@@ -94,7 +95,7 @@ internal sealed class SnapshotHosts : IAsyncDisposable
                 busy |= m.Host.RunOnce() > 0;
             }
             if (busy) continue;
-            Time.Advance(TimeSpan.FromMilliseconds(100));
+            if (!holdClock) Time.Advance(TimeSpan.FromMilliseconds(100));
             // Peer frames arrive on the in-memory network's delivery tasks.
             await Task.Delay(1);
         }
