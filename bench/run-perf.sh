@@ -2,7 +2,7 @@
 # CPU profile of the whole cluster with Linux perf (cpu-clock sampling works in this VM; dotnet-trace's cpu-sampling
 # does not): starts 3 nodes (16 shards, RF 3, fsync, authentication on, sealed peers) on 127.24.17.0/24 (BENCH_NET)
 # with DOTNET_PerfMapEnabled=1 (the JIT writes /tmp/perf-PID.map so managed frames get names), drives node 1 with wrk
-# (1 KiB, 64 connections) for each operation in BENCH_OPS (default "put linearizable"; also lease, local), and after
+# (1 KiB, BENCH_CONNS connections, default 64) for each operation in BENCH_OPS (default "put linearizable"; also lease, local), and after
 # BENCH_WARM_S (default 15) seconds of each load samples the three node processes (every thread, kernel included; framework code jitted, not ReadyToRun, so that every frame has a name) at
 # BENCH_FREQ Hz (default 999) for BENCH_TRACE_S (default 10) seconds. bench/perf_areas.py prints the CPU of each
 # node, each thread kind and each area of the code, in µs per operation. perf.data files are kept in $OUT_DIR
@@ -34,7 +34,7 @@ start_cluster ${BENCH_NODE_ARGS:-}
 for op in $OPS; do
   case $op in put) verb=put; consistency=linearizable ;; *) verb=get; consistency=$op ;; esac
   total=$(( WARM_S + TRACE_S + 3 ))
-  timeout $(( total + 30 )) wrk -t2 -c64 -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
+  timeout $(( total + 30 )) wrk -t2 -c"${BENCH_CONNS:-64}" -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
     raftcache $verb 1024 2000 k1024- "$consistency" "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
   load=$!
   sleep "$WARM_S"
