@@ -28,6 +28,7 @@ public sealed class RespConnection(
         var session = new RespSession(backend, options, writer, remote, id) { Aborted = stopping };
         var batch = new List<byte[][]>();
         var pipeline = new RespPipeline(session, writer);
+        long gathered = 0;
         try
         {
             while (!session.Closing)
@@ -47,17 +48,16 @@ public sealed class RespConnection(
                     protocolError = e.Message;
                 }
 
+                gathered += read.Buffer.Length - buffer.Length;
                 // A full batch leaves complete commands behind: mark them unexamined so the next read returns at once.
                 var full = batch.Count >= options.Limits.MaxPipelineBatch;
                 if (full) input.AdvanceTo(buffer.Start);
                 else input.AdvanceTo(buffer.Start, buffer.End);
                 // The rest of the batch is already here: gather it (without waiting) before running any of it. Asked only
                 // when the read ended inside a command or filled the buffer, so pipeline 1 costs no extra system call.
-                if (protocolError is null && !full && !read.IsCompleted && batch.Count > 0
-                    && (buffer.Length > 0 || read.Buffer.Length >= ReadBufferBytes) && moreArrived?.Invoke() == true)
-                {
-                    continue;
-                }
+                var mayGather = protocolError is null && !full && !read.IsCompleted && batch.Count > 0
+                    && gathered < options.Limits.MaxGatheredBatchBytes && (buffer.Length > 0 || read.Buffer.Length >= ReadBufferBytes);
+                if (mayGather && moreArrived?.Invoke() == true) continue;
 
                 // One command (pipeline 1) has nothing to overlap with: it runs on the session and replies straight into
                 // the output pipe, with no forked session or reply buffer.
@@ -78,6 +78,7 @@ public sealed class RespConnection(
                 await pipeline.DrainAsync();
 
                 batch.Clear();
+                gathered = 0;
                 if (protocolError is not null)
                 {
                     writer.Error("ERR " + protocolError);

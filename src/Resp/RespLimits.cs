@@ -20,6 +20,12 @@ public sealed record RespLimits
     /// <summary>Most commands parsed from one read before their replies are sent.</summary>
     public int MaxPipelineBatch { get; init; } = 1024;
 
+    /// <summary>
+    /// Most bytes of complete commands gathered from several reads into one batch (a pipeline that arrived faster than
+    /// one read takes); past it the batch runs and the rest waits for the next one.
+    /// </summary>
+    public long MaxGatheredBatchBytes { get; init; } = 1L << 20;
+
     /// <summary>Most client connections open at once; the next one is told so and closed.</summary>
     public int MaxClients { get; init; } = 10_000;
 

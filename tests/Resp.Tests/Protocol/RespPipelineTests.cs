@@ -99,6 +99,27 @@ public sealed class RespPipelineTests
     }
 
     [Fact]
+    public async Task Gathering_a_batch_stops_at_its_byte_limit_and_the_rest_runs_next()
+    {
+        var backend = new HeldWritesBackend();
+        var limits = new RespLimits { MaxGatheredBatchBytes = 10 * 1024 };
+        await using var link = DuplexLink.Start(backend, maxRead: 4096, limits);
+        var value = new string('u', 8 * 1024);
+        var keys = Enumerable.Range(0, 6).Select(i => $"g{(char)('a' + i)}").ToArray();
+        await link.SendAsync(Frame([.. keys.Select(k => new[] { "SET", k, value })]));
+
+        // Each batch ends at the command that passes 10 KiB: two commands run, and the next two wait for them.
+        for (var first = 0; first < keys.Length; first += 2)
+        {
+            await backend.WaitForWritesAsync(first + 2, Patience);
+            Assert.Equal(first + 2, backend.Started.Count);
+            foreach (var write in backend.Started.Skip(first)) backend.Complete(write.What);
+        }
+
+        Assert.Equal(string.Concat(Enumerable.Repeat("+OK\r\n", keys.Length)), await link.ReadAsync(5 * keys.Length, Patience));
+    }
+
+    [Fact]
     public async Task A_command_is_answered_while_the_next_one_is_still_incomplete()
     {
         var backend = new HeldWritesBackend();
@@ -130,11 +151,11 @@ public sealed class RespPipelineTests
         private Task _serving = Task.CompletedTask;
         private long _sent;
 
-        public static DuplexLink Start(IRespBackend backend, int maxRead = int.MaxValue)
+        public static DuplexLink Start(IRespBackend backend, int maxRead = int.MaxValue, RespLimits? limits = null)
         {
             var link = new DuplexLink();
             var stream = new DuplexStream(link._toServer.Reader.AsStream(), link._toClient.Writer.AsStream(), maxRead);
-            var options = new RespOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
+            var options = new RespOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Limits = limits ?? new RespLimits() };
             link._serving = new RespConnection(stream, backend, options, IPAddress.Loopback, 1, link._stop.Token,
                 () => Interlocked.Read(ref link._sent) > stream.Received).RunAsync();
             return link;
