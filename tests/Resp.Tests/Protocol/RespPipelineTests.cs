@@ -86,13 +86,15 @@ public sealed class RespPipelineTests
     public async Task A_pipeline_larger_than_one_read_runs_as_one_batch_when_the_rest_has_arrived()
     {
         var backend = new HeldWritesBackend();
-        // Reads of 4 KiB split every 8 KiB value across reads, as a socket does with a large pipeline.
-        await using var link = DuplexLink.Start(backend, maxRead: 4096);
-        var value = new string('v', 8 * 1024);
-        var keys = Enumerable.Range(0, 8).Select(i => $"k{(char)('a' + i)}").ToArray();
-        await link.SendAsync(Frame([.. keys.Select(k => new[] { "SET", k, value })]));
+        // redis-benchmark -P 16 -d 1024: about 17 KiB in one write, more than one 16 KiB read of the connection takes.
+        await using var link = DuplexLink.Start(backend);
+        var value = new string('v', 1024);
+        var keys = Enumerable.Range(0, 16).Select(i => $"k{(char)('a' + i)}").ToArray();
+        var frame = Frame([.. keys.Select(k => new[] { "SET", k, value })]);
+        Assert.True(frame.Length > RespConnection.ReadBufferBytes);
+        await link.SendAsync(frame);
 
-        // All eight writes are in flight together: one commit round for the batch, not one per read.
+        // All sixteen writes are in flight together: one commit round for the batch, not one per read.
         await backend.WaitForWritesAsync(keys.Length, Patience);
         foreach (var key in keys.Reverse()) backend.Complete($"{key}={value}");
         Assert.Equal(string.Concat(Enumerable.Repeat("+OK\r\n", keys.Length)), await link.ReadAsync(5 * keys.Length, Patience));
