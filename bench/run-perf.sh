@@ -7,7 +7,10 @@
 # BENCH_FREQ Hz (default 999) for BENCH_TRACE_S (default 10) seconds. bench/perf_areas.py prints the CPU of each
 # node, each thread kind and each area of the code, in µs per operation. perf.data files are kept in $OUT_DIR
 # (default /tmp/raftcache-perf). Stops exactly the processes it started and removes its data folders.
+# BENCH_LOAD=resp drives node 1 over RESP with redis-benchmark instead (1 KiB, 50 connections, pipeline BENCH_PIPELINE,
+# default 1; BENCH_OPS "set get"; reads at the node's --resp-read-consistency) and counts the operations it reports.
 #   bench/run-perf.sh
+#   BENCH_LOAD=resp BENCH_OPS="get set" bench/run-perf.sh
 #   BENCH_OPS="put" BENCH_NODE_ARGS="--shards 4" bench/run-perf.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +21,9 @@ TRACE_S=${BENCH_TRACE_S:-10}
 FREQ=${BENCH_FREQ:-999}
 NET=${BENCH_NET:-127.24.17}
 OUT_DIR=${OUT_DIR:-/tmp/raftcache-perf}
-OPS=${BENCH_OPS:-put linearizable}
+LOAD=${BENCH_LOAD:-wrk}
+PIPELINE=${BENCH_PIPELINE:-1}
+if [ "$LOAD" = resp ]; then OPS=${BENCH_OPS:-set get}; else OPS=${BENCH_OPS:-put linearizable}; fi
 command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 bench_workdir perf
@@ -29,13 +34,20 @@ new_credentials
 # Named managed frames: the JIT's perf map, no W^X double mapping (perf cannot map its memfd aliases back to the map),
 # and framework code jitted rather than taken precompiled from ReadyToRun images (which the map does not list).
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
+[ "$LOAD" = resp ] && RESP_ARGS="--resp-listen :6379"
 # shellcheck disable=SC2086
-start_cluster ${BENCH_NODE_ARGS:-}
+start_cluster ${RESP_ARGS:-} ${BENCH_NODE_ARGS:-}
 for op in $OPS; do
   case $op in put) verb=put; consistency=linearizable ;; *) verb=get; consistency=$op ;; esac
   total=$(( WARM_S + TRACE_S + 3 ))
-  timeout $(( total + 30 )) wrk -t2 -c"${BENCH_CONNS:-64}" -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
-    raftcache $verb 1024 2000 k1024- "$consistency" "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
+  if [ "$LOAD" = resp ]; then
+    # A bounded load: at most 10 M requests, cut after its time.
+    timeout "$total" redis-benchmark -h "$NET.1" -p 6379 -a "$KEY" -t "$op" -d 1024 -P "$PIPELINE" -c 50 -n 10000000 \
+      -r 10000 -q >"$WORK/wrk-$op.txt" 2>&1 &
+  else
+    timeout $(( total + 30 )) wrk -t2 -c"${BENCH_CONNS:-64}" -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
+      raftcache $verb 1024 2000 k1024- "$consistency" "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
+  fi
   load=$!
   sleep "$WARM_S"
   before=$(cpu_ticks "${pids[@]}")
@@ -44,6 +56,13 @@ for op in $OPS; do
   after=$(cpu_ticks "${pids[@]}")
   wait $load || true
   result=$(grep '^RESULT' "$WORK/wrk-$op.txt" || true)
+  # redis-benchmark -q rewrites one progress line ("SET: rps=… (overall: R) avg_msec=…") until it is cut: the overall
+  # rate of its last state, as one second of requests, is what perf_areas.py divides by.
+  if [ "$LOAD" = resp ]; then
+    rps=$(tr '\r' '\n' <"$WORK/wrk-$op.txt" | grep -a 'overall' | tail -1 | sed -E 's/.*rps=[0-9.]+ \(overall: ([0-9]+).*/\1/')
+    result="RESULT requests=${rps:-0} duration_us=1000000"
+  fi
+  cp "$WORK/wrk-$op.txt" "$OUT_DIR/load-$op.txt"
   echo "== $op: $result"
   perf script -F comm,pid,tid,ip,sym,dso -i "$OUT_DIR/$op.data" 2>/dev/null | python3 bench/perf_areas.py --wrk "$result" \
     --cpu-ticks $(( after - before )) --seconds "$TRACE_S" --pids "${pids[*]}"

@@ -9,6 +9,8 @@
 #   BENCH_N=5000 BENCH_CELLS="set:1024:1 get:1024:1" bench/run-resp.sh
 #   BENCH_NODE_ARGS="--resp-read-consistency local" bench/run-resp.sh   # extra RaftCache node arguments
 #   BENCH_NO_BUILD=1 RAFTCACHE_ARTIFACTS=/other/build bench/run-resp.sh   # an existing build (before/after runs)
+#   BENCH_BASE_ARTIFACTS=/base/build bench/run-resp.sh  # adds "raftcache-base": a second cluster of that build on
+#                                           # NET.0.11-13, measured in the same cells, interleaved (before/after in one run)
 #   BENCH_RESP_CLUSTER=1 bench/run-resp.sh  # RaftCache in cluster mode (--resp-cluster), redis-benchmark --cluster:
 #                                           # the client sends each key to its shard leader, no forwarding
 # Addresses: 127.40.0.1-3 (RaftCache) and 127.40.0.9 (Redis, Garnet); BENCH_NET moves them.
@@ -19,6 +21,7 @@ N=${BENCH_N:-20000}
 CLIENTS=${BENCH_CLIENTS:-50}
 CELLS=${BENCH_CELLS:-"set:1024:1 get:1024:1 set:8192:1 get:8192:1 set:1024:16 get:1024:16 set:8192:16 get:8192:16"}
 SYSTEMS=${BENCH_SYSTEMS:-"raftcache redis-always redis-none garnet-aof garnet-none"}
+[ -n "${BENCH_BASE_ARTIFACTS:-}" ] && SYSTEMS=$(echo " $SYSTEMS " | sed 's/ raftcache / raftcache raftcache-base /; s/^ //; s/ $//')
 GARNET_VERSION=2.2.12
 WORK=$(mktemp -d /tmp/raftcache-resp-bench.XXXXXX)
 ARTIFACTS=${RAFTCACHE_ARTIFACTS:-$PWD/artifacts}
@@ -37,15 +40,21 @@ head -c 32 /dev/urandom | base64 >"$WORK/cluster-secret"
 
 declare -A sys_pids sys_port sys_host sys_auth sys_mode
 [ "${BENCH_RESP_CLUSTER:-0}" = 1 ] && { CLUSTER_ARGS=--resp-cluster; sys_mode[raftcache]=--cluster; }
-initial="1=$NET.0.1:6001,2=$NET.0.2:6001,3=$NET.0.3:6001"
-for i in 1 2 3; do
-  # shellcheck disable=SC2086
-  RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$NODE" --id $i --listen "http://$NET.0.$i:5001" \
-    --peer-listen "$NET.0.$i:6001" --resp-listen "$NET.0.$i:6379" --data-dir "$WORK/node-$i" --initial-cluster "$initial" \
-    --cluster-secret-file "$WORK/cluster-secret" ${BENCH_NODE_ARGS:-} ${CLUSTER_ARGS:-} >"$WORK/node-$i.log" 2>&1 &
-  pids+=($!); sys_pids[raftcache]="${sys_pids[raftcache]:-} $!"
-done
-sys_host[raftcache]=$NET.0.1; sys_port[raftcache]=6379; sys_auth[raftcache]="-a $KEY"
+raftcache() { # name binary first-address-octet
+  local name=$1 node=$2 base=$3 i initial
+  initial="1=$NET.0.$base:6001,2=$NET.0.$(( base + 1 )):6001,3=$NET.0.$(( base + 2 )):6001"
+  for i in 1 2 3; do
+    # shellcheck disable=SC2086
+    RaftCache__ApiKeys__0__Role=admin RaftCache__ApiKeys__0__Key="$KEY" "$node" --id $i --listen "http://$NET.0.$(( base + i - 1 )):5001" \
+      --peer-listen "$NET.0.$(( base + i - 1 )):6001" --resp-listen "$NET.0.$(( base + i - 1 )):6379" --data-dir "$WORK/$name-$i" \
+      --initial-cluster "$initial" --cluster-secret-file "$WORK/cluster-secret" ${BENCH_NODE_ARGS:-} ${CLUSTER_ARGS:-} \
+      >"$WORK/$name-$i.log" 2>&1 &
+    pids+=($!); sys_pids[$name]="${sys_pids[$name]:-} $!"
+  done
+  sys_host[$name]=$NET.0.$base; sys_port[$name]=6379; sys_auth[$name]="-a $KEY"; sys_mode[$name]=${sys_mode[raftcache]:-}
+}
+raftcache raftcache "$NODE" 1
+[ -n "${BENCH_BASE_ARTIFACTS:-}" ] && raftcache raftcache-base "$BENCH_BASE_ARTIFACTS/bin/Node/release/RaftCache.Node" 11
 
 redis() { # name port args...
   local name=$1 port=$2; shift 2; mkdir -p "$WORK/$name"

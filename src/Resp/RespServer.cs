@@ -82,7 +82,10 @@ public sealed partial class RespServer(IRespBackend backend, RespOptions options
                 stream = tls;
             }
 
-            var connection = new RespConnection(stream, backend, options, remote, Interlocked.Increment(ref _nextId), _stopping.Token);
+            // Over TLS the socket's unread bytes may be a record that yields no command (a key update), so a batch is
+            // gathered from plain TCP only.
+            Func<bool>? moreArrived = options.Certificate is null ? () => Unread(socket) > 0 : null;
+            var connection = new RespConnection(stream, backend, options, remote, Interlocked.Increment(ref _nextId), _stopping.Token, moreArrived);
             await connection.RunAsync();
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
@@ -98,6 +101,19 @@ public sealed partial class RespServer(IRespBackend backend, RespOptions options
         {
             Interlocked.Decrement(ref _connected);
             await stream.DisposeAsync();
+        }
+    }
+
+    // FIONREAD of a connection that is closing anyway reads as nothing more to gather.
+    private static int Unread(Socket socket)
+    {
+        try
+        {
+            return socket.Available;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return 0;
         }
     }
 

@@ -8,8 +8,9 @@ namespace RaftCache.Resp.Tests.Protocol;
 
 /// <summary>
 /// A backend with one shard whose writes finish only when the test completes them, so a test sees which writes of a
-/// pipelined batch are in flight together. The slot of a key is its last byte. Only what a pipeline of SET and ECHO
-/// needs is served; everything else throws.
+/// pipelined batch are in flight together. The slot of a key is its last byte, its shard the slot's parity. A GET
+/// answers at once with the value of the key's last completed write. Only what a pipeline of SET, GET and ECHO needs
+/// is served; everything else throws.
 /// </summary>
 internal sealed class HeldWritesBackend : IRespBackend
 {
@@ -34,7 +35,7 @@ internal sealed class HeldWritesBackend : IRespBackend
 
     public int CredentialsGeneration => 0;
 
-    public int ShardOfKey(ReadOnlySpan<byte> key) => 0;
+    public int ShardOfKey(ReadOnlySpan<byte> key) => key[^1] % 2;
 
     public int SlotOfKey(ReadOnlySpan<byte> key) => key[^1];
 
@@ -80,8 +81,17 @@ internal sealed class HeldWritesBackend : IRespBackend
 
     public void RecordAuthFailure(IPAddress? address) => throw new NotSupportedException();
 
-    public Task<RespReadResult> ReadAsync(int shard, byte[] key, RespConsistency consistency, RespCaller caller, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    public Task<RespReadResult> ReadAsync(int shard, byte[] key, RespConsistency consistency, RespCaller caller, CancellationToken cancellationToken)
+    {
+        var prefix = Encoding.UTF8.GetString(key) + "=";
+        lock (_gate)
+        {
+            var last = _started.LastOrDefault(w => w.What.StartsWith(prefix, StringComparison.Ordinal) && w.Done.Task.IsCompleted);
+            return Task.FromResult(last is null
+                ? new RespReadResult(RespReadStatus.NotFound, null)
+                : new RespReadResult(RespReadStatus.Found, new RespEntry(Encoding.UTF8.GetBytes(last.What[prefix.Length..]), CacheStateMachine.RawContentType.ToArray(), 1, null)));
+        }
+    }
 
     public Task<(bool Done, string? Error)> FlushAllAsync(RespCaller caller, CancellationToken cancellationToken) => throw new NotSupportedException();
 
