@@ -169,7 +169,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         LastHeard[fromNode] = _time.GetUtcNow();
-        Post(() => StepAll(fromNode, batch));
+        if (!TryNoteLivenessOnly(fromNode, batch)) Post(() => StepAll(fromNode, batch));
     }
 
     private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)
@@ -244,6 +244,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     private void Tick()
     {
         Volatile.Write(ref _tickPending, 0);
+        NoteHeardOffLoop();
         _ticks += TakeWakeTicks();
         foreach (var replica in _groups.Values)
         {
