@@ -59,6 +59,7 @@ else:
     print(len(led), "timeout")
 PY
 )
+    wait "$victim" 2>/dev/null || true
     echo "| $round | $NODE | ${result% *} | $quiesced | ${result#* } |"
     stop_pids
   done
