@@ -96,4 +96,16 @@ public sealed class ScenarioTests
         var result = Simulator.Run(Scenarios.Options("lease-drift", seed));
         Assert.True(result.ChecksRun.GetValueOrDefault("lease read served from the lease") > 0 && result.Partitions > 0, result.ToString());
     }
+
+    [Theory]
+    [InlineData(14UL)]
+    [InlineData(15UL)]
+    public void Quiesced_followers_on_sparse_ticks_still_notice_a_dead_leader_in_time(ulong seed)
+    {
+        // Idle nodes let their tick timer fire every IdleTicksPerWake ticks; the oracle's bound on how long a quiesced
+        // follower stays quiet without its leader must hold from those sparse ticks too.
+        var result = Simulator.Run(Scenarios.Options("quiesce", seed));
+        Assert.True(result.ChecksRun.GetValueOrDefault("idle node on sparse ticks") > 0
+            && result.ChecksRun.GetValueOrDefault("quiesced follower without its leader on sparse ticks") > 0 && result.Crashes > 0, result.ToString());
+    }
 }

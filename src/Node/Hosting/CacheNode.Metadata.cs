@@ -11,13 +11,15 @@ public sealed partial class CacheNode
     /// <summary>Ticks between housekeeping rounds (bootstrap record, address publication, placement).</summary>
     private const int HousekeepingEveryTicks = 5;
 
-    // On the host loop, every few ticks: the metadata group's first leader records the founding cluster, every
-    // member publishes the REST URL it serves until the metadata group has it, the metadata leader runs the
-    // placement controller, and shard leaders walk their groups towards their targets. All of it is idempotent,
+    // On the host loop, every few ticks (the host's count, so an idle node's sparse ticks keep the period): the
+    // metadata group's first leader records the founding cluster, every member publishes the REST URL it serves
+    // until the metadata group has it, the metadata leader runs the placement controller, and shard leaders walk their groups towards their targets. All of it is idempotent,
     // so a proposal lost to a leader change is simply made again next round.
     private void Housekeeping()
     {
-        if (++_housekeepingTicks % HousekeepingEveryTicks != 0) return;
+        var round = Host.Ticks / HousekeepingEveryTicks;
+        if (round == _housekeepingRound) return;
+        _housekeepingRound = round;
         var metadata = Host.TryGetReplica(MetadataGroup);
         if (metadata is null || metadata.Leader == 0) return;
         var record = _metadata.Current;

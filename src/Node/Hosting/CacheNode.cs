@@ -26,7 +26,7 @@ public sealed partial class CacheNode : IAsyncDisposable
     private RaftHost? _host;
     private IPeerTransport? _transport;
     private readonly NodeMachine _machine;
-    private int _housekeepingTicks;
+    private long _housekeepingRound;
     private ulong _clusterId;
 
     public CacheNode(NodeOptions options, TimeProvider time, ILoggerFactory loggers)

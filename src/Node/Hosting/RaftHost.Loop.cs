@@ -25,6 +25,7 @@ public sealed partial class RaftHost
         }
         IssueReadBatches();
         ProcessReadies();
+        MaybeDenseTicks();
         return n;
     }
 

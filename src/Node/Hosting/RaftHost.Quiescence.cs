@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using RaftCache.Node.Transport;
 using RaftCache.Raft;
 
@@ -20,6 +21,9 @@ public sealed partial class RaftHost
     public const ulong LivenessGroup = ulong.MaxValue;
 
     private readonly Dictionary<ulong, long> _peerHeardTick = [];
+
+    // Peers heard by frames of liveness messages only, noted off the loop; the loop takes them at its next tick.
+    private readonly ConcurrentQueue<ulong> _heardOffLoop = new();
     private readonly Dictionary<ulong, long> _peerSentTick = [];
     private readonly HashSet<ulong> _livenessPeers = [];
 
@@ -27,6 +31,27 @@ public sealed partial class RaftHost
     public int QuiescedGroups { get; private set; }
 
     private void NoteHeard(ulong node) => _peerHeardTick[node] = _ticks;
+
+    /// <summary>
+    /// Takes a frame that holds liveness messages only without waking the loop: noting the peer heard is all the loop
+    /// would do with it, and it is most of what an idle node receives. The loop notes it at its next tick, before
+    /// counting that tick, so the peer counts as heard no earlier than it was: its silence is never overstated.
+    /// </summary>
+    private bool TryNoteLivenessOnly(ulong node, IReadOnlyList<GroupMessage> batch)
+    {
+        foreach (var (group, _) in batch)
+        {
+            if (group != LivenessGroup) return false;
+        }
+        _heardOffLoop.Enqueue(node);
+        return true;
+    }
+
+    /// <summary>At a tick, before it is counted: the peers heard off the loop since the last one.</summary>
+    private void NoteHeardOffLoop()
+    {
+        while (_heardOffLoop.TryDequeue(out var node)) NoteHeard(node);
+    }
 
     private void NoteSent(ulong node) => _peerSentTick[node] = _ticks;
 

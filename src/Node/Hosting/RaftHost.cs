@@ -71,6 +71,13 @@ public sealed record HostOptions
     /// <summary>Most ticks between two frames to each peer sharing a group (liveness); well below <see cref="ElectionTicks"/>.</summary>
     public int LivenessTicks { get; init; } = 3;
 
+    /// <summary>
+    /// Ticks one firing of the tick timer counts while every group on the node is quiesced and nothing waits
+    /// (RaftHost.IdleTicks.cs): fewer wake-ups of an idle node, for up to this many ticks less one of extra failure
+    /// detection time. 1 ticks every <see cref="Tick"/> always; at most <see cref="LivenessTicks"/>.
+    /// </summary>
+    public int IdleTicksPerWake { get; init; } = 3;
+
     /// <summary>Known Raft bugs switched on in every group's core; only the simulation's planted-bug tests set any.</summary>
     public PlantedBugs PlantedBugs { get; init; }
 }
@@ -162,7 +169,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         LastHeard[fromNode] = _time.GetUtcNow();
-        Post(() => StepAll(fromNode, batch));
+        if (!TryNoteLivenessOnly(fromNode, batch)) Post(() => StepAll(fromNode, batch));
     }
 
     private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)
@@ -237,7 +244,8 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     private void Tick()
     {
         Volatile.Write(ref _tickPending, 0);
-        _ticks++;
+        NoteHeardOffLoop();
+        _ticks += TakeWakeTicks();
         foreach (var replica in _groups.Values)
         {
             // A quiesced group costs no tick; its reads still expire (one this replica forwarded may never be answered).
@@ -247,6 +255,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
         TickLiveness();
         RenewLeases();
         Ticked?.Invoke();
+        MaybeSparseTicks();
     }
 
     private int _disposed;

@@ -25,6 +25,7 @@ public sealed partial class Oracle
                 foreach (var key in _quietWithoutLeader.Keys.Where(k => k.Node == node.Id).ToList()) _quietWithoutLeader.Remove(key);
                 continue;
             }
+            if (host.SparseTicks) Count("idle node on sparse ticks");
             foreach (var replica in host.Replicas)
             {
                 var key = (node.Id, replica.GroupId);
@@ -77,6 +78,7 @@ public sealed partial class Oracle
             return;
         }
         Count("quiesced follower without its leader");
+        if (node.Host!.SparseTicks) Count("quiesced follower without its leader on sparse ticks");
         var bound = (long)Math.Ceiling((_sim.Options.ElectionTicks + 2) / node.ClockRate) + _sim.Options.MaxDelayTicks + 2;
         Check(_sim.Now - since <= bound, "a quiesced follower notices that its leader's node is gone",
             () => $"n{node.Id} g{replica.GroupId} is still quiesced {_sim.Now - since} ticks after its leader n{lead} became unreachable (bound {bound})");
