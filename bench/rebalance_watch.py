@@ -33,7 +33,8 @@ def get(url, as_json=True):
     except Exception:
         return None
 
-METRIC = re.compile(r'^(raftcache_raft_is_leader|raftcache_cache_keys|raftcache_cache_bytes)\{group="(\d+)"\} (\d+)$', re.M)
+# Per-shard series carry a "shard" label beside the exporter's own labels (otel_scope_name), in any order.
+METRIC = re.compile(r'^(raftcache_raft_is_leader|raftcache_cache_keys|raftcache_cache_bytes)\{(?:[^}]*,)?shard="(\d+)"[^}]*\} (\d+)$', re.M)
 
 def metrics(url):
     text = get(url + "/metrics", as_json=False)
