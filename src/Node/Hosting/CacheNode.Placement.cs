@@ -80,11 +80,13 @@ public sealed partial class CacheNode
         ReportPlacement(record, metadata, replica, conf, now);
         if (record.PreferredLeaders.TryGetValue(shard, out var preferred) && preferred != self && conf.Voters.Contains(preferred)
             && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex
-            && !record.IsReceiving(preferred))
+            && record.Targets.IsEmpty)
         {
-            // Never to a member still receiving a replica: it installs that shard's snapshot on its host loop (write,
-            // fsync, decode: seconds for a large shard on a busy machine), stalling every shard it leads meanwhile.
-            // It gets its leaderships once it holds what it was receiving.
+            // Not while any shard is moving. Each plan of a rebalance names new preferred leaders, and every hand-over
+            // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
+            // at the end instead of after every move. And a member still receiving a replica installs its snapshot
+            // on its host loop (write, fsync, decode: seconds for a large shard on a busy machine), which would
+            // stall every shard it led meanwhile.
             // Not right after winning leadership (an operator's transfer is recorded as preferred a moment later),
             // nor again soon after handing it over.
             if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);

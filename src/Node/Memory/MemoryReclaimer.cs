@@ -7,7 +7,8 @@ namespace RaftCache.Node.Memory;
 /// <summary>
 /// Returns memory the GC committed during a burst and no longer uses to the OS, off the request path: a timer on
 /// the thread pool checks the GC's own figures every <see cref="CheckEvery"/> and, when <see cref="ReclaimPolicy"/>
-/// agrees (large idle share, node not busy), runs one aggressive collection (full, compacting, decommitting). Measured in docs/benchmarks.md section 14.
+/// agrees (large idle share, node not busy), runs one aggressive collection (full, compacting, decommitting).
+/// Measured in docs/benchmarks.md sections 14 and 6.
 /// </summary>
 public sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryReclaimer> logger) : BackgroundService
 {
