@@ -62,7 +62,7 @@ public sealed partial class CacheNode
                     {
                         if (!busy) metadata.Node.Propose(new RemoveMemberCommand(id).Encode());
                     }
-                    else if (id == _options.Id) HandOver(metadata, status, [.. conf.Voters.Where(v => v != id)], now);
+                    else if (id == _options.Id) HandOver(record, metadata, status, [.. conf.Voters.Where(v => v != id)], now);
                     else if (!busy)
                     {
                         ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.RemoveNode, id));

@@ -63,7 +63,7 @@ public sealed partial class CacheNode
         var outgoing = conf.Voters.FirstOrDefault(v => !target.Contains(v));
         if (conf.Learners.FirstOrDefault(l => CaughtUp(status, l)) is var ready and not 0)
         {
-            if (outgoing == self) HandOver(replica, status, target, now);
+            if (outgoing == self) HandOver(record, replica, status, target, now);
             else if (outgoing != 0) ChangeConf(replica, new ConfChangeSingle(ConfChangeType.AddVoter, ready), new ConfChangeSingle(ConfChangeType.RemoveNode, outgoing));
             else ChangeConf(replica, new ConfChangeSingle(ConfChangeType.AddVoter, ready));
             return;
@@ -71,7 +71,7 @@ public sealed partial class CacheNode
         if (!conf.Learners.IsEmpty) return; // waiting for a learner to catch up
         if (outgoing != 0 && conf.Voters.Length > target.Length)
         {
-            if (outgoing == self) HandOver(replica, status, target, now);
+            if (outgoing == self) HandOver(record, replica, status, target, now);
             else ChangeConf(replica, new ConfChangeSingle(ConfChangeType.RemoveNode, outgoing));
             return;
         }
@@ -79,8 +79,14 @@ public sealed partial class CacheNode
 
         ReportPlacement(record, metadata, replica, conf, now);
         if (record.PreferredLeaders.TryGetValue(shard, out var preferred) && preferred != self && conf.Voters.Contains(preferred)
-            && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex)
+            && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex
+            && record.Targets.IsEmpty)
         {
+            // Not while any shard is moving. Each plan of a rebalance names new preferred leaders, and every hand-over
+            // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
+            // at the end instead of after every move. And a member still receiving a replica installs its snapshot
+            // on its host loop (write, fsync, decode: seconds for a large shard on a busy machine), which would
+            // stall every shard it led meanwhile.
             // Not right after winning leadership (an operator's transfer is recorded as preferred a moment later),
             // nor again soon after handing it over.
             if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
@@ -105,13 +111,16 @@ public sealed partial class CacheNode
         metadata.Node.Propose(new ReplicasChangedCommand(shard, conf.Voters, replica.ConfIndex).Encode());
     }
 
-    /// <summary>This node leads a shard it is to leave: hand leadership to the most up-to-date voter that stays.</summary>
-    private void HandOver(GroupReplica replica, RaftStatus status, ImmutableArray<ulong> target, DateTimeOffset now)
+    /// <summary>
+    /// This node leads a shard it is to leave: hand leadership to the most up-to-date voter that stays, preferring one
+    /// that is not receiving a replica (see <see cref="Reconcile"/>).
+    /// </summary>
+    private void HandOver(ClusterRecord record, GroupReplica replica, RaftStatus status, ImmutableArray<ulong> target, DateTimeOffset now)
     {
         if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < TimeSpan.FromMilliseconds(_options.TickMs * _options.ElectionTicks * 2)) return;
         var successor = status.Progress
             .Where(p => p.Key != _options.Id && target.Contains(p.Key) && status.ConfState.Voters.Contains(p.Key) && p.Value.RecentActive)
-            .OrderByDescending(p => p.Value.Match).ThenBy(p => p.Key)
+            .OrderBy(p => record.IsReceiving(p.Key)).ThenByDescending(p => p.Value.Match).ThenBy(p => p.Key)
             .Select(p => p.Key).FirstOrDefault();
         if (successor == 0) return;
         _lastTransfer[replica.GroupId] = now;

@@ -129,8 +129,9 @@ public sealed partial class RaftHost
         var staged = false;
         if (ready.Snapshot is { } snapshot)
         {
-            // The data file is durable before the WAL record that points at it.
-            using (var data = new MemoryStream(snapshot.Data.ToArray(), writable: false)) _wal.WriteSnapshot(group, snapshot.Metadata, data);
+            // The data file is durable before the WAL record that points at it. Written from the received bytes as
+            // they are: a copy would be one more array of the snapshot's whole size.
+            _wal.WriteSnapshot(group, snapshot.Metadata, file => file.Write(snapshot.Data.Span));
             _wal.StageSnapshot(group, snapshot.Metadata);
             // Installed once synced, but already the WAL's snapshot: a local snapshot finishing meanwhile is older.
             replica.SnapshotIndex = snapshot.Metadata.Index;

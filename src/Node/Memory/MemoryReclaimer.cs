@@ -7,7 +7,8 @@ namespace RaftCache.Node.Memory;
 /// <summary>
 /// Returns memory the GC committed during a burst and no longer uses to the OS, off the request path: a timer on
 /// the thread pool checks the GC's own figures every <see cref="CheckEvery"/> and, when <see cref="ReclaimPolicy"/>
-/// agrees, runs one aggressive collection (full, compacting, decommitting). Measured in docs/benchmarks.md section 14.
+/// agrees (large idle share, node not busy), runs one aggressive collection (full, compacting, decommitting).
+/// Measured in docs/benchmarks.md sections 14 and 6.
 /// </summary>
 public sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryReclaimer> logger) : BackgroundService
 {
@@ -17,13 +18,17 @@ public sealed partial class MemoryReclaimer(TimeProvider time, ILogger<MemoryRec
     {
         var last = time.GetTimestamp();
         var lastPause = TimeSpan.Zero;
+        var allocated = GC.GetTotalAllocatedBytes();
         using var timer = new PeriodicTimer(CheckEvery, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var info = GC.GetGCMemoryInfo(GCKind.Any);
-                if (!ReclaimPolicy.ShouldReclaim(info.TotalCommittedBytes, info.HeapSizeBytes, info.FragmentedBytes, time.GetElapsedTime(last), lastPause)) continue;
+                var allocatedNow = GC.GetTotalAllocatedBytes();
+                var sinceCheck = allocatedNow - allocated;
+                allocated = allocatedNow;
+                if (!ReclaimPolicy.ShouldReclaim(info.TotalCommittedBytes, info.HeapSizeBytes, info.FragmentedBytes, time.GetElapsedTime(last), lastPause, sinceCheck)) continue;
                 var before = Environment.WorkingSet;
                 var watch = Stopwatch.StartNew();
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

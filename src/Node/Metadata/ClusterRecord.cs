@@ -87,6 +87,10 @@ public sealed record ClusterRecord(
     public bool Hosts(int shard, ulong node) =>
         Placement.GetValueOrDefault(shard, ImmutableArray<ulong>.Empty).Contains(node) || TargetOf(shard).Contains(node);
 
+    /// <summary>True while a shard is moving onto <paramref name="node"/>: its target places it there, its placement not yet.</summary>
+    public bool IsReceiving(ulong node) =>
+        Targets.Any(t => t.Value.Contains(node) && !Placement.GetValueOrDefault(t.Key, ImmutableArray<ulong>.Empty).Contains(node));
+
     /// <summary>The id the next added member gets unless one is asked for: above every id ever used.</summary>
     [JsonIgnore]
     public ulong NextMemberId => Math.Max(Members.Keys.DefaultIfEmpty().Max(), RemovedIds.DefaultIfEmpty().Max()) + 1;

@@ -35,7 +35,10 @@ public interface IPeerTransport : IAsyncDisposable
     /// <summary>Stops sending to a peer (its queued frames are dropped) and closes the connections it opened to this node.</summary>
     void RemovePeer(ulong nodeId);
 
-    /// <summary>Queues one batch for <paramref name="toNode"/>. Never blocks; false when it was dropped (unknown peer, full queue).</summary>
+    /// <summary>
+    /// Queues one batch for <paramref name="toNode"/>. Never blocks; false when it was dropped (unknown peer, full queue).
+    /// Safe from any thread: the host sends snapshots from its snapshot executor while the loop sends the rest.
+    /// </summary>
     bool Send(ulong toNode, IReadOnlyList<GroupMessage> batch);
 
     /// <summary>True while a connection to the peer is established (used to report unreachable peers to Raft).</summary>

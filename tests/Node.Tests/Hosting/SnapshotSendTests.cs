@@ -59,6 +59,31 @@ public sealed class SnapshotSendTests
     }
 
     [Fact]
+    public async Task The_snapshot_leaves_from_the_background_work_while_the_leaders_loop_does_not_run()
+    {
+        await using var hosts = new SnapshotHosts();
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
+        leader.HoldBackgroundWork = true;
+        await hosts.StartAsync(members[2]);
+        await hosts.DriveUntilAsync(() => leader.BackgroundWork.Count == 1, "the snapshot read for node 3 queued");
+
+        // From here the leader's loop is never run: the read and the send happen in the background work alone (the
+        // copy into a frame of the snapshot's whole size must not hold up every group of the leader's node).
+        leader.RunBackgroundWork(0);
+        for (var round = 0; round < 5_000 && members[2].Replica.SnapshotsInstalled == 0; round++)
+        {
+            if (members[2].Host.RunOnce() == 0) await Task.Delay(1); // frames arrive on the network's delivery task
+        }
+        Assert.True(members[2].Replica.SnapshotsInstalled > 0, "node 3 installed the snapshot without the leader's loop running");
+        Assert.Equal(leader.Replica.SnapshotIndex, members[2].Replica.SnapshotIndex);
+
+        // The loop then learns the outcome, and node 3 catches up as before.
+        leader.HoldBackgroundWork = false;
+        await hosts.DriveUntilAsync(() => members[2].State.AppliedIndex >= leader.State.AppliedIndex, "node 3 caught up");
+        AssertHolds(members[2], 0, 20);
+    }
+
+    [Fact]
     public async Task A_snapshot_whose_file_is_gone_is_replaced_by_a_fresh_one_and_the_follower_still_catches_up()
     {
         await using var hosts = new SnapshotHosts();

@@ -18,20 +18,30 @@ public sealed class ReclaimPolicyTests
     [InlineData(1300, 1100, 0, false)] // 200 MiB idle on 1,100 live: a large heap tolerates more slack
     public void Reclaims_only_when_the_idle_bytes_are_large_in_bytes_and_against_the_live_heap(long committedMiB, long heapMiB, long fragmentedMiB, bool expected)
     {
-        Assert.Equal(expected, ReclaimPolicy.ShouldReclaim(committedMiB * MiB, heapMiB * MiB, fragmentedMiB * MiB, Long, TimeSpan.Zero));
+        Assert.Equal(expected, ReclaimPolicy.ShouldReclaim(committedMiB * MiB, heapMiB * MiB, fragmentedMiB * MiB, Long, TimeSpan.Zero, 0));
     }
 
     [Fact]
     public void Never_reclaims_twice_within_the_minimum_interval_nor_more_than_a_hundredth_of_the_time()
     {
         const long committed = 400 * MiB, heap = 200 * MiB;
-        Assert.False(ReclaimPolicy.ShouldReclaim(committed, heap, 0, ReclaimPolicy.MinInterval - TimeSpan.FromSeconds(1), TimeSpan.Zero));
-        Assert.True(ReclaimPolicy.ShouldReclaim(committed, heap, 0, ReclaimPolicy.MinInterval, TimeSpan.Zero));
+        Assert.False(ReclaimPolicy.ShouldReclaim(committed, heap, 0, ReclaimPolicy.MinInterval - TimeSpan.FromSeconds(1), TimeSpan.Zero, 0));
+        Assert.True(ReclaimPolicy.ShouldReclaim(committed, heap, 0, ReclaimPolicy.MinInterval, TimeSpan.Zero, 0));
 
         // A 2 s pause last time: the next waits 200 s, not 30.
         var pause = TimeSpan.FromSeconds(2);
-        Assert.False(ReclaimPolicy.ShouldReclaim(committed, heap, 0, TimeSpan.FromSeconds(199), pause));
-        Assert.True(ReclaimPolicy.ShouldReclaim(committed, heap, 0, TimeSpan.FromSeconds(200), pause));
+        Assert.False(ReclaimPolicy.ShouldReclaim(committed, heap, 0, TimeSpan.FromSeconds(199), pause, 0));
+        Assert.True(ReclaimPolicy.ShouldReclaim(committed, heap, 0, TimeSpan.FromSeconds(200), pause, 0));
+    }
+
+    [Fact]
+    public void Never_reclaims_while_the_node_allocates_like_a_node_serving_requests()
+    {
+        const long committed = 400 * MiB, heap = 200 * MiB;
+        Assert.True(ReclaimPolicy.ShouldReclaim(committed, heap, 0, Long, TimeSpan.Zero, ReclaimPolicy.MaxBusyAllocatedBytes));
+        Assert.False(ReclaimPolicy.ShouldReclaim(committed, heap, 0, Long, TimeSpan.Zero, ReclaimPolicy.MaxBusyAllocatedBytes + 1));
+        // A 68 MB snapshot sent or installed in the last five seconds.
+        Assert.False(ReclaimPolicy.ShouldReclaim(committed, heap, 0, Long, TimeSpan.Zero, 68 * MiB));
     }
 
     [Fact]

@@ -11,6 +11,23 @@ public sealed class MetadataRulesTests
     private static readonly ClusterRecord Founded = PlannerFixtures.Founded(members: 3, shards: 4, replicationFactor: 3);
 
     [Fact]
+    public void A_member_is_receiving_only_while_a_shard_moves_onto_it()
+    {
+        var moving = Founded with
+        {
+            Placement = Founded.Placement.SetItem(1, [1, 2, 3]),
+            Targets = Founded.Targets.SetItem(1, [2, 3, 4]),
+        };
+        Assert.True(moving.IsReceiving(4));
+        Assert.False(moving.IsReceiving(2), "a member that already holds the shard receives nothing");
+        Assert.False(moving.IsReceiving(1), "the member the shard leaves receives nothing");
+        Assert.False(Founded.IsReceiving(4), "no target, no move");
+
+        var moved = moving with { Placement = moving.Placement.SetItem(1, [2, 3, 4]) };
+        Assert.False(moved.IsReceiving(4), "once placed there, the move onto it is done");
+    }
+
+    [Fact]
     public void Adding_gives_the_next_unused_id_and_a_retry_gets_the_same_one()
     {
         var (added, result) = MetadataRules.Apply(Founded, new AddMemberCommand("127.0.0.1:6004", "http://127.0.0.1:5004", 0));
