@@ -13,8 +13,9 @@ public sealed partial class CacheNode
 
     // On the host loop, every few ticks (the host's count, so an idle node's sparse ticks keep the period): the
     // metadata group's first leader records the founding cluster, every member publishes the REST URL it serves
-    // until the metadata group has it, the metadata leader runs the placement controller, and shard leaders walk their groups towards their targets. All of it is idempotent,
-    // so a proposal lost to a leader change is simply made again next round.
+    // until the metadata group has it, the metadata leader runs the placement controller, and shard leaders walk
+    // their groups towards their targets. All of it is idempotent, so a proposal lost to a leader change is simply
+    // made again next round.
     private void Housekeeping()
     {
         var round = Host.Ticks / HousekeepingEveryTicks;

@@ -84,9 +84,7 @@ public sealed partial class CacheNode
         {
             // Not while any shard is moving. Each plan of a rebalance names new preferred leaders, and every hand-over
             // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
-            // at the end instead of after every move. And a member still receiving a replica installs its snapshot
-            // on its host loop (write, fsync, decode: seconds for a large shard on a busy machine), which would
-            // stall every shard it led meanwhile.
+            // at the end instead of after every move.
             // Not right after winning leadership (an operator's transfer is recorded as preferred a moment later),
             // nor again soon after handing it over.
             if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
@@ -113,7 +111,8 @@ public sealed partial class CacheNode
 
     /// <summary>
     /// This node leads a shard it is to leave: hand leadership to the most up-to-date voter that stays, preferring one
-    /// that is not receiving a replica (see <see cref="Reconcile"/>).
+    /// that is not receiving a replica. A member receiving one installs its snapshot on its host loop (write, fsync,
+    /// decode: seconds for a large shard on a busy machine), which would stall every shard it led meanwhile.
     /// </summary>
     private void HandOver(ClusterRecord record, GroupReplica replica, RaftStatus status, ImmutableArray<ulong> target, DateTimeOffset now)
     {
