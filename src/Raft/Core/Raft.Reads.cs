@@ -30,7 +30,9 @@ internal sealed partial class Raft
         }
 
         if (State != RaftRole.Follower || Lead == 0) return ProposeResult.Dropped(ProposeOutcome.NotLeader, Lead);
-        Send(m with { To = Lead });
+        // A ReadIndex carries no term (it is forwarded like a proposal); the asker's term rides in LogTerm so that a
+        // leader of that term can count the request as the asker's acknowledgement (AskerCompletesQuorum).
+        Send(m with { To = Lead, LogTerm = Term });
         return new ProposeResult(ProposeOutcome.Forwarded, 0, 0, Lead);
     }
 
@@ -73,11 +75,32 @@ internal sealed partial class Raft
             return;
         }
 
+        if (AskerCompletesQuorum(m))
+        {
+            RespondToRead(m.From, m.Context, Log.Committed);
+            return;
+        }
+
         var context = ++_readContextSeq;
         _readOnly.Add(context, new ReadOnly.Pending { From = m.From, RequestId = m.Context, Index = Log.Committed });
         HandleReadAck(new Message { From = Id, Context = context });
         BroadcastHeartbeat(context);
     }
+
+    /// <summary>
+    /// True when a follower's request, with this leader, already makes the quorum a heartbeat round would gather. A
+    /// heartbeat acknowledgement proves its sender had joined no newer term when it answered, after the read began; a
+    /// request sent in this leader's term proves the same of the asker at sending, which is also after every read it
+    /// carries began. A newer leader needs a quorum of votes, and a write it commits needs a quorum of acks, each
+    /// overlapping {this leader, the asker}: neither member had left this term by then, so nothing committed before
+    /// those reads began is missing from this leader's commit index. In a group of three the two are a quorum and the
+    /// read index is known at once (docs/raft.md, "Reads"). The request vouches for itself only: an earlier pending read
+    /// may have begun after the asker sent it, which is why it never joins <see cref="_readOnly"/>, whose
+    /// <see cref="ReadOnly.Advance"/> confirms every earlier request with the latest.
+    /// </summary>
+    private bool AskerCompletesQuorum(Message m) =>
+        m.From != Id && m.From != 0 && m.LogTerm == Term
+        && Tracker.Config.Voters.Vote(id => id == Id || id == m.From ? true : null) == VoteResult.Won;
 
     private void ReleasePendingReadIndexMessages()
     {
