@@ -14,8 +14,9 @@ public sealed class LeaseIndexTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_followers_linearizable_read_is_confirmed_from_the_leaders_lease_without_a_heartbeat_round(bool fromLease)
+    public async Task A_followers_linearizable_read_in_a_group_of_three_is_confirmed_without_a_heartbeat_round(bool fromLease)
     {
+        // From the lease (the host answers), or else because the asker's request and the leader are a quorum (the core).
         await using var hosts = new SnapshotHosts();
         var observers = new Dictionary<ulong, ReadRounds>();
         foreach (var id in new ulong[] { 1, 2, 3 })
@@ -32,15 +33,37 @@ public sealed class LeaseIndexTests
 
         Assert.True(await read);
         Assert.True(follower.State.AppliedIndex >= leader.Replica.Node.Committed, "the follower answered before applying the read index");
+        Assert.Equal(rounds, observers[leader.Host.NodeId].Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_leaders_own_linearizable_read_gets_a_heartbeat_round_unless_read_indexes_come_from_the_lease(bool fromLease)
+    {
+        await using var hosts = new SnapshotHosts();
+        var observers = new Dictionary<ulong, ReadRounds>();
+        foreach (var id in new ulong[] { 1, 2, 3 })
+        {
+            observers[id] = new ReadRounds();
+            await hosts.StartAsync(hosts.Add(id, new HostOptions { NodeId = id, ReadIndexFromLease = fromLease }, observers[id]));
+        }
+        var leader = await LeaderWithLeaseAsync(hosts);
+        var rounds = observers[leader.Host.NodeId].Count;
+
+        var read = leader.Host.ReadIndexAsync(SnapshotHosts.Group, CancellationToken.None);
+        await hosts.DriveUntilAsync(() => read.IsCompleted, "the leader's read confirmed", holdClock: true);
+
+        Assert.True(await read);
         if (fromLease) Assert.Equal(rounds, observers[leader.Host.NodeId].Count);
-        else Assert.True(observers[leader.Host.NodeId].Count > rounds, "without leases the leader confirmed the read index with no heartbeat round");
+        else Assert.True(observers[leader.Host.NodeId].Count > rounds, "without leases the leader confirmed its own read index with no heartbeat round");
     }
 
     [Fact]
-    public async Task A_followers_lease_read_takes_its_read_index_from_the_leaders_lease_while_linearizable_reads_get_a_round()
+    public async Task A_followers_lease_read_takes_its_read_index_from_the_leaders_lease()
     {
-        // Default settings: linearizable read indexes are confirmed by a quorum round (the theory above, false), but a
-        // follower's lease read marks its ReadIndex request as one, and the leader answers it from its lease.
+        // Default settings (read indexes not from the lease): a follower's lease read marks its ReadIndex request as
+        // one, and the leader's host answers it from its lease.
         await using var hosts = new SnapshotHosts();
         var observers = new Dictionary<ulong, ReadRounds>();
         foreach (var id in new ulong[] { 1, 2, 3 })
