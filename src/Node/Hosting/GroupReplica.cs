@@ -15,6 +15,7 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     private int _role;
     private long _readableUntil;
     private ulong _publishedCommit;
+    private ulong _publishedLeaseTerm;
 
     public ulong GroupId => groupId;
 
@@ -61,6 +62,13 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     {
         get => Volatile.Read(ref _publishedCommit);
         set => Volatile.Write(ref _publishedCommit, value);
+    }
+
+    /// <summary>The term of the published lease (0: none); written before <see cref="ReadableUntil"/>, so a reader that saw a lease sees its term or a later one.</summary>
+    public ulong PublishedLeaseTerm
+    {
+        get => Volatile.Read(ref _publishedLeaseTerm);
+        set => Volatile.Write(ref _publishedLeaseTerm, value);
     }
 
     /// <summary>When a lease read last arrived (host timestamp): leases are renewed in the background only while used.</summary>
