@@ -5,8 +5,11 @@
 # the key space written once, then for each consistency in BENCH_GETS (default "local lease linearizable") a wrk get
 # load on node 1 (1 KiB, BENCH_CONNS connections, default 64, bench/wrk/kv.lua as run-side-by-side.sh uses it):
 # BENCH_WARM_S (default 4) seconds discarded, then a BENCH_MEASURE_S (default 8) second run measured. After each
-# build's cells the ceiling (bench/Ceiling, one process on $BENCH_NET.21) takes the same get load. Prints gets/s,
-# p99 and CPU µs per get from /proc (all three node processes; the ceiling's one), one line per cell.
+# build's cells the ceiling (bench/Ceiling, one process on $BENCH_NET.21) takes the same get load (BENCH_CEILING=0:
+# not). Even rounds run B before A, so neither build always follows the other. Prints gets/s,
+# p99, CPU µs per get from /proc (all three node processes; the ceiling's one) and context switches per get (every
+# thread's voluntary and nonvoluntary ones, /proc/PID/task/*/status: steadier than CPU on a shared machine), one
+# line per cell.
 # BENCH_A_ENV / BENCH_B_ENV: environment assignments for a build's nodes ("DOTNET_TieredPGO=1"), so one binary can
 # be compared with itself under two settings. Stops exactly the processes it started.
 #   bench/run-get-ab.sh A_NODE_BINARY B_NODE_BINARY
@@ -30,6 +33,12 @@ bench_workdir get-ab
 CEILING="$ARTIFACTS/bin/Ceiling/release/RaftCache.Ceiling"
 hz=$(getconf CLK_TCK)
 
+# ctx_switches PID...: voluntary + nonvoluntary context switches of every thread of the processes.
+ctx_switches() {
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done |
+    awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s += $2} END {print s + 0}'
+}
 # load SYSTEM URL OP CONSISTENCY SECONDS [MODE]: one bounded wrk run; prints its RESULT (or FILLED) line.
 load() {
   timeout $(( $5 + 30 )) wrk -t2 -c"$CONNS" -d"$5s" --timeout 5s -s bench/wrk/kv.lua "$2" -- \
@@ -37,29 +46,29 @@ load() {
 }
 # cell ROUND BUILD SYSTEM URL CONSISTENCY PID...: warm-up, then the measured run; one table row.
 cell() {
-  local round=$1 build=$2 system=$3 url=$4 consistency=$5 t0 t1 result
+  local round=$1 build=$2 system=$3 url=$4 consistency=$5 t0 t1 c0 c1 result
   shift 5
   load "$system" "$url" get "$consistency" "$WARM_S" >/dev/null
-  t0=$(cpu_ticks "$@")
+  t0=$(cpu_ticks "$@"); c0=$(ctx_switches "$@")
   result=$(load "$system" "$url" get "$consistency" "$MEASURE_S")
-  t1=$(cpu_ticks "$@")
-  python3 - "$round" "$build" "$consistency" $(( t1 - t0 )) "$hz" "$result" <<'PY'
+  t1=$(cpu_ticks "$@"); c1=$(ctx_switches "$@")
+  python3 - "$round" "$build" "$consistency" $(( t1 - t0 )) "$hz" "$result" $(( c1 - c0 )) <<'PY'
 import sys
-round_, build, consistency, ticks, hz, result = sys.argv[1:7]
+round_, build, consistency, ticks, hz, result, switches = sys.argv[1:8]
 f = dict(kv.split("=", 1) for kv in result.split()[1:] if "=" in kv)
 n = int(f.get("requests", 0))
 if n == 0: print(f"| {round_} | {build} | {consistency} | no result |"); sys.exit()
 rate = n / (int(f["duration_us"]) / 1e6)
 bad = int(f["errors"]) + int(f["status"])
-print(f"| {round_} | {build} | {consistency} | {rate:,.0f} | {int(f['p99_us']) / 1000:.1f} | {int(ticks) / int(hz) / n * 1e6:.1f} | {bad} |")
+print(f"| {round_} | {build} | {consistency} | {rate:,.0f} | {int(f['p99_us']) / 1000:.1f} | {int(ticks) / int(hz) / n * 1e6:.1f} | {int(switches) / n:.2f} | {bad} |")
 PY
 }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); A=$1 ${ENVS[0]}; B=$2 ${ENVS[1]}"
-echo "| round | build | get | gets/s | p99 ms | CPU µs/get | errors |"
-echo "|---|---|---|---|---|---|---|"
+echo "| round | build | get | gets/s | p99 ms | CPU µs/get | switches/get | errors |"
+echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
-  for b in 0 1; do
+  for b in $([ $(( round % 2 )) = 1 ] && echo 0 1 || echo 1 0); do
     build=$([ $b = 0 ] && echo A || echo B)
     NODE=${BINARIES[$b]}
     new_credentials
@@ -72,6 +81,7 @@ for round in $(seq 1 "$ROUNDS"); do
     load raftcache "http://$NET.1:5001" put linearizable 120 fill | grep -q FILLED || { echo "fill did not finish" >&2; exit 1; }
     for consistency in $GETS; do cell "$round" "$build" raftcache "http://$NET.1:5001" "$consistency" "${pids[@]}"; done
     stop_pids
+    [ "${BENCH_CEILING:-1}" = 1 ] || continue
     "$CEILING" --urls "http://$NET.21:8080" >"$WORK/ceiling.log" 2>&1 &
     pids=($!)
     end=$(( $(date +%s) + 60 ))

@@ -37,6 +37,11 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Lease reads collected in this iteration on a replica without a lease of its own (a follower).</summary>
     public ReadBatch? CollectingLeaseReads { get; set; }
 
+    /// <summary>The group's linearizable and lease ReadIndex requests in flight (0: none); reads collected meanwhile wait for them.</summary>
+    public ulong ReadInFlight { get; set; }
+
+    public ulong LeaseReadInFlight { get; set; }
+
     /// <summary>ReadIndex requests waiting for the leader's confirmation, by request id.</summary>
     public Dictionary<ulong, ReadBatch> ReadRequests { get; } = [];
 
