@@ -15,7 +15,6 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     private int _role;
     private long _readableUntil;
     private ulong _publishedCommit;
-    private ulong _publishedLeaseTerm;
 
     public ulong GroupId => groupId;
 
@@ -36,11 +35,6 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
 
     /// <summary>Lease reads collected in this iteration on a replica without a lease of its own (a follower).</summary>
     public ReadBatch? CollectingLeaseReads { get; set; }
-
-    /// <summary>The group's linearizable and lease ReadIndex requests in flight (0: none); reads collected meanwhile wait for them.</summary>
-    public ulong ReadInFlight { get; set; }
-
-    public ulong LeaseReadInFlight { get; set; }
 
     /// <summary>ReadIndex requests waiting for the leader's confirmation, by request id.</summary>
     public Dictionary<ulong, ReadBatch> ReadRequests { get; } = [];
@@ -67,13 +61,6 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     {
         get => Volatile.Read(ref _publishedCommit);
         set => Volatile.Write(ref _publishedCommit, value);
-    }
-
-    /// <summary>The term of the published lease (0: none); written before <see cref="ReadableUntil"/>, so a reader that saw a lease sees its term or a later one.</summary>
-    public ulong PublishedLeaseTerm
-    {
-        get => Volatile.Read(ref _publishedLeaseTerm);
-        set => Volatile.Write(ref _publishedLeaseTerm, value);
     }
 
     /// <summary>When a lease read last arrived (host timestamp): leases are renewed in the background only while used.</summary>

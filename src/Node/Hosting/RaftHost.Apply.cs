@@ -41,7 +41,6 @@ public sealed partial class RaftHost
 
     private void ReleaseReads(GroupReplica replica)
     {
-        MaybeIssueDeferredReads(replica);
         var applied = replica.StateMachine.AppliedIndex;
         if (replica.ReadsAwaitingApply.Count == 0) return;
         replica.ReadsAwaitingApply.RemoveAll(read =>

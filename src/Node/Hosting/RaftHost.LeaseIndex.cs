@@ -42,9 +42,7 @@ public sealed partial class RaftHost
         {
             replica.PublishedCommit = replica.Node.Committed;
             var term = replica.Node.LeaseTerm;
-            var leased = term != 0 && term == replica.LeaseTerm;
-            replica.PublishedLeaseTerm = leased ? term : 0;
-            replica.ReadableUntil = leased ? replica.LeaseUntil : 0;
+            replica.ReadableUntil = term != 0 && term == replica.LeaseTerm ? replica.LeaseUntil : 0;
         }
     }
 

@@ -43,65 +43,26 @@ public sealed partial class RaftHost
         else (replica.CollectingReads ??= new ReadBatch()).Add(completion);
     }
 
-    /// <summary>
-    /// One ReadIndex request per group and kind for the reads collected so far (batched confirmation), and at most one
-    /// in flight: reads that arrive while the group's request of their kind is unanswered wait for its answer (or its
-    /// expiry) and then go out together, so under load a batch grows with the round trip instead of the loop sending
-    /// one request, and the leader one answer or heartbeat round, per iteration. A request unanswered for
-    /// <see cref="ReadDeferTicks"/> ticks (lost with its message, or held by a leader without an entry of its term)
-    /// no longer holds the next one back.
-    /// </summary>
+    /// <summary>One ReadIndex request per group and kind for all the reads collected in this iteration (batched confirmation).</summary>
     private void IssueReadBatches()
     {
         if (_collectingReads.Count == 0) return;
         var now = _time.GetTimestamp();
-        var kept = 0;
-        for (var i = 0; i < _collectingReads.Count; i++)
+        foreach (var replica in _collectingReads)
         {
-            var replica = _collectingReads[i];
-            // Destroyed meanwhile: DestroyGroup answered the batches already.
-            if (!_groups.ContainsKey(replica.GroupId))
-            {
-                replica.CollectingReads = null;
-                replica.CollectingLeaseReads = null;
-                continue;
-            }
-            if (replica.CollectingReads is { } batch && !AwaitsAnswer(replica, replica.ReadInFlight))
-            {
-                replica.CollectingReads = null;
-                replica.ReadInFlight = IssueReadBatch(replica, batch, ++_nextReadId, now);
-            }
-            if (replica.CollectingLeaseReads is { } leaseBatch && !AwaitsAnswer(replica, replica.LeaseReadInFlight))
-            {
-                replica.CollectingLeaseReads = null;
-                replica.LeaseReadInFlight = IssueReadBatch(replica, leaseBatch, ++_nextReadId | LeaseReadBit, now);
-            }
-            if (replica.CollectingReads is not null || replica.CollectingLeaseReads is not null) _collectingReads[kept++] = replica;
+            var batch = replica.CollectingReads;
+            var leaseBatch = replica.CollectingLeaseReads;
+            replica.CollectingReads = null;
+            replica.CollectingLeaseReads = null;
+            // Destroyed meanwhile: DestroyGroup answered the batch already.
+            if (!_groups.ContainsKey(replica.GroupId)) continue;
+            if (batch is not null) IssueReadBatch(replica, batch, ++_nextReadId, now);
+            if (leaseBatch is not null) IssueReadBatch(replica, leaseBatch, ++_nextReadId | LeaseReadBit, now);
         }
-        _collectingReads.RemoveRange(kept, _collectingReads.Count - kept);
+        _collectingReads.Clear();
     }
 
-    /// <summary>Ticks a ReadIndex request may hold back the next batch of its group and kind.</summary>
-    private const long ReadDeferTicks = 2;
-
-    private bool AwaitsAnswer(GroupReplica replica, ulong requestId) =>
-        requestId != 0 && replica.ReadRequests.TryGetValue(requestId, out var batch) && _ticks - batch.IssuedAtTick < ReadDeferTicks;
-
-    /// <summary>
-    /// After a group's read states were taken: when reads wait for the request just answered, one more iteration
-    /// issues them now rather than with the next work that happens to arrive.
-    /// </summary>
-    private void MaybeIssueDeferredReads(GroupReplica replica)
-    {
-        if ((replica.CollectingReads is not null && !AwaitsAnswer(replica, replica.ReadInFlight))
-            || (replica.CollectingLeaseReads is not null && !AwaitsAnswer(replica, replica.LeaseReadInFlight)))
-            Post(NoWork);
-    }
-
-    private static readonly Action NoWork = () => { };
-
-    /// <summary>The request's id when the core took it, else 0 after answering the batch "not confirmed".</summary>
-    private ulong IssueReadBatch(GroupReplica replica, ReadBatch batch, ulong requestId, long now)
+    private void IssueReadBatch(GroupReplica replica, ReadBatch batch, ulong requestId, long now)
     {
         Instruments.ReadIndexAsked(replica.GroupId);
         if (replica.Node.ReadIndex(requestId).IsAccepted)
@@ -109,10 +70,11 @@ public sealed partial class RaftHost
             batch.IssuedAtTick = _ticks;
             replica.ReadRequests[requestId] = batch;
             NoteLeaseRenewal(replica, requestId, now);
-            return requestId;
         }
-        batch.Complete(false);
-        return 0;
+        else
+        {
+            batch.Complete(false);
+        }
     }
 
     /// <summary>

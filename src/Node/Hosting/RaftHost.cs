@@ -169,7 +169,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         LastHeard[fromNode] = _time.GetUtcNow();
-        if (!TryNoteLivenessOnly(fromNode, batch) && !TryAnswerReadIndexesNow(fromNode, batch)) Post(() => StepAll(fromNode, batch));
+        if (!TryNoteLivenessOnly(fromNode, batch)) Post(() => StepAll(fromNode, batch));
     }
 
     private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)

@@ -80,7 +80,7 @@ public sealed class LeaseIndexTests
     }
 
     /// <summary>A leader, one applied write, and a lease earned by a lease read that the leader confirmed with a quorum round.</summary>
-    internal static async Task<SnapshotHosts.Member> LeaderWithLeaseAsync(SnapshotHosts hosts)
+    private static async Task<SnapshotHosts.Member> LeaderWithLeaseAsync(SnapshotHosts hosts)
     {
         await hosts.PutAsync(0, 1);
         var leader = hosts.Leader;
