@@ -33,12 +33,6 @@ bench_workdir get-ab
 CEILING="$ARTIFACTS/bin/Ceiling/release/RaftCache.Ceiling"
 hz=$(getconf CLK_TCK)
 
-# ctx_switches PID...: voluntary + nonvoluntary context switches of every thread of the processes.
-ctx_switches() {
-  local p
-  for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done |
-    awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s += $2} END {print s + 0}'
-}
 # read_indexes: ReadIndex requests node 1 has issued so far (0 for the ceiling, which has no /metrics).
 read_indexes() {
   [ "$1" = raftcache ] || { echo 0; return; }
