@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shared by the bench scripts (sourced, never run): stopping exactly the processes a script started, building the
-# node, the credentials and start of a fresh benchmark cluster, and the runtime modes of the JIT and GC benchmarks.
+# node, the credentials and start of a fresh benchmark cluster, the runtime modes of the JIT and GC benchmarks, and
+# the CPU and context-switch counts of processes from /proc.
 
 # Stops every pid in the caller's array `pids` (TERM, up to 20 s, then KILL) and empties it.
 stop_pids() {
@@ -90,3 +91,10 @@ bench_workdir() {
 
 # cpu_ticks PID...: utime+stime of the processes in clock ticks (1/100 s), from /proc/PID/stat.
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo $t; }
+
+# ctx_switches PID...: voluntary + nonvoluntary context switches of every thread of the processes.
+ctx_switches() {
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done |
+    awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s += $2} END {print s + 0}'
+}

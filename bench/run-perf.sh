@@ -7,11 +7,15 @@
 # BENCH_FREQ Hz (default 999) for BENCH_TRACE_S (default 10) seconds. bench/perf_areas.py prints the CPU of each
 # node, each thread kind and each area of the code, in µs per operation. perf.data files are kept in $OUT_DIR
 # (default /tmp/raftcache-perf). Stops exactly the processes it started and removes its data folders.
+# Gets read keys written first (every key once, as run-side-by-side.sh fills them). BENCH_TARGET=ceiling samples
+# bench/Ceiling (one Kestrel process over a dictionary) under the same wrk loads instead of the cluster (no perf map
+# needed beyond the same runtime settings), so a node's areas can be set beside the ceiling's.
 # BENCH_LOAD=resp drives node 1 over RESP with redis-benchmark instead (1 KiB, 50 connections, pipeline BENCH_PIPELINE,
 # default 1; BENCH_OPS "set get"; reads at the node's --resp-read-consistency) and counts the operations it reports.
 #   bench/run-perf.sh
 #   BENCH_LOAD=resp BENCH_OPS="get set" bench/run-perf.sh
 #   BENCH_OPS="put" BENCH_NODE_ARGS="--shards 4" bench/run-perf.sh
+#   BENCH_TARGET=ceiling BENCH_OPS="local" bench/run-perf.sh   # the ceiling under the node's local-get load
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -29,14 +33,31 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 bench_workdir perf
 mkdir -p "$OUT_DIR"
 
+TARGET=${BENCH_TARGET:-raftcache}
 build_node
 new_credentials
 # Named managed frames: the JIT's perf map, no W^X double mapping (perf cannot map its memfd aliases back to the map),
 # and framework code jitted rather than taken precompiled from ReadyToRun images (which the map does not list).
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
 [ "$LOAD" = resp ] && RESP_ARGS="--resp-listen :6379"
-# shellcheck disable=SC2086
-start_cluster ${RESP_ARGS:-} ${BENCH_NODE_ARGS:-}
+if [ "$TARGET" = ceiling ]; then
+  [ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build bench/Ceiling -c Release -v q -nologo >/dev/null
+  "$ARTIFACTS/bin/Ceiling/release/RaftCache.Ceiling" --urls "http://$NET.1:5001" >"$WORK/ceiling.log" 2>&1 &
+  pids+=($!)
+  end=$(( $(date +%s) + 60 ))
+  until curl -fsS -m 2 -X PUT --data-binary x "http://$NET.1:5001/keys/ready" >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge $end ] && { echo "ceiling not ready after 60 s" >&2; exit 1; }
+    sleep 0.2
+  done
+else
+  # shellcheck disable=SC2086
+  start_cluster ${RESP_ARGS:-} ${BENCH_NODE_ARGS:-}
+fi
+if [ "$LOAD" != resp ] && [[ " $OPS " =~ \ (linearizable|lease|local)\  ]]; then
+  timeout 150 wrk -t1 -c16 -d120s --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
+    "$TARGET" put 1024 2000 k1024- linearizable "$KEY" fill >"$WORK/fill.txt" 2>&1 || true
+  grep -q FILLED "$WORK/fill.txt" || { echo "the fill did not finish in 120 s" >&2; exit 1; }
+fi
 for op in $OPS; do
   case $op in put) verb=put; consistency=linearizable ;; *) verb=get; consistency=$op ;; esac
   total=$(( WARM_S + TRACE_S + 3 ))
@@ -46,7 +67,7 @@ for op in $OPS; do
       -r 10000 -q >"$WORK/wrk-$op.txt" 2>&1 &
   else
     timeout $(( total + 30 )) wrk -t2 -c"${BENCH_CONNS:-64}" -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
-      raftcache $verb 1024 2000 k1024- "$consistency" "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
+      "$TARGET" $verb 1024 2000 k1024- "$consistency" "$KEY" >"$WORK/wrk-$op.txt" 2>&1 &
   fi
   load=$!
   sleep "$WARM_S"

@@ -27,12 +27,6 @@ read -r -a EXTRA_B <<<"${BENCH_B_ARGS:-}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 bench_workdir put-ab
 hz=$(getconf CLK_TCK)
-# ctx_switches PID...: voluntary + nonvoluntary context switches of every thread of the processes.
-ctx_switches() {
-  local p
-  for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done |
-    awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s += $2} END {print s + 0}'
-}
 # puts_served: PUT requests node 1 has answered so far (its request histogram's count).
 puts_served() {
   curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.1:5001/metrics" |

@@ -82,4 +82,39 @@ public static class ExpiryParser
 
     public static string? Format(long? expiresAtMs) =>
         expiresAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : null;
+
+    /// <summary>Bytes of <see cref="FormatUtf8"/>'s answer: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
+    public const int FormattedLength = 24;
+
+    /// <summary>
+    /// <see cref="Format"/> as UTF-8 into <paramref name="destination"/> (at least <see cref="FormattedLength"/>
+    /// bytes), digit by digit: every GET of a JSON value writes its expiry, and a custom date format string is parsed
+    /// again on each call. Throws as <see cref="Format"/> does for an instant outside the years 1 to 9999.
+    /// </summary>
+    public static ReadOnlySpan<byte> FormatUtf8(long expiresAtMs, Span<byte> destination)
+    {
+        var t = DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs).UtcDateTime;
+        var d = destination[..FormattedLength];
+        Digits(d[..4], t.Year);
+        d[4] = (byte)'-';
+        Digits(d.Slice(5, 2), t.Month);
+        d[7] = (byte)'-';
+        Digits(d.Slice(8, 2), t.Day);
+        d[10] = (byte)'T';
+        Digits(d.Slice(11, 2), t.Hour);
+        d[13] = (byte)':';
+        Digits(d.Slice(14, 2), t.Minute);
+        d[16] = (byte)':';
+        Digits(d.Slice(17, 2), t.Second);
+        d[19] = (byte)'.';
+        Digits(d.Slice(20, 3), t.Millisecond);
+        d[23] = (byte)'Z';
+        return d;
+    }
+
+    // Right-aligned, zero-padded to the span's length.
+    private static void Digits(Span<byte> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--, value /= 10) into[i] = (byte)('0' + value % 10);
+    }
 }

@@ -15,6 +15,12 @@ internal sealed class JsonValueResult : IResult
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    // Encoded once: a property name given as a string is transcoded to UTF-8 on every write.
+    private static readonly JsonEncodedText KeyName = JsonEncodedText.Encode("key");
+    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText ExpirationName = JsonEncodedText.Encode("expiration_date");
+    private static readonly JsonEncodedText VersionName = JsonEncodedText.Encode("version");
+
     private readonly PooledBuffer _body;
 
     private JsonValueResult(PooledBuffer body) => _body = body;
@@ -28,12 +34,12 @@ internal sealed class JsonValueResult : IResult
         try
         {
             json.WriteStartObject();
-            json.WriteString("key", key);
-            json.WritePropertyName("data");
+            json.WriteString(KeyName, key);
+            json.WritePropertyName(DataName);
             json.WriteRawValue(entry.Value.Span, skipInputValidation: true);
-            if (ExpiryParser.Format(entry.ExpiresAtMs) is { } expiry) json.WriteString("expiration_date", expiry);
-            else json.WriteNull("expiration_date");
-            json.WriteNumber("version", entry.Version);
+            if (entry.ExpiresAtMs is { } expiresAtMs) json.WriteString(ExpirationName, ExpiryParser.FormatUtf8(expiresAtMs, stackalloc byte[ExpiryParser.FormattedLength]));
+            else json.WriteNull(ExpirationName);
+            json.WriteNumber(VersionName, entry.Version);
             json.WriteEndObject();
             json.Flush();
         }

@@ -45,7 +45,7 @@ public static class KeysEndpoints
     internal static ValueTask<IResult> GetAsync(string key, HttpContext http, KeyRequests requests)
     {
         if (!KeyValidation.TryEncode(key, out var keyBytes, out var error)) return new(Problems.BadRequest(error));
-        if (!TryReadConsistency(http.Request.Query, out var consistency, out error)) return new(Problems.BadRequest(error));
+        if (!TryReadConsistency(http.Request, out var consistency, out error)) return new(Problems.BadRequest(error));
         var read = requests.ReadAsync(http, requests.Cluster.ShardOfKey(keyBytes), keyBytes, consistency);
         return read.IsCompletedSuccessfully ? new(Answer(key, read.Result, http)) : AnswerAsync(key, read, http);
     }
@@ -70,6 +70,30 @@ public static class KeysEndpoints
         var now = requests.NowMs;
         var outcome = await requests.WriteAsync(http, requests.Cluster.ShardOfKey(keyBytes), session => CommandCodec.EncodeDelete(keyBytes, now, condition, expected, session));
         return KeyRequests.WriteResult(outcome, () => TypedResults.NoContent());
+    }
+
+    /// <summary>
+    /// <see cref="TryReadConsistency(IQueryCollection, out ReadConsistency, out string)"/> of the request's query: the
+    /// query strings a get carries most (none, or one consistency level) are recognised as they are, so the query is
+    /// parsed into a collection only for anything else.
+    /// </summary>
+    internal static bool TryReadConsistency(HttpRequest request, out ReadConsistency consistency, out string error)
+    {
+        error = "";
+        switch (request.QueryString.Value)
+        {
+            case null or "" or "?consistency=linearizable":
+                consistency = ReadConsistency.Linearizable;
+                return true;
+            case "?consistency=lease":
+                consistency = ReadConsistency.Lease;
+                return true;
+            case "?consistency=local":
+                consistency = ReadConsistency.Local;
+                return true;
+            default:
+                return TryReadConsistency(request.Query, out consistency, out error);
+        }
     }
 
     /// <summary>API.md: consistency=linearizable|lease|local; use_cache=true is local, use_cache=false linearizable.</summary>
