@@ -18,12 +18,7 @@ public sealed class LeaseIndexTests
     {
         // From the lease (the host answers), or else because the asker's request and the leader are a quorum (the core).
         await using var hosts = new SnapshotHosts();
-        var observers = new Dictionary<ulong, ReadRounds>();
-        foreach (var id in new ulong[] { 1, 2, 3 })
-        {
-            observers[id] = new ReadRounds();
-            await hosts.StartAsync(hosts.Add(id, new HostOptions { NodeId = id, ReadIndexFromLease = fromLease }, observers[id]));
-        }
+        var observers = await StartCountingRoundsAsync(hosts, fromLease);
         var leader = await LeaderWithLeaseAsync(hosts);
         var follower = hosts.Members.First(m => m != leader);
         var rounds = observers[leader.Host.NodeId].Count;
@@ -42,12 +37,7 @@ public sealed class LeaseIndexTests
     public async Task The_leaders_own_linearizable_read_gets_a_heartbeat_round_unless_read_indexes_come_from_the_lease(bool fromLease)
     {
         await using var hosts = new SnapshotHosts();
-        var observers = new Dictionary<ulong, ReadRounds>();
-        foreach (var id in new ulong[] { 1, 2, 3 })
-        {
-            observers[id] = new ReadRounds();
-            await hosts.StartAsync(hosts.Add(id, new HostOptions { NodeId = id, ReadIndexFromLease = fromLease }, observers[id]));
-        }
+        var observers = await StartCountingRoundsAsync(hosts, fromLease);
         var leader = await LeaderWithLeaseAsync(hosts);
         var rounds = observers[leader.Host.NodeId].Count;
 
@@ -65,12 +55,7 @@ public sealed class LeaseIndexTests
         // Default settings (read indexes not from the lease): a follower's lease read marks its ReadIndex request as
         // one, and the leader's host answers it from its lease.
         await using var hosts = new SnapshotHosts();
-        var observers = new Dictionary<ulong, ReadRounds>();
-        foreach (var id in new ulong[] { 1, 2, 3 })
-        {
-            observers[id] = new ReadRounds();
-            await hosts.StartAsync(hosts.Add(id, new HostOptions { NodeId = id }, observers[id]));
-        }
+        var observers = await StartCountingRoundsAsync(hosts, fromLease: false);
         var leader = await LeaderWithLeaseAsync(hosts);
         var follower = hosts.Members.First(m => m != leader);
         var rounds = observers[leader.Host.NodeId].Count;
@@ -114,6 +99,18 @@ public sealed class LeaseIndexTests
     }
 
     /// <summary>Counts the heartbeats a host sends to confirm read indexes (they carry a read context).</summary>
+    /// <summary>Starts members 1–3, each counting the read-confirming heartbeat rounds its core sends.</summary>
+    private static async Task<Dictionary<ulong, ReadRounds>> StartCountingRoundsAsync(SnapshotHosts hosts, bool fromLease)
+    {
+        var observers = new Dictionary<ulong, ReadRounds>();
+        foreach (var id in new ulong[] { 1, 2, 3 })
+        {
+            observers[id] = new ReadRounds();
+            await hosts.StartAsync(hosts.Add(id, new HostOptions { NodeId = id, ReadIndexFromLease = fromLease }, observers[id]));
+        }
+        return observers;
+    }
+
     private sealed class ReadRounds : IHostObserver
     {
         public int Count { get; private set; }
