@@ -56,7 +56,7 @@ public sealed partial class NodeOptions
 
     /// <summary>
     /// A leader holding its read lease gives linearizable reads their read index from it, without a heartbeat round
-    /// (they then rest on the clock bound above, as lease reads do); false confirms each batch with a quorum round.
+    /// (they then rest on the clock bound above, as lease reads do); false confirms each batch by a quorum.
     /// </summary>
     public bool ReadIndexFromLease { get; set; }
 

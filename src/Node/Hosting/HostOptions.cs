@@ -56,8 +56,9 @@ public sealed record HostOptions
     /// <summary>
     /// True: a leader holding its read lease gives every read index (its own linearizable reads, its followers'
     /// ReadIndex requests) from the lease, without a heartbeat round, so linearizable reads rest on the lease's clock
-    /// bound too. False (default): only lease reads' requests are answered from it; every linearizable read confirms
-    /// leadership with a quorum round, whatever the clocks do.
+    /// bound too. False (default): only lease reads' requests are answered from it; every linearizable read index is
+    /// confirmed by a quorum (a heartbeat round, or a follower's own request with the leader in a group of three),
+    /// whatever the clocks do.
     /// </summary>
     public bool ReadIndexFromLease { get; init; }
 

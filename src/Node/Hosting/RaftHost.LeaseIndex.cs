@@ -49,7 +49,7 @@ public sealed partial class RaftHost
     /// <summary>
     /// A follower's ReadIndex request reached this replica: when it leads and holds its lease, the answer (its commit
     /// index, which the leader of the lease's term has committed an entry of) leaves with this iteration's messages,
-    /// and the core never sees the request. False: step it into the core (a heartbeat round confirms it).
+    /// and the core never sees the request. False: step it into the core, which confirms it by a quorum.
     /// </summary>
     private bool TryAnswerReadIndexFromLease(GroupReplica replica, Message request)
     {

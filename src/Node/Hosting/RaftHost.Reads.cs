@@ -9,8 +9,8 @@ public sealed partial class RaftHost
     private long _ticks;
 
     /// <summary>
-    /// Confirms a linearizable read on any replica of a group (ReadIndex: the leader confirms its commit index with a
-    /// heartbeat round; a follower asks the leader for it) and waits until this replica applied up to that index.
+    /// Confirms a linearizable read on any replica of a group (ReadIndex: the leader confirms its commit index by a
+    /// quorum; a follower asks the leader for it) and waits until this replica applied up to that index.
     /// Reads of one group arriving in the same iteration share one ReadIndex request. False when it could not be
     /// confirmed (no leader, leadership moved, no answer within an election timeout): the caller routes again. With
     /// <see cref="HostOptions.ReadIndexFromLease"/> a leader holding its lease confirms at once, as a lease read.
@@ -26,7 +26,7 @@ public sealed partial class RaftHost
 
     /// <summary>
     /// Marks the ReadIndex request of a batch of <c>lease</c> reads: a leader holding its lease may answer it from the
-    /// lease, as it serves its own lease reads; a request without the mark gets a heartbeat round unless
+    /// lease, as it serves its own lease reads; a request without the mark is confirmed by a quorum unless
     /// <see cref="HostOptions.ReadIndexFromLease"/>. Request ids are seeded below it.
     /// </summary>
     internal const ulong LeaseReadBit = 1UL << 63;
