@@ -21,6 +21,24 @@ build_node() {
   NODE="$ARTIFACTS/bin/Node/release/RaftCache.Node"
 }
 
+# Builds bench/Ceiling unless BENCH_NO_BUILD=1; sets CEILING.
+build_ceiling() {
+  [ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build bench/Ceiling -c Release -v q -nologo >/dev/null
+  CEILING="$ARTIFACTS/bin/Ceiling/release/RaftCache.Ceiling"
+}
+
+# start_ceiling URL: the ceiling (build_ceiling first) listening on URL, its pid added to `pids`; waits up to 60 s
+# until it stores a key.
+start_ceiling() {
+  "$CEILING" --urls "$1" >"$WORK/ceiling.log" 2>&1 &
+  pids+=($!)
+  local end=$(( $(date +%s) + 60 ))
+  until curl -fsS -m 2 -X PUT --data-binary x "$1/keys/ready" >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge $end ] && { echo "ceiling not ready after 60 s" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
 # A fresh admin key in KEY and a cluster secret in "$WORK/cluster-secret".
 new_credentials() {
   KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"

@@ -29,8 +29,7 @@ CONNS=${BENCH_CONNS:-64}
 NET=${BENCH_NET:-127.185.1}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 bench_workdir get-ab
-[ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build bench/Ceiling -c Release -v q -nologo >/dev/null
-CEILING="$ARTIFACTS/bin/Ceiling/release/RaftCache.Ceiling"
+build_ceiling
 hz=$(getconf CLK_TCK)
 
 # read_indexes: ReadIndex requests node 1 has issued so far (0 for the ceiling, which has no /metrics).
@@ -82,13 +81,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for consistency in $GETS; do cell "$round" "$build" raftcache "http://$NET.1:5001" "$consistency" "${pids[@]}"; done
     stop_pids
     [ "${BENCH_CEILING:-1}" = 1 ] || continue
-    "$CEILING" --urls "http://$NET.21:8080" >"$WORK/ceiling.log" 2>&1 &
-    pids=($!)
-    end=$(( $(date +%s) + 60 ))
-    until curl -fsS -m 2 -X PUT --data-binary x "http://$NET.21:8080/keys/ready" >/dev/null 2>&1; do
-      [ "$(date +%s)" -ge $end ] && { echo "ceiling not ready after 60 s" >&2; exit 1; }
-      sleep 0.2
-    done
+    start_ceiling "http://$NET.21:8080"
     load ceiling "http://$NET.21:8080" put linearizable 120 fill | grep -q FILLED || { echo "ceiling fill did not finish" >&2; exit 1; }
     cell "$round" "ceiling ($build)" ceiling "http://$NET.21:8080" - "${pids[@]}"
     stop_pids

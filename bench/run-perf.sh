@@ -41,14 +41,8 @@ new_credentials
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
 [ "$LOAD" = resp ] && RESP_ARGS="--resp-listen :6379"
 if [ "$TARGET" = ceiling ]; then
-  [ "${BENCH_NO_BUILD:-0}" = 1 ] || timeout 600 dotnet build bench/Ceiling -c Release -v q -nologo >/dev/null
-  "$ARTIFACTS/bin/Ceiling/release/RaftCache.Ceiling" --urls "http://$NET.1:5001" >"$WORK/ceiling.log" 2>&1 &
-  pids+=($!)
-  end=$(( $(date +%s) + 60 ))
-  until curl -fsS -m 2 -X PUT --data-binary x "http://$NET.1:5001/keys/ready" >/dev/null 2>&1; do
-    [ "$(date +%s)" -ge $end ] && { echo "ceiling not ready after 60 s" >&2; exit 1; }
-    sleep 0.2
-  done
+  build_ceiling
+  start_ceiling "http://$NET.1:5001"
 else
   # shellcheck disable=SC2086
   start_cluster ${RESP_ARGS:-} ${BENCH_NODE_ARGS:-}

@@ -1,6 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Text;
 
 namespace RaftCache.Node.Api;
 
@@ -80,16 +81,17 @@ public static class ExpiryParser
         return true;
     }
 
+    /// <summary>An expiry as the API writes it, <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (UTC); null for none.</summary>
     public static string? Format(long? expiresAtMs) =>
-        expiresAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : null;
+        expiresAtMs is { } ms ? Encoding.ASCII.GetString(FormatUtf8(ms, stackalloc byte[FormattedLength])) : null;
 
     /// <summary>Bytes of <see cref="FormatUtf8"/>'s answer: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
     public const int FormattedLength = 24;
 
     /// <summary>
     /// <see cref="Format"/> as UTF-8 into <paramref name="destination"/> (at least <see cref="FormattedLength"/>
-    /// bytes), digit by digit: every GET of a JSON value writes its expiry, and a custom date format string is parsed
-    /// again on each call. Throws as <see cref="Format"/> does for an instant outside the years 1 to 9999.
+    /// bytes), digit by digit: every GET of a JSON value writes its expiry, and a custom date format string would be
+    /// parsed again on each call. Throws for an instant outside the years 1 to 9999.
     /// </summary>
     public static ReadOnlySpan<byte> FormatUtf8(long expiresAtMs, Span<byte> destination)
     {
