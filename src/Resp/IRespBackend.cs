@@ -114,8 +114,8 @@ public interface IRespBackend
     IReadOnlyList<RespShard> Shards();
 
     /// <summary>
-    /// <see cref="Shards"/> once every member's RESP address is known or a bounded wait for it is over: what CLUSTER
-    /// answers, so a cluster-aware client's first view of the topology covers every slot.
+    /// <see cref="Shards"/> once every shard has a leader whose RESP address is known, or when a bounded wait for that
+    /// is over: what CLUSTER answers, so a cluster-aware client's first view of the topology covers every slot.
     /// </summary>
     Task<IReadOnlyList<RespShard>> ShardsAsync(CancellationToken cancellationToken) => Task.FromResult(Shards());
 

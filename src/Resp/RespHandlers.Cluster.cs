@@ -46,7 +46,8 @@ public static partial class RespHandlers
                 break;
         }
 
-        // Only the commands that describe the topology wait for members' addresses (IRespBackend.ShardsAsync).
+        // Only the commands that describe the topology wait for shard leaders and members' addresses
+        // (IRespBackend.ShardsAsync).
         Task<IReadOnlyList<RespShard>> Topology() => s.Backend.ShardsAsync(s.Aborted);
     }
 

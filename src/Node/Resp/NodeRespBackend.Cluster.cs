@@ -2,6 +2,7 @@
 
 using System.Globalization;
 using RaftCache.Node.Api;
+using RaftCache.Node.Hosting;
 using RaftCache.Node.Sharding;
 using RaftCache.Resp;
 
@@ -39,10 +40,32 @@ public sealed partial class NodeRespBackend
         return shards;
     }
 
+    /// <summary>
+    /// <see cref="Shards"/> once every shard has a leader whose RESP address is known, or what is known when the
+    /// request timeout is over (or the connection ends).
+    /// </summary>
     public async Task<IReadOnlyList<RespShard>> ShardsAsync(CancellationToken cancellationToken)
     {
-        await forwarder.LearnAddressesAsync(cancellationToken);
-        return Shards();
+        // A follower forgets its shard's leader while it campaigns, and one heartbeat that comes late on a loaded
+        // machine is enough for that; the leader's next heartbeat restores it. A shard without a leader is left out of
+        // the answer, and a cluster-aware client that reads the topology only once (redis-benchmark --cluster) would
+        // then never send that shard's slots anywhere. So the answer waits for the leaders as a write does: looked up
+        // again every retry interval until the request timeout.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Next());
+        try
+        {
+            while (true)
+            {
+                await forwarder.LearnAddressesAsync(wait.Token);
+                var shards = Shards();
+                if (shards.All(shard => shard.Leader is not null)) return shards;
+                await Task.Delay(CacheNode.RetryInterval, time, wait.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return Shards();
+        }
     }
 
     private ulong LeaderOf(int shard, Metadata.ClusterRecord record)
