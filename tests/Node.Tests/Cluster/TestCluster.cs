@@ -7,15 +7,23 @@ using System.Text.Json;
 namespace RaftCache.Node.Tests.Cluster;
 
 /// <summary>
-/// A cluster of real node processes, each on its own loopback address (127.1.C.N, fixed ports), so test
-/// classes can run side by side without port clashes. Fast timing (25 ms ticks) keeps elections short.
+/// A cluster of real node processes, each on its own loopback address (127.1.C.N, fixed ports; C claimed across
+/// processes by <see cref="ClaimClusterNumber"/>), so test classes and test assemblies can run side by side without
+/// port clashes. Fast timing (25 ms ticks) keeps elections short.
 /// Waits are bounded polls of the nodes' own HTTP answers, never sleeps standing in for synchronisation.
 /// Authentication is on, as by default: every node gets the admin key <see cref="AdminKey"/> (<c>--api-key</c>), and
 /// <see cref="Http"/> sends it on every request (<c>X-Api-Key</c>); a cluster started with <c>--no-auth</c> gets neither.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
+    /// <summary>Cluster numbers (third octets) 0..249; 250 and above are kept for the tests' other servers.</summary>
+    internal const int ClusterNumbers = 250;
+
+    /// <summary>Where every test process of this machine claims its cluster numbers.</summary>
+    private static readonly string ClaimFolder = Path.Combine(Path.GetTempPath(), "raftcache-test-clusters");
+
     private static int _nextCluster;
+    private readonly FileStream _claim;
     private readonly string _root;
     private readonly string _net;
     private readonly IReadOnlyList<string> _extraArgs;
@@ -23,9 +31,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     private TestCluster(int size, IReadOnlyList<string> fixedArgs, Func<IReadOnlyList<string>, ClusterSetup>? setup)
     {
-        var cluster = Interlocked.Increment(ref _nextCluster) + (Environment.ProcessId % 50) * 4;
+        (var cluster, _claim) = ClaimClusterNumber(Interlocked.Increment(ref _nextCluster) + (Environment.ProcessId % 50) * 4, ClaimFolder);
         _root = Directory.CreateTempSubdirectory("raftcache-nodes-").FullName;
-        _net = $"{Net}.{cluster % 250}";
+        _net = $"{Net}.{cluster}";
         var ips = Enumerable.Range(1, size).Select(i => $"{_net}.{i}").ToArray();
         var initial = string.Join(',', ips.Select((ip, i) => $"{i + 1}={ip}:6001"));
         var chosen = setup?.Invoke(ips) ?? new ClusterSetup([]);
@@ -37,6 +45,32 @@ public sealed class TestCluster : IAsyncDisposable
         Http = chosen.ClientHandler is { } handler ? new HttpClient(handler) : new HttpClient();
         Http.Timeout = TimeSpan.FromSeconds(15);
         if (!noAuth) Http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+    }
+
+    /// <summary>
+    /// The first cluster number from <paramref name="first"/> on (wrapping) that no live cluster of any test process on
+    /// this machine holds, and the claim that holds it until disposed. Test assemblies run side by side with one
+    /// RAFTCACHE_TEST_NET (dotnet test on the solution), and each process numbers its clusters from an offset of its own
+    /// process id, so two processes can reach the same number while both clusters run: the second cluster's nodes then
+    /// cannot bind their addresses. The claim is an exclusive lock on a file named after the net and the number; the
+    /// operating system releases it when the holding process ends, however it ends.
+    /// </summary>
+    internal static (int Number, FileStream Claim) ClaimClusterNumber(int first, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < ClusterNumbers; i++)
+        {
+            var number = (first + i) % ClusterNumbers;
+            try
+            {
+                return (number, new FileStream(Path.Combine(folder, $"{Net}.{number}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException)
+            {
+                // Held by a running cluster of this or another test process: the next number may be free.
+            }
+        }
+        throw new InvalidOperationException($"every cluster number of {Net} is held by a running test cluster");
     }
 
     /// <summary>The admin API key every test node is started with (random per test run).</summary>
@@ -193,6 +227,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         foreach (var node in Nodes) node.Dispose();
         Http.Dispose();
+        await _claim.DisposeAsync(); // only now that its nodes are gone may another cluster take the addresses
         try
         {
             Directory.Delete(_root, recursive: true);
