@@ -33,9 +33,13 @@ public class RespCluster : IAsyncLifetime
 
     public static string EndpointOf(NodeProcess node) => $"{node.Ip}:{Port}";
 
-    /// <summary>A StackExchange.Redis client of node <paramref name="node"/> (its id; standalone, as proxy mode presents itself).</summary>
-    public Task<ConnectionMultiplexer> ConnectAsync(int node = 1, string? password = null, string? user = null, RedisProtocol protocol = RedisProtocol.Resp2)
+    /// <summary>
+    /// A StackExchange.Redis client of node <paramref name="node"/> (its id; standalone, as proxy mode presents itself);
+    /// the client gives up on a command <paramref name="timeout"/> (default 10 s) after sending it.
+    /// </summary>
+    public Task<ConnectionMultiplexer> ConnectAsync(int node = 1, string? password = null, string? user = null, RedisProtocol protocol = RedisProtocol.Resp2, TimeSpan? timeout = null)
     {
+        var commandTimeoutMs = (int)(timeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds;
         var options = new ConfigurationOptions
         {
             EndPoints = { EndpointOf(Cluster.Node(node)) },
@@ -45,8 +49,8 @@ public class RespCluster : IAsyncLifetime
             AbortOnConnectFail = true,
             AllowAdmin = true,
             ConnectTimeout = 10_000,
-            SyncTimeout = 10_000,
-            AsyncTimeout = 10_000,
+            SyncTimeout = commandTimeoutMs,
+            AsyncTimeout = commandTimeoutMs,
         };
         return ConnectionMultiplexer.ConnectAsync(options);
     }
