@@ -95,7 +95,10 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         LastHeard[fromNode] = _time.GetUtcNow();
-        if (!TryNoteLivenessOnly(fromNode, batch)) Post(() => StepAll(fromNode, batch));
+        if (TryNoteLivenessOnly(fromNode, batch)) return;
+        batch = TakeReadAnswers(batch);
+        if (batch.Count > 0) Post(() => StepAll(fromNode, batch));
+        else _heardOffLoop.Enqueue(fromNode);
     }
 
     private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)
