@@ -45,7 +45,7 @@ public sealed partial class RaftHost
         if (TryGetReplica(groupId) is not { } replica || !replica.ReadRequests.TryRemove(answer.Context, out var reads)) return false;
         if (replica.StateMachine.AppliedIndex >= answer.Index)
         {
-            reads.Complete(true);
+            reads.CompleteOffLoop(true, ReadAnswerExecutor);
             return true;
         }
         // Confirmed but not applied here yet: the loop answers once it applied up to the index.

@@ -71,6 +71,12 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     /// </summary>
     public Action<Action> SnapshotExecutor { get; init; } = RunOnThreadPool;
 
+    /// <summary>
+    /// Completes the reads a leader's answer confirmed, off the loop, for callers whose continuations run on the
+    /// thread pool (RaftHost.ReadAnswers.cs). The thread pool by default; a simulation runs it inline.
+    /// </summary>
+    public Action<Action> ReadAnswerExecutor { get; init; } = RunOnThreadPoolQueue;
+
     /// <summary>Watches the Ready stages (the simulation's oracle); null in production.</summary>
     internal IHostObserver? Observer { get; init; }
 
