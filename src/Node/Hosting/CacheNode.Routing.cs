@@ -74,7 +74,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         }
     }
 
-    private async Task<ReadOutcome> RouteReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+    private async Task<ReadOutcome> RouteReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline)
     {
         ulong hint = 0;
         try
@@ -84,14 +84,14 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
                 ReadOutcome outcome;
                 if (_host is not null && Host.TryGetReplica((ulong)shard) is not null)
                 {
-                    outcome = await ReadHereAsync(shard, key, consistency, deadline);
+                    outcome = await ReadHereAsync(shard, key, consistency, deadline, continueInline);
                 }
                 else
                 {
                     var target = TargetOf(shard, forWrite: consistency == ReadConsistency.Lease, hint, out _);
                     outcome = target == 0 ? ReadOutcome.RouteAgain("no replica known")
-                        : target == NodeId ? await ReadHereAsync(shard, key, consistency, deadline)
-                        : await _forwarder!.ReadAsync(target, shard, key, consistency, deadline);
+                        : target == NodeId ? await ReadHereAsync(shard, key, consistency, deadline, continueInline)
+                        : await _forwarder!.ReadAsync(target, shard, key, consistency, deadline, continueInline);
                 }
                 if (outcome.Fate != ReadFate.RouteAgain) return outcome;
                 hint = outcome.LeaderHint != NodeId ? outcome.LeaderHint : 0;
@@ -138,7 +138,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
     /// follower asks the leader for the read index and serves once its replica applied up to it), so reads spread
     /// over every replica.
     /// </summary>
-    public async Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+    public async Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false)
     {
         if (_host is null || RemovedReason is not null) return ReadOutcome.RouteAgain("this node is not a member");
         if (Host.TryGetReplica((ulong)shard) is not { StateMachine: CacheGroupStateMachine cache } replica)
@@ -150,8 +150,8 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             try
             {
                 confirmed = consistency == ReadConsistency.Lease
-                    ? await Host.LeaseReadAsync((ulong)shard, deadline)
-                    : await Host.ReadIndexAsync((ulong)shard, deadline);
+                    ? await Host.LeaseReadAsync((ulong)shard, deadline, continueInline)
+                    : await Host.ReadIndexAsync((ulong)shard, deadline, continueInline);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {

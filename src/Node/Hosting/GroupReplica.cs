@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using RaftCache.Raft;
 
 namespace RaftCache.Node.Hosting;
@@ -36,8 +37,12 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Lease reads collected in this iteration on a replica without a lease of its own (a follower).</summary>
     public ReadBatch? CollectingLeaseReads { get; set; }
 
-    /// <summary>ReadIndex requests waiting for the leader's confirmation, by request id.</summary>
-    public Dictionary<ulong, ReadBatch> ReadRequests { get; } = [];
+    /// <summary>
+    /// ReadIndex requests waiting for the leader's confirmation, by request id. Added by the loop before the request
+    /// leaves; taken by the loop or, for a leader's answer to a follower, by the thread that received it
+    /// (RaftHost.ReadAnswers.cs): whoever removes a batch answers it.
+    /// </summary>
+    public ConcurrentDictionary<ulong, ReadBatch> ReadRequests { get; } = new();
 
     /// <summary>Confirmed reads waiting for the applied index to reach theirs.</summary>
     public List<(ulong Index, ReadBatch Batch)> ReadsAwaitingApply { get; } = [];

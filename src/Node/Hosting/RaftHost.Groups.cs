@@ -75,7 +75,7 @@ public sealed partial class RaftHost
         // A proposal still waiting was appended while this replica led; the group may commit it without this
         // replica (a former leader moved off its shard), so its fate cannot be learned here.
         foreach (var (_, (_, completion)) in replica.Proposals) completion.TrySetResult(ProposalOutcome.MayHaveApplied);
-        foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
+        AnswerUnconfirmed(replica);
         foreach (var (_, waiting) in replica.ReadsAwaitingApply) waiting.Complete(false);
         replica.CollectingReads?.Complete(false);
         replica.CollectingLeaseReads?.Complete(false);

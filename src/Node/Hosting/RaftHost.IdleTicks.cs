@@ -69,7 +69,7 @@ public sealed partial class RaftHost
         if (_awaitingSync.Count > 0 || _syncInFlight || _stagedSinceSync || _snapshotSendsInFlight > 0 || _collectingReads.Count > 0) return false;
         foreach (var replica in _groups.Values)
         {
-            if (!replica.Node.Quiesced || replica.Proposals.Count > 0 || replica.ReadRequests.Count > 0 || replica.ReadsAwaitingApply.Count > 0
+            if (!replica.Node.Quiesced || replica.Proposals.Count > 0 || !replica.ReadRequests.IsEmpty || replica.ReadsAwaitingApply.Count > 0
                 || replica.PersistsInFlight > 0 || replica.SnapshotInProgress || replica.LeaseRenewals.Count > 0) return false;
         }
         return true;

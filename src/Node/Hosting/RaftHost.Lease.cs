@@ -21,12 +21,13 @@ public sealed partial class RaftHost
     /// A lease read: on a group this node leads while its lease holds, completes once this replica applied the
     /// leader's commit index, without a quorum round; otherwise it joins the iteration's ReadIndex batch
     /// (<see cref="ReadIndexAsync"/>), whose confirmation on a leader also renews the lease. False when it could not
-    /// be confirmed (no leader, leadership moved): the caller routes again.
+    /// be confirmed (no leader, leadership moved): the caller routes again. <paramref name="continueInline"/> as for
+    /// <see cref="ReadIndexAsync"/>.
     /// </summary>
-    public Task<bool> LeaseReadAsync(ulong groupId, CancellationToken cancellationToken)
+    public Task<bool> LeaseReadAsync(ulong groupId, CancellationToken cancellationToken, bool continueInline = false)
     {
         if (TryConfirmFromLease(groupId)) return Confirmed;
-        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<bool>(continueInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() => LeaseRead(groupId, completion));
         return completion.Task.WaitAsync(cancellationToken);
     }

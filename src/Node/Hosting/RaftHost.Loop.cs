@@ -98,7 +98,7 @@ public sealed partial class RaftHost
         foreach (var read in ready.ReadStates)
         {
             OnLeaseConfirmed(replica, read.RequestId);
-            if (replica.ReadRequests.Remove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
+            if (replica.ReadRequests.TryRemove(read.RequestId, out var waiting)) replica.ReadsAwaitingApply.Add((read.Index, waiting));
         }
         ReleaseReads(replica);
         if (ready.CommittedEntries.Count > 0) Applied?.Invoke(replica.GroupId);
@@ -199,8 +199,7 @@ public sealed partial class RaftHost
         if ((wasLeader && soft.Role != RaftRole.Leader) || leaderChanged)
         {
             // Reads being confirmed by the old leader may never be answered now; their callers route again.
-            foreach (var waiting in replica.ReadRequests.Values) waiting.Complete(false);
-            replica.ReadRequests.Clear();
+            AnswerUnconfirmed(replica);
         }
         LogRole(_logger, NodeId, replica.GroupId, soft.Role, soft.Leader);
     }

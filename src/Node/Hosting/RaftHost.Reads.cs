@@ -14,11 +14,14 @@ public sealed partial class RaftHost
     /// Reads of one group arriving in the same iteration share one ReadIndex request. False when it could not be
     /// confirmed (no leader, leadership moved, no answer within an election timeout): the caller routes again. With
     /// <see cref="HostOptions.ReadIndexFromLease"/> a leader holding its lease confirms at once, as a lease read.
+    /// With <paramref name="continueInline"/> the caller's continuation runs on the thread that confirms the read (the
+    /// loop, or the thread that received a leader's answer) and saves a thread-pool hop per read: only for a
+    /// continuation that is short and never blocks (serving the read and queueing its reply).
     /// </summary>
-    public Task<bool> ReadIndexAsync(ulong groupId, CancellationToken cancellationToken)
+    public Task<bool> ReadIndexAsync(ulong groupId, CancellationToken cancellationToken, bool continueInline = false)
     {
-        if (_options.ReadIndexFromLease) return LeaseReadAsync(groupId, cancellationToken);
-        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_options.ReadIndexFromLease) return LeaseReadAsync(groupId, cancellationToken, continueInline);
+        var completion = new TaskCompletionSource<bool>(continueInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() => CollectRead(groupId, completion));
         // An abandoned read stays in its batch until the batch is answered or expires (a few ticks): no per-read cleanup.
         return completion.Task.WaitAsync(cancellationToken);
@@ -84,17 +87,20 @@ public sealed partial class RaftHost
     /// </summary>
     private void ExpireReads(GroupReplica replica)
     {
-        if (replica.ReadRequests.Count == 0) return;
-        List<ulong>? expired = null;
+        if (replica.ReadRequests.IsEmpty) return;
         foreach (var (id, batch) in replica.ReadRequests)
         {
-            if (_ticks - batch.IssuedAtTick > _options.ElectionTicks) (expired ??= []).Add(id);
+            // Removed first: an answer taken off the loop meanwhile owns the batch instead.
+            if (_ticks - batch.IssuedAtTick > _options.ElectionTicks && replica.ReadRequests.TryRemove(id, out _)) batch.Complete(false);
         }
-        if (expired is null) return;
-        foreach (var id in expired)
+    }
+
+    /// <summary>Every read still waiting for a confirmation is answered "not confirmed": its caller routes again.</summary>
+    private static void AnswerUnconfirmed(GroupReplica replica)
+    {
+        foreach (var id in replica.ReadRequests.Keys)
         {
-            replica.ReadRequests.Remove(id, out var batch);
-            batch!.Complete(false);
+            if (replica.ReadRequests.TryRemove(id, out var batch)) batch.Complete(false);
         }
     }
 }

@@ -71,6 +71,12 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     /// </summary>
     public Action<Action> SnapshotExecutor { get; init; } = RunOnThreadPool;
 
+    /// <summary>
+    /// Completes the reads a leader's answer confirmed, off the loop, for callers whose continuations run on the
+    /// thread pool (RaftHost.ReadAnswers.cs). The thread pool by default; a simulation runs it inline.
+    /// </summary>
+    public Action<Action> ReadAnswerExecutor { get; init; } = RunOnThreadPoolQueue;
+
     /// <summary>Watches the Ready stages (the simulation's oracle); null in production.</summary>
     internal IHostObserver? Observer { get; init; }
 
@@ -95,7 +101,10 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public void Deliver(ulong fromNode, IReadOnlyList<GroupMessage> batch)
     {
         LastHeard[fromNode] = _time.GetUtcNow();
-        if (!TryNoteLivenessOnly(fromNode, batch)) Post(() => StepAll(fromNode, batch));
+        if (TryNoteLivenessOnly(fromNode, batch)) return;
+        batch = TakeReadAnswers(batch);
+        if (batch.Count > 0) Post(() => StepAll(fromNode, batch));
+        else _heardOffLoop.Enqueue(fromNode);
     }
 
     private void StepAll(ulong fromNode, IReadOnlyList<GroupMessage> batch)

@@ -23,4 +23,21 @@ internal sealed class ReadBatch
         foreach (var waiter in _waiters) waiter.TrySetResult(confirmed);
         _waiters.Clear();
     }
+
+    /// <summary>
+    /// Completes the batch off the loop (a peer's receiving thread): the waiters that continue inline (RESP's own reply
+    /// code) right here; the others through one call of <paramref name="executor"/> for all of them, so their
+    /// continuations queue on that one thread-pool worker instead of each waking one (as the loop's completions do).
+    /// </summary>
+    public void CompleteOffLoop(bool confirmed, Action<Action> executor)
+    {
+        List<TaskCompletionSource<bool>>? queued = null;
+        foreach (var waiter in _waiters)
+        {
+            if ((waiter.Task.CreationOptions & TaskCreationOptions.RunContinuationsAsynchronously) != 0) (queued ??= []).Add(waiter);
+            else waiter.TrySetResult(confirmed);
+        }
+        _waiters.Clear();
+        if (queued is not null) executor(() => { foreach (var waiter in queued) waiter.TrySetResult(confirmed); });
+    }
 }

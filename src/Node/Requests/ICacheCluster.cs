@@ -37,7 +37,10 @@ public interface ICacheCluster
 
     /// <summary>
     /// Reads a key at the given consistency; <see cref="ReadFate.Unavailable"/> when no replica could serve it before
-    /// the deadline. Completed on return when this node could serve it at once (no task, no thread hop).
+    /// the deadline. Completed on return when this node could serve it at once (no task, no thread hop). With
+    /// <paramref name="continueInline"/> the caller's continuation may run on the thread that confirms the read (the
+    /// host loop, or the thread that received a peer's answer), saving a thread-pool hop: only for a continuation that
+    /// is short and never blocks (the RESP front end's reply; not ASP.NET's request pipeline, whose code is not ours).
     /// </summary>
-    ValueTask<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline);
+    ValueTask<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false);
 }

@@ -16,7 +16,8 @@ public interface ILocalShards
     /// <summary>A forwarded write: as <see cref="WriteHereAsync"/>, but its continuation (encode and queue the reply) may run on the host loop.</summary>
     Task<WriteOutcome> ServeWriteAsync(int shard, byte[] command, CancellationToken deadline) => WriteHereAsync(shard, command, deadline);
 
-    Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline);
+    /// <summary>A read served here; <paramref name="continueInline"/> as for <see cref="ICacheCluster.ReadAsync"/>.</summary>
+    Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false);
 }
 
 /// <summary>
@@ -53,9 +54,13 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         }
     }
 
-    public async Task<ReadOutcome> ReadAsync(ulong peer, int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+    /// <summary>
+    /// Asks <paramref name="peer"/> to serve a read. With <paramref name="continueInline"/> the caller's continuation
+    /// runs on the thread that received the reply (as for <see cref="ICacheCluster.ReadAsync"/>).
+    /// </summary>
+    public async Task<ReadOutcome> ReadAsync(ulong peer, int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false)
     {
-        var pending = new Pending(peer, ForwardOp.Read);
+        var pending = new Pending(peer, ForwardOp.Read, continueInline);
         var id = Interlocked.Increment(ref _nextId);
         _pending[id] = pending;
         try
@@ -101,8 +106,13 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         foreach (var (_, pending) in _pending)
         {
             if (pending.Peer != peer) continue;
-            pending.Write?.TrySetResult(WriteOutcome.RouteAgain($"the connection to node {peer} was lost") with { Uncertain = true });
-            pending.Read?.TrySetResult(ReadOutcome.RouteAgain($"the connection to node {peer} was lost"));
+            // Not on the caller's thread (a read's continuation may run inline): the transport tells of a lost
+            // connection from inside its own bookkeeping.
+            ThreadPool.UnsafeQueueUserWorkItem(p =>
+            {
+                p.Write?.TrySetResult(WriteOutcome.RouteAgain($"the connection to node {peer} was lost") with { Uncertain = true });
+                p.Read?.TrySetResult(ReadOutcome.RouteAgain($"the connection to node {peer} was lost"));
+            }, pending, preferLocal: false);
         }
     }
 
@@ -120,7 +130,8 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
             }
             else
             {
-                var outcome = await local.ReadHereAsync(shard, request.Body, request.Consistency, deadline);
+                // Encoding and queueing the reply is short and never blocks: it may run where the read is confirmed.
+                var outcome = await local.ReadHereAsync(shard, request.Body, request.Consistency, deadline, continueInline: true);
                 reply = ForwardCodec.EncodeReadReply(request.RequestId, outcome);
             }
             // Not queued: the requester learns nothing and answers its client at its own deadline, as for any lost reply.
@@ -132,7 +143,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         }
     }
 
-    private sealed class Pending(ulong peer, ForwardOp op)
+    private sealed class Pending(ulong peer, ForwardOp op, bool continueInline = false)
     {
         public ulong Peer => peer;
 
@@ -140,7 +151,9 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
 
         public TaskCompletionSource<WriteOutcome>? Write { get; } = op == ForwardOp.Write ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
 
-        public TaskCompletionSource<ReadOutcome>? Read { get; } = op == ForwardOp.Read ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        public TaskCompletionSource<ReadOutcome>? Read { get; } = op == ForwardOp.Read
+            ? new(continueInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
+            : null;
     }
 
     [LoggerMessage(EventId = 75400, Level = LogLevel.Warning, Message = "Serving a forwarded {Op} from node {From} failed")]

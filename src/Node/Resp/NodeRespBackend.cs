@@ -82,7 +82,8 @@ public sealed partial class NodeRespBackend(
 
     public async Task<RespReadResult> ReadAsync(int shard, byte[] key, RespConsistency consistency, RespCaller caller, CancellationToken cancellationToken)
     {
-        var outcome = await cluster.ReadAsync(shard, key, (ReadConsistency)(int)consistency, _deadline.Next());
+        // The rest is RESP's own reply code, short and never blocking: it may run where the read is confirmed.
+        var outcome = await cluster.ReadAsync(shard, key, (ReadConsistency)(int)consistency, _deadline.Next(), continueInline: true);
         if (outcome.Fate == ReadFate.NotFound) return new RespReadResult(RespReadStatus.NotFound, null);
         if (outcome.Fate != ReadFate.Found) return new RespReadResult(RespReadStatus.Unavailable, null);
         var entry = outcome.Entry;

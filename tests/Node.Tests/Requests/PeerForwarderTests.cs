@@ -162,7 +162,7 @@ public sealed class PeerForwarderTests
             return WriteAsync?.Invoke(shard, command) ?? Task.FromResult(Write(shard, command));
         }
 
-        public Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline)
+        public Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(Read(shard, key));

@@ -233,6 +233,8 @@ public sealed partial class SimNode
         return new RaftHost(options, Wal, Transport, Clock, NullLogger.Instance)
         {
             SnapshotExecutor = _snapshotWork.Add,
+            // Deterministic: the reads a leader's answer confirms complete as the message is delivered.
+            ReadAnswerExecutor = work => work(),
             SyncExecutor = ScheduleSync,
             Observer = new NodeObserver(_sim, this),
             // Any message for a group creates an empty replica its leader then fills (membership changes add nodes);
