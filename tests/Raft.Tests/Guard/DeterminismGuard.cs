@@ -29,7 +29,7 @@ public static partial class DeterminismGuard
     [
         "src/Node/Hosting/RaftHost.cs", "src/Node/Hosting/RaftHost.Loop.cs", "src/Node/Hosting/RaftHost.Apply.cs",
         "src/Node/Hosting/RaftHost.Groups.cs", "src/Node/Hosting/RaftHost.Pipeline.cs", "src/Node/Hosting/RaftHost.Lease.cs", "src/Node/Hosting/RaftHost.Quiescence.cs", "src/Node/Hosting/RaftHost.IdleTicks.cs", "src/Node/Hosting/RaftHost.Metrics.cs", "src/Node/Hosting/RaftHost.Reads.cs",
-        "src/Node/Hosting/RaftHost.LeaseIndex.cs",
+        "src/Node/Hosting/RaftHost.LeaseIndex.cs", "src/Node/Hosting/RaftHost.ReadAnswers.cs",
         "src/Node/Hosting/RaftHost.Forwards.cs", "src/Node/Hosting/RaftHost.SnapshotSend.cs", "src/Node/Hosting/ReadBatch.cs", "src/Node/Hosting/RaftHost.Tombstones.cs", "src/Node/Hosting/GroupReplica.cs", "src/Node/Hosting/IGroupStateMachine.cs",
         "src/Node/Hosting/IHostObserver.cs", "src/Node/Transport/IPeerTransport.cs", "src/Node/Transport/PeerFrame.cs",
 
@@ -48,7 +48,7 @@ public static partial class DeterminismGuard
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> ExemptNodeFiles = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["src/Node/Hosting/RaftHost.Threads.cs"] = "the production loop task, the thread-pool snapshot executor and the WAL sync thread; the simulation steps the host itself",
+        ["src/Node/Hosting/RaftHost.Threads.cs"] = "the production loop task, the thread-pool snapshot and read-answer executors and the WAL sync thread; the simulation steps the host itself",
         ["src/Node/Hosting/CacheNode.Machine.cs"] = "the process's own machine (data folder, TCP, loop task, random seeds); the simulation passes its own NodeMachine",
         ["src/Node/Hosting/CacheNode.Admin.cs"] = "admin calls that wait on the wall clock (leader transfer, status); the simulation does not call them",
         ["src/Node/Hosting/CacheNode.Backup.cs"] = "backup and restore of a running node; not on the simulated path",
