@@ -81,15 +81,16 @@ internal sealed class SnapshotHosts : IAsyncDisposable
     /// <summary>
     /// Steps every started host until <paramref name="done"/> holds: queued work first, the clock one tick further
     /// only when no host has any (never, with <paramref name="holdClock"/>: a lease earned stays valid and no tick
-    /// sends a heartbeat of its own). Fails after a bounded number of rounds.
+    /// sends a heartbeat of its own). With <paramref name="only"/>, that host alone is stepped: the others run nothing
+    /// but what arrives on their network delivery. Fails after a bounded number of rounds.
     /// </summary>
-    public async Task DriveUntilAsync(Func<bool> done, string what, int maxRounds = 20_000, bool holdClock = false)
+    public async Task DriveUntilAsync(Func<bool> done, string what, int maxRounds = 20_000, bool holdClock = false, Member? only = null)
     {
         for (var round = 0; round < maxRounds; round++)
         {
             if (done()) return;
             var busy = false;
-            foreach (var m in _members.Where(m => m.Started))
+            foreach (var m in _members.Where(m => m.Started && (only is null || m == only)))
             {
                 while (!m.HoldBackgroundWork && m.BackgroundWork.Count > 0) m.RunBackgroundWork(0);
                 busy |= m.Host.RunOnce() > 0;
