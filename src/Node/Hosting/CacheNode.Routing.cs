@@ -10,8 +10,8 @@ namespace RaftCache.Node.Hosting;
 /// <summary>
 /// The cluster as front ends see it (<see cref="ICacheCluster"/>): a request is served here when this node holds the
 /// right replica, and handed to the member that can serve it over the peer connection otherwise
-/// (<see cref="PeerForwarder"/>), routed again (briefly backing off) while no leader is known or a member answers
-/// "not here", until it has a final outcome or its deadline passes.
+/// (<see cref="PeerForwarder"/>), routed again until it has a final outcome or its deadline passes: at once to the
+/// leader a member's "not here" names, briefly backing off while no leader is known.
 /// </summary>
 public sealed partial class CacheNode : ICacheCluster, ILocalShards
 {
@@ -45,6 +45,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         ulong hint = 0;
         var uncertain = false;
         var inFlight = false;
+        var immediate = 0;
         try
         {
             while (true)
@@ -55,9 +56,11 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
                     inFlight = true;
                     var outcome = target == NodeId ? await WriteHereAsync(shard, command, deadline) : await _forwarder!.WriteAsync(target, shard, command, deadline);
                     inFlight = false;
+                    NoteServedBy(shard, target, leads: outcome.Fate != WriteFate.RouteAgain);
                     if (outcome.Fate != WriteFate.RouteAgain) return outcome with { Forwarded = target != NodeId };
                     uncertain |= outcome.Uncertain;
                     hint = outcome.LeaderHint != NodeId ? outcome.LeaderHint : 0;
+                    if (FollowAtOnce(target, hint, ref immediate)) continue;
                 }
                 else if (unavailable is not null && _host is null)
                 {
@@ -77,24 +80,28 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
     private async Task<ReadOutcome> RouteReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline)
     {
         ulong hint = 0;
+        var immediate = 0;
         try
         {
             while (true)
             {
                 ReadOutcome outcome;
+                ulong target;
                 if (_host is not null && Host.TryGetReplica((ulong)shard) is not null)
                 {
+                    target = NodeId;
                     outcome = await ReadHereAsync(shard, key, consistency, deadline, continueInline);
                 }
                 else
                 {
-                    var target = TargetOf(shard, forWrite: consistency == ReadConsistency.Lease, hint, out _);
+                    target = TargetOf(shard, forWrite: consistency == ReadConsistency.Lease, hint, out _);
                     outcome = target == 0 ? ReadOutcome.RouteAgain("no replica known")
                         : target == NodeId ? await ReadHereAsync(shard, key, consistency, deadline, continueInline)
                         : await _forwarder!.ReadAsync(target, shard, key, consistency, deadline, continueInline);
                 }
                 if (outcome.Fate != ReadFate.RouteAgain) return outcome;
                 hint = outcome.LeaderHint != NodeId ? outcome.LeaderHint : 0;
+                if (FollowAtOnce(target, hint, ref immediate)) continue;
                 await Task.Delay(RetryInterval, _time, deadline);
             }
         }
@@ -166,7 +173,8 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
 
     /// <summary>
     /// The member to send a request to: the leader this node knows of (itself included), else the hint of the last
-    /// member asked, else, without a replica here, any member holding one (it answers with its leader). 0: nobody yet.
+    /// member asked, else, without a replica here, the member last seen serving the shard's writes if it still holds
+    /// one, else any member holding one (it answers with its leader). 0: nobody yet.
     /// </summary>
     private ulong TargetOf(int shard, bool forWrite, ulong hint, out string? unavailable)
     {
@@ -188,6 +196,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         if (hint != 0) return hint;
         if (replica is null && _metadata.Current.Placement.TryGetValue(shard, out var holders) && holders.Length > 0)
         {
+            if (RemoteLeaderOf(shard, holders) is not 0 and var known) return known;
             var others = holders.Where(id => id != NodeId).ToArray();
             if (others.Length > 0) return others[Random.Shared.Next(others.Length)];
         }

@@ -49,6 +49,7 @@ public sealed class NodeGauges
         meter.CreateObservableGauge("raftcache_wal_segments", () => (long)_node.WalSegments, null, "WAL segment files on disk.");
         meter.CreateObservableGauge("raftcache_moves_in_progress", () => (long)_node.Cluster.Targets.Count, null, "Shards whose replicas are moving (cluster-wide, as this node's metadata replica shows).");
         meter.CreateObservableGauge("raftcache_member_state", MemberStates, null, "1 for each member's state as this node sees it (joining, active, leaving, down).");
+        meter.CreateObservableCounter("raftcache_request_reroutes", Reroutes, null, "Client requests a member answered \"route again\" (not the shard's leader, or no leader known), by whether the request backed off before it went on.");
         PeerCounter(meter, "raftcache_peer_sent_frames", null, "Frames sent to a peer.", c => Volatile.Read(ref c.FramesSent));
         PeerCounter(meter, "raftcache_peer_sent_bytes", "By", "Bytes sent to a peer.", c => Volatile.Read(ref c.BytesSent));
         PeerCounter(meter, "raftcache_peer_received_frames", null, "Frames received from a peer.", c => Volatile.Read(ref c.FramesReceived));
@@ -66,6 +67,12 @@ public sealed class NodeGauges
 
     private void PeerCounter(Meter meter, string name, string? unit, string description, Func<Transport.PeerTraffic.Counters, long> value) =>
         meter.CreateObservableCounter(name, () => (_node.PeerTraffic?.Peers ?? []).Select(p => new Measurement<long>(value(p.Value), new KeyValuePair<string, object?>("peer", HostInstruments.Label(p.Key)))), unit, description);
+
+    private Measurement<long>[] Reroutes() =>
+    [
+        new(_node.ReroutesWaited, new KeyValuePair<string, object?>("waited", "true")),
+        new(_node.ReroutesAtOnce, new KeyValuePair<string, object?>("waited", "false")),
+    ];
 
     private IEnumerable<Measurement<long>> MemberStates()
     {
