@@ -8,6 +8,7 @@
 #   bench/run-rebalance.sh                                   # 1 GiB, --max-moves 2
 #   BENCH_MAX_MOVES="1 2 4" bench/run-rebalance.sh           # one fresh cluster per value
 #   BENCH_DATA_BYTES=268435456 bench/run-rebalance.sh        # 256 MiB
+#   BENCH_NODE_ARGS="--snapshot-rate-mib 8" bench/run-rebalance.sh   # extra arguments of every node
 #   KEEP_LOGS=1 keeps the nodes' data folders and logs (printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ DATA_BYTES=${BENCH_DATA_BYTES:-1073741824}
 VALUE_BYTES=${BENCH_VALUE_BYTES:-4096}
 KEYS=$(( DATA_BYTES / VALUE_BYTES ))
 MAX_MOVES_LIST=${BENCH_MAX_MOVES:-2}
+read -r -a NODE_ARGS <<<"${BENCH_NODE_ARGS:-}"
 MEASURE_S=${BENCH_MEASURE_S:-20}
 CLIENTS=${BENCH_CLIENTS:-16}
 LOAD_VALUE_BYTES=${BENCH_LOAD_VALUE_BYTES:-1024}
@@ -60,7 +62,7 @@ for moves in $MAX_MOVES_LIST; do
   cluster="1=$NET.1:6001,2=$NET.2:6001,3=$NET.3:6001"
   for i in 1 2 3; do
     "$NODE" --id $i --listen http://$NET.$i:5001 --peer-listen $NET.$i:6001 --data-dir "$run/node-$i" \
-      --initial-cluster "$cluster" --max-moves "$moves" >"$run/node-$i.log" 2>&1 &
+      --initial-cluster "$cluster" --max-moves "$moves" ${NODE_ARGS[@]+"${NODE_ARGS[@]}"} >"$run/node-$i.log" 2>&1 &
     pids+=($!)
   done
   founder_pids=("${pids[@]}")
@@ -84,7 +86,7 @@ for moves in $MAX_MOVES_LIST; do
 
   # The new node starts (JIT, empty folder) before the clock: the measured time is the cluster's, not process start.
   "$NODE" --listen http://$NET.4:5001 --peer-listen $NET.4:6001 --data-dir "$run/node-4" --join http://$NET.1:5001 \
-    --max-moves "$moves" >"$run/node-4.log" 2>&1 &
+    --max-moves "$moves" ${NODE_ARGS[@]+"${NODE_ARGS[@]}"} >"$run/node-4.log" 2>&1 &
   pids+=($!)
   wait_ok http://$NET.4:5001/admin/join
   stop_file="$run/rebalanced"

@@ -32,6 +32,7 @@ public static class CommandLine
         ["--request-timeout-ms"] = "RaftCache:RequestTimeoutMs",
         ["--down-after-seconds"] = "RaftCache:DownAfterSeconds",
         ["--max-moves"] = "RaftCache:MaxConcurrentMoves",
+        ["--snapshot-rate-mib"] = "RaftCache:SnapshotRateMiB",
         ["--max-connections"] = "RaftCache:MaxConnections",
         ["--max-request-header-bytes"] = "RaftCache:MaxRequestHeaderBytes",
         ["--max-keys-per-page"] = "RaftCache:MaxKeysPerPage",

@@ -1,5 +1,7 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using RaftCache.Node.Transport;
+
 namespace RaftCache.Node.Configuration;
 
 /// <summary>
@@ -90,6 +92,13 @@ public sealed partial class NodeOptions
 
     /// <summary>Shards whose replicas may be moving at the same time, cluster-wide (bounds the extra load of rebalancing).</summary>
     public int MaxConcurrentMoves { get; set; } = 2;
+
+    /// <summary>
+    /// MiB per second this node sends snapshots to one peer (moves, re-replication, far-behind followers). Moving
+    /// data costs CPU on both ends (encode, seal, write, fsync, decode) in proportion to this rate, so it is what
+    /// client traffic keeps during a rebalance: docs/operations.md, "Rebalancing".
+    /// </summary>
+    public int SnapshotRateMiB { get; set; } = PeerLimits.DefaultSnapshotMiBPerSecond;
 
     /// <summary>
     /// The secret every member proves it knows before a peer accepts its Raft frames (at least 16 bytes of UTF-8;

@@ -34,7 +34,7 @@ public sealed partial class CacheNode
         {
             var credentials = Configuration.PeerSecret.Load(_options);
             if (!credentials.IsSecured) LogInsecurePeers(_logger, Configuration.PeerSecret.InsecureWarning);
-            var transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits(), credentials, _loggers.CreateLogger<TcpPeerTransport>())
+            var transport = new TcpPeerTransport(_options.Id, identity.ClusterId, ParseListen(_options.PeerListen), new PeerLimits { SnapshotBytesPerSecond = (long)_options.SnapshotRateMiB << 20 }, credentials, _loggers.CreateLogger<TcpPeerTransport>())
             {
                 Admission = admission,
                 RemovedFromCluster = removed,

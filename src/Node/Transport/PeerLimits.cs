@@ -11,8 +11,11 @@ public sealed record PeerLimits
     /// <summary>Largest snapshot frame (one Raft snapshot message); snapshots travel on their own connection.</summary>
     public int MaxSnapshotFrameBytes { get; init; } = 1 << 30;
 
-    /// <summary>Bytes per second a node sends snapshots to one peer, so they cannot saturate the link.</summary>
-    public long SnapshotBytesPerSecond { get; init; } = 64L << 20;
+    /// <summary>Default of <see cref="SnapshotBytesPerSecond"/>, in MiB/s (the node's <c>--snapshot-rate-mib</c>).</summary>
+    public const int DefaultSnapshotMiBPerSecond = 64;
+
+    /// <summary>Bytes per second a node sends snapshots to one peer, so they cannot saturate the link or the CPU.</summary>
+    public long SnapshotBytesPerSecond { get; init; } = (long)DefaultSnapshotMiBPerSecond << 20;
 
     /// <summary>Messages in one batch frame.</summary>
     public int MaxMessagesPerFrame { get; init; } = 65_536;

@@ -36,6 +36,7 @@ public sealed class NodeOptionsTests
         { "ElectionTicks", o => o.ElectionTicks = 2 },
         { "Shards", o => o.Shards = 0 },
         { "MaxValueBytes", o => o.MaxValueBytes = 0 },
+        { "--snapshot-rate-mib", o => o.SnapshotRateMiB = 0 },
         { "--cluster-secret-file (or --cluster-secret", o => o.ClusterSecret = null },
         { "--cluster-secret:", o => o.ClusterSecret = "short" },
         { "--cluster-secret and --cluster-secret-file", o => o.ClusterSecretFile = "/etc/secret" },
