@@ -219,9 +219,10 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         var leader = replica?.Leader ?? 0;
         if (leader == 0)
         {
-            // No replica here: any member holding one knows more (it forwards on, within the hop limit).
+            // No replica here: the member last seen serving the shard's writes, else any member holding one (it
+            // knows more and forwards on, within the hop limit).
             if (replica is null && record.Placement.TryGetValue(shard, out var holders))
-                leader = holders.FirstOrDefault(id => id != _options.Id);
+                leader = RemoteLeaderOf(shard, holders) is not 0 and var known ? known : holders.FirstOrDefault(id => id != _options.Id);
             if (leader == 0) return ShardRoute.Unavailable($"shard {shard} has no known leader");
         }
         if (leader == _options.Id) return ShardRoute.Local;
