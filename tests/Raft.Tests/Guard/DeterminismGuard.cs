@@ -54,6 +54,7 @@ public static partial class DeterminismGuard
         ["src/Node/Hosting/CacheNode.Backup.cs"] = "backup and restore of a running node; not on the simulated path",
         ["src/Node/Hosting/CacheNode.Observability.cs"] = "metrics and instruments read by the process's exporters; not on the simulated path",
         ["src/Node/Hosting/CacheNode.Routing.cs"] = "REST routing of client requests; simulated clients propose through the host",
+        ["src/Node/Hosting/CacheNode.RemoteLeaders.cs"] = "the routing's memory of other members' leaderships; simulated clients propose through the host",
         ["src/Node/Hosting/CacheNode.ReadNow.cs"] = "reads answered on a REST caller's thread; simulated clients read through the host",
     };
 
