@@ -6,7 +6,7 @@ namespace RaftCache.Node.Hosting;
 
 /// <summary>
 /// Leaders of the shards this node holds no replica of (every member beyond the replication factor has some), as
-/// learned from the member that last served a write for one. A replica here knows its own leader; without one the
+/// learned from the member that last served a write for one, or else the leader the placement prefers. A replica here knows its own leader; without one the
 /// node used to send each request to a random holder, a follower two times in three, which answered "not here"
 /// naming the leader, and the request then waited a retry interval before following that answer: 50 ms added to a
 /// quarter of the writes through a member of a 4-member cluster (docs/benchmarks.md, section 6).
@@ -38,8 +38,16 @@ public sealed partial class CacheNode
         else _remoteLeaders.TryRemove(KeyValuePair.Create(shard, target));
     }
 
-    private ulong RemoteLeaderOf(int shard, System.Collections.Immutable.ImmutableArray<ulong> holders) =>
-        _remoteLeaders.TryGetValue(shard, out var leader) && holders.Contains(leader) ? leader : 0;
+    /// <summary>
+    /// The member to ask first for a shard without a replica here: the one last seen serving its writes, else (no
+    /// write served yet) the one the leader balancing settles its leadership on, which in a settled cluster leads it.
+    /// 0 when neither holds a replica any more.
+    /// </summary>
+    private ulong RemoteLeaderOf(int shard, System.Collections.Immutable.ImmutableArray<ulong> holders)
+    {
+        if (_remoteLeaders.TryGetValue(shard, out var leader) && holders.Contains(leader)) return leader;
+        return _metadata.Current.PreferredLeaders.TryGetValue(shard, out var preferred) && preferred != NodeId && holders.Contains(preferred) ? preferred : 0;
+    }
 
     /// <summary>
     /// Whether a request answered "route again" goes straight to the member the answer named: only a member not just

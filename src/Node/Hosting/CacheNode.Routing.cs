@@ -173,8 +173,8 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
 
     /// <summary>
     /// The member to send a request to: the leader this node knows of (itself included), else the hint of the last
-    /// member asked, else, without a replica here, the member last seen serving the shard's writes if it still holds
-    /// one, else any member holding one (it answers with its leader). 0: nobody yet.
+    /// member asked, else, without a replica here, the member last seen serving the shard's writes or the preferred
+    /// leader if it still holds one, else any member holding one (it answers with its leader). 0: nobody yet.
     /// </summary>
     private ulong TargetOf(int shard, bool forWrite, ulong hint, out string? unavailable)
     {
