@@ -96,7 +96,7 @@ public sealed partial class NodeOptions
     /// <summary>
     /// MiB per second this node sends snapshots to one peer (moves, re-replication, far-behind followers). Moving
     /// data costs CPU on both ends (encode, seal, write, fsync, decode) in proportion to this rate, so it is what
-    /// client traffic keeps during a rebalance: docs/operations.md, "Rebalancing".
+    /// client traffic keeps during a rebalance: docs/operations.md, "Adding a node".
     /// </summary>
     public int SnapshotRateMiB { get; set; } = PeerLimits.DefaultSnapshotMiBPerSecond;
 

@@ -6,10 +6,11 @@ namespace RaftCache.Node.Hosting;
 
 /// <summary>
 /// Leaders of the shards this node holds no replica of (every member beyond the replication factor has some), as
-/// learned from the member that last served a write for one, or else the leader the placement prefers. A replica here knows its own leader; without one the
-/// node used to send each request to a random holder, a follower two times in three, which answered "not here"
-/// naming the leader, and the request then waited a retry interval before following that answer: 50 ms added to a
-/// quarter of the writes through a member of a 4-member cluster (docs/benchmarks.md, section 6).
+/// learned from the member that last served a write for one, or else the leader the placement prefers. A replica
+/// here knows its own leader; without one the node used to send each request to a random holder, a follower two
+/// times in three, which answered "not here" naming the leader, and the request then waited a retry interval before
+/// following that answer: 50 ms added to a quarter of the writes through a member of a 4-member cluster
+/// (docs/benchmarks.md, section 6).
 /// </summary>
 public sealed partial class CacheNode
 {

@@ -219,8 +219,8 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         var leader = replica?.Leader ?? 0;
         if (leader == 0)
         {
-            // No replica here: the member last seen serving the shard's writes, else any member holding one (it
-            // knows more and forwards on, within the hop limit).
+            // No replica here: the member last seen serving the shard's writes or the preferred leader, else any
+            // member holding one (it knows more and forwards on, within the hop limit).
             if (replica is null && record.Placement.TryGetValue(shard, out var holders))
                 leader = RemoteLeaderOf(shard, holders) is not 0 and var known ? known : holders.FirstOrDefault(id => id != _options.Id);
             if (leader == 0) return ShardRoute.Unavailable($"shard {shard} has no known leader");
