@@ -35,8 +35,16 @@ public sealed partial class CacheNode
     private void NoteServedBy(int shard, ulong target, bool leads)
     {
         if (target == NodeId || target == 0) return;
-        if (leads) _remoteLeaders[shard] = target;
-        else _remoteLeaders.TryRemove(KeyValuePair.Create(shard, target));
+        // Called for every forwarded write: the lock-free read keeps the steady state (same leader) from taking the
+        // dictionary's write lock.
+        if (leads)
+        {
+            if (!_remoteLeaders.TryGetValue(shard, out var known) || known != target) _remoteLeaders[shard] = target;
+        }
+        else
+        {
+            _remoteLeaders.TryRemove(KeyValuePair.Create(shard, target));
+        }
     }
 
     /// <summary>

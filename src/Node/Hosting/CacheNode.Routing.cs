@@ -86,10 +86,10 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
             while (true)
             {
                 ReadOutcome outcome;
-                ulong target;
-                if (_host is not null && Host.TryGetReplica((ulong)shard) is not null)
+                ulong target = 0;
+                var here = _host is not null && Host.TryGetReplica((ulong)shard) is not null;
+                if (here)
                 {
-                    target = NodeId;
                     outcome = await ReadHereAsync(shard, key, consistency, deadline, continueInline);
                 }
                 else
@@ -101,7 +101,8 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
                 }
                 if (outcome.Fate != ReadFate.RouteAgain) return outcome;
                 hint = outcome.LeaderHint != NodeId ? outcome.LeaderHint : 0;
-                if (FollowAtOnce(target, hint, ref immediate)) continue;
+                // A replica here is read again whatever the answer named: only a read sent to the named member follows it at once.
+                if (FollowAtOnce(target, here ? 0 : hint, ref immediate)) continue;
                 await Task.Delay(RetryInterval, _time, deadline);
             }
         }
