@@ -33,6 +33,8 @@ public static class CommandLine
         ["--down-after-seconds"] = "RaftCache:DownAfterSeconds",
         ["--max-moves"] = "RaftCache:MaxConcurrentMoves",
         ["--snapshot-rate-mib"] = "RaftCache:SnapshotRateMiB",
+        ["--leaders-follow-load"] = "RaftCache:LeadersFollowLoad",
+        ["--load-window-seconds"] = "RaftCache:LoadWindowSeconds",
         ["--max-connections"] = "RaftCache:MaxConnections",
         ["--max-request-header-bytes"] = "RaftCache:MaxRequestHeaderBytes",
         ["--max-keys-per-page"] = "RaftCache:MaxKeysPerPage",

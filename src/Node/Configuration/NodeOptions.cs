@@ -94,6 +94,16 @@ public sealed partial class NodeOptions
     public int MaxConcurrentMoves { get; set; } = 2;
 
     /// <summary>
+    /// A shard's leader hands its leadership to the member that brings most of the shard's writes and leader-confirmed
+    /// reads (docs/operations.md, "Leaders follow the load"), so clients that talk to one member are served without a
+    /// forward. False keeps leaders where the placement balances them, whatever the traffic.
+    /// </summary>
+    public bool LeadersFollowLoad { get; set; } = true;
+
+    /// <summary>Seconds over which <see cref="LeadersFollowLoad"/> counts where each shard's requests come from.</summary>
+    public int LoadWindowSeconds { get; set; } = 10;
+
+    /// <summary>
     /// MiB per second this node sends snapshots to one peer (moves, re-replication, far-behind followers). Moving
     /// data costs CPU on both ends (encode, seal, write, fsync, decode) in proportion to this rate, so it is what
     /// client traffic keeps during a rebalance: docs/operations.md, "Adding a node".

@@ -64,6 +64,7 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         Range(errors, "DownAfterSeconds", options.DownAfterSeconds, 1, 86_400);
         Range(errors, "MaxConcurrentMoves", options.MaxConcurrentMoves, 1, 1000);
         Range(errors, "--snapshot-rate-mib", options.SnapshotRateMiB, 1, 10_000);
+        Range(errors, "--load-window-seconds", options.LoadWindowSeconds, 1, 3600);
         Range(errors, "--max-connections", options.MaxConnections, 1, 1_000_000);
         Range(errors, "--max-request-header-bytes", options.MaxRequestHeaderBytes, 1024, 1 << 20);
         Range(errors, "--max-keys-per-page", options.MaxKeysPerPage, 1, 100_000);

@@ -31,6 +31,7 @@ public sealed partial class CacheNode
     private void ReconcileShards(ClusterRecord record, GroupReplica metadata)
     {
         var now = _time.GetUtcNow();
+        if (_options.LeadersFollowLoad) _load.Rotate(now, LoadWindow);
         foreach (var replica in Host.Replicas.ToArray())
         {
             if (replica.GroupId == MetadataGroup) continue;
@@ -78,16 +79,18 @@ public sealed partial class CacheNode
         if (!conf.Voters.Order().SequenceEqual(target.Order())) return;
 
         ReportPlacement(record, metadata, replica, conf, now);
-        if (record.PreferredLeaders.TryGetValue(shard, out var preferred) && preferred != self && conf.Voters.Contains(preferred)
-            && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex
-            && record.Targets.IsEmpty)
+        // Not while any shard is moving. Each plan of a rebalance names new preferred leaders, and every hand-over
+        // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
+        // at the end instead of after every move.
+        if (!record.Targets.IsEmpty) return;
+        if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
+        var preferred = record.PreferredLeaders.GetValueOrDefault(shard);
+        if (FollowLoad(replica, status, preferred, led.Since, now)) return;
+        if (preferred != 0 && preferred != self && conf.Voters.Contains(preferred)
+            && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex)
         {
-            // Not while any shard is moving. Each plan of a rebalance names new preferred leaders, and every hand-over
-            // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
-            // at the end instead of after every move.
             // Not right after winning leadership (an operator's transfer is recorded as preferred a moment later),
             // nor again soon after handing it over.
-            if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
             if (now - led.Since < PreferredLeaderCooldown) return;
             if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < PreferredLeaderCooldown) return;
             _lastTransfer[replica.GroupId] = now;

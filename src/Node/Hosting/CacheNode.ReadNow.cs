@@ -11,8 +11,11 @@ namespace RaftCache.Node.Hosting;
 /// </summary>
 public sealed partial class CacheNode
 {
-    public ValueTask<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false) =>
-        TryReadNow(shard, key, consistency, out var outcome) ? new(outcome) : new(RouteReadAsync(shard, key, consistency, deadline, continueInline));
+    public ValueTask<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false)
+    {
+        if (consistency != ReadConsistency.Local) NoteOwnRequest(shard);
+        return TryReadNow(shard, key, consistency, out var outcome) ? new(outcome) : new(RouteReadAsync(shard, key, consistency, deadline, continueInline));
+    }
 
     private bool TryReadNow(int shard, byte[] key, ReadConsistency consistency, out ReadOutcome outcome)
     {

@@ -36,6 +36,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         var deadline = new SharedDeadline(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), RetryInterval);
         var forwarder = new PeerForwarder(host.SendForward, this, deadline, _loggers.CreateLogger<PeerForwarder>());
         host.ForwardReceived = forwarder.OnFrame;
+        host.ReadIndexReceived = (group, from) => NoteRequestFrom((int)Math.Min(group, int.MaxValue), from);
         host.PeerConnectionLost += forwarder.OnConnectionLost;
         _forwarder = forwarder;
     }
@@ -46,6 +47,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         var uncertain = false;
         var inFlight = false;
         var immediate = 0;
+        NoteOwnRequest(shard);
         try
         {
             while (true)

@@ -50,6 +50,7 @@ public sealed class NodeGauges
         meter.CreateObservableGauge("raftcache_moves_in_progress", () => (long)_node.Cluster.Targets.Count, null, "Shards whose replicas are moving (cluster-wide, as this node's metadata replica shows).");
         meter.CreateObservableGauge("raftcache_member_state", MemberStates, null, "1 for each member's state as this node sees it (joining, active, leaving, down).");
         meter.CreateObservableCounter("raftcache_request_reroutes", Reroutes, null, "Client requests a member answered \"route again\" (not the shard's leader, or no leader known), by whether the request backed off before it went on.");
+        meter.CreateObservableCounter("raftcache_load_leader_transfers", () => _node.LoadTransfers, null, "Shard leaderships this node handed to the member bringing most of the shard's requests (leaders follow the load).");
         PeerCounter(meter, "raftcache_peer_sent_frames", null, "Frames sent to a peer.", c => Volatile.Read(ref c.FramesSent));
         PeerCounter(meter, "raftcache_peer_sent_bytes", "By", "Bytes sent to a peer.", c => Volatile.Read(ref c.BytesSent));
         PeerCounter(meter, "raftcache_peer_received_frames", null, "Frames received from a peer.", c => Volatile.Read(ref c.FramesReceived));

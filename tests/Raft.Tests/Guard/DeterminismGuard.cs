@@ -36,7 +36,7 @@ public static partial class DeterminismGuard
         // The whole node of the simulation's membership runs: metadata, controller, placement, joins, removal.
         "src/Node/Hosting/CacheNode.cs", "src/Node/Hosting/CacheNode.Metadata.cs", "src/Node/Hosting/CacheNode.Controller.cs",
         "src/Node/Hosting/CacheNode.Placement.cs", "src/Node/Hosting/CacheNode.Join.cs", "src/Node/Hosting/CacheNode.Removal.cs",
-        "src/Node/Hosting/CacheNode.Admission.cs", "src/Node/Hosting/NodeMachine.cs",
+        "src/Node/Hosting/CacheNode.Admission.cs", "src/Node/Hosting/NodeMachine.cs", "src/Node/Hosting/CacheNode.LoadLeaders.cs", "src/Node/Hosting/ShardLoad.cs", "src/Node/Hosting/LoadLeadership.cs",
         "src/Node/Metadata/ClusterRecord.cs", "src/Node/Metadata/MetadataCommand.cs", "src/Node/Metadata/MetadataJson.cs",
         "src/Node/Metadata/MetadataStateMachine.cs", "src/Node/Metadata/Placement.cs", "src/Node/Metadata/PlacementPlanner.cs",
         "src/Node/Metadata/MetadataVoters.cs", "src/Node/Metadata/JoinTokenRules.cs",

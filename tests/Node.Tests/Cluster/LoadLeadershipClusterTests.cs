@@ -1,0 +1,84 @@
+// Copyright (c) RaftCache contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+
+namespace RaftCache.Node.Tests.Cluster;
+
+/// <summary>
+/// Leaders follow the load on real node processes: the shards whose clients all talk to one member come to be led by
+/// it, and spread again over the members once that traffic stops.
+/// </summary>
+public sealed class LoadLeadershipClusterTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Leaders_move_to_the_member_the_writes_come_through_and_spread_again_when_they_stop()
+    {
+        // Injected: writes to every shard through node 1 only (4 writers, bounded by 60 s and 200,000 writes), on a
+        // 3-node cluster (4 shards) counting load over 1 s windows. Checked: node 1 comes to lead every shard; the
+        // members that led a shard before counted the hand-overs (raftcache_load_leader_transfers_total); every
+        // acknowledged write reads back with its last value; once the writes stop, leader counts are within one of
+        // each other again (the placement's preferred leaders).
+        await using var cluster = await TestCluster.StartAsync(3, "--load-window-seconds", "1");
+        var entry = cluster.Node(1);
+        var before = await LeadersAsync(cluster, entry);
+        var elsewhere = before.Count(l => l.Value != 1);
+        Assert.True(elsewhere > 0, "balanced leaders put some shard on another member");
+
+        using var stop = new CancellationTokenSource(Bound);
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        var budget = 200_000;
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested && Interlocked.Decrement(ref budget) >= 0; i++)
+            {
+                var key = $"load-{w}-{i % 64}";
+                var value = $"v{i}";
+                using var put = await cluster.Http.PutAsync(new Uri(entry.Url, "/keys/" + key), new StringContent(value));
+                if (put.StatusCode == HttpStatusCode.OK) acknowledged[key] = value;
+            }
+        })).ToArray();
+
+        var last = before;
+        try
+        {
+            await cluster.WaitAsync(async () => (last = await LeadersAsync(cluster, entry)).Values.All(l => l == 1), Bound, () => Describe(last));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+
+        var transfers = 0L;
+        foreach (var node in cluster.Nodes.Where(n => n.Id != 1)) transfers += await TransfersAsync(cluster, node);
+        Assert.True(transfers >= elsewhere, $"{transfers} load hand-overs counted for {elsewhere} shards moved");
+        foreach (var (key, value) in acknowledged)
+            Assert.Contains(value, await cluster.Http.GetStringAsync(new Uri(entry.Url, "/keys/" + key)), StringComparison.Ordinal);
+
+        await cluster.WaitAsync(async () =>
+        {
+            last = await LeadersAsync(cluster, entry);
+            var counts = cluster.Nodes.Select(n => last.Values.Count(l => l == (ulong)n.Id)).ToArray();
+            return counts.Max() - counts.Min() <= 1;
+        }, Bound, () => Describe(last));
+    }
+
+    private static async Task<Dictionary<int, ulong>> LeadersAsync(TestCluster cluster, NodeProcess node)
+    {
+        var view = await cluster.ClusterViewAsync(node);
+        return view.GetProperty("shards").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetInt32(), s => s.GetProperty("leader").GetUInt64());
+    }
+
+    private static string Describe(Dictionary<int, ulong> leaders) => string.Join(", ", leaders.OrderBy(l => l.Key).Select(l => $"shard {l.Key} led by {l.Value}"));
+
+    private static async Task<long> TransfersAsync(TestCluster cluster, NodeProcess node)
+    {
+        var text = await cluster.Http.GetStringAsync(new Uri(node.Url, "/metrics"));
+        var line = text.Split('\n').Single(l => l.StartsWith("raftcache_load_leader_transfers_total{", StringComparison.Ordinal));
+        return long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+}
