@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Before/after cost of a durable put, two node builds interleaved in one run (this machine is shared, so only a
 # comparison inside one run means anything): for each round, for build A then build B, a fresh 3-node cluster (16
-# shards, RF 3, fsync, authentication on, sealed peers) on $BENCH_NET.1-3, wrk put load on node 1 (1 KiB,
+# shards, RF 3, fsync, authentication on, sealed peers) on $BENCH_NET.1-3, wrk put load on node 1 (BENCH_VALUE_BYTES, default 1 KiB,
 # BENCH_CONNS connections, default 64) for BENCH_WARM_S (default 8) seconds, then a BENCH_MEASURE_S (default 10)
 # second window in which it reads from /proc the CPU of the three node processes and the context switches of all their
 # threads, and from each node's /metrics its WAL syncs (raftcache_wal_syncs_total). Prints puts/s, cluster CPU µs per
@@ -21,6 +21,7 @@ MEASURE_S=${BENCH_MEASURE_S:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 NET=${BENCH_NET:-127.91.1}
 CONNS=${BENCH_CONNS:-64}
+VALUE_BYTES=${BENCH_VALUE_BYTES:-1024}
 THREADS=$(( CONNS < 2 ? CONNS : 2 ))
 read -r -a EXTRA_A <<<"${BENCH_A_ARGS:-}"
 read -r -a EXTRA_B <<<"${BENCH_B_ARGS:-}"
@@ -49,7 +50,7 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ $b = 0 ]; then start_cluster ${EXTRA_A[@]+"${EXTRA_A[@]}"}; else start_cluster ${EXTRA_B[@]+"${EXTRA_B[@]}"}; fi
     total=$(( WARM_S + MEASURE_S + 2 ))
     timeout $(( total + 30 )) wrk -t"$THREADS" -c"$CONNS" -d"${total}s" --timeout 5s -s bench/wrk/kv.lua "http://$NET.1:5001" -- \
-      raftcache put 1024 2000 k1024- linearizable "$KEY" >"$WORK/wrk.txt" 2>&1 &
+      raftcache put "$VALUE_BYTES" 2000 "k$VALUE_BYTES-" linearizable "$KEY" >"$WORK/wrk.txt" 2>&1 &
     load=$!
     sleep "$WARM_S"
     t0=$(cpu_ticks "${pids[@]}"); c0=$(ctx_switches "${pids[@]}"); s0=$(date +%s.%N)

@@ -94,8 +94,7 @@ public sealed partial class NodeOptions
     public int MaxConcurrentMoves { get; set; } = 2;
 
     /// <summary>
-    /// A shard's leader hands its leadership to the member that brings most of the shard's writes and leader-confirmed
-    /// reads (docs/operations.md, "Leaders follow the load"), so clients that talk to one member are served without a
+    /// A shard's leader hands its leadership to the member that brings most of the shard's writes and lease reads (docs/operations.md, "Leaders follow the load"), so clients that talk to one member are served without a
     /// forward. False keeps leaders where the placement balances them, whatever the traffic.
     /// </summary>
     public bool LeadersFollowLoad { get; set; } = true;

@@ -6,8 +6,8 @@ namespace RaftCache.Node.Hosting;
 
 /// <summary>
 /// Leaders follow the load (<see cref="LoadLeadership"/>): this node counts, per shard, the leader work its own
-/// clients bring (whatever it leads) and the work other members send it (forwarded requests, followers' ReadIndex
-/// requests); a shard it leads goes to the member bringing most of it, and stays here while this node brings it.
+/// clients bring (writes and lease reads, whatever it leads) and the work other members send it (forwarded writes and
+/// lease reads, followers' ReadIndex requests for lease reads); a shard it leads goes to the member bringing most of it, and stays here while this node brings it.
 /// </summary>
 public sealed partial class CacheNode
 {
@@ -22,7 +22,7 @@ public sealed partial class CacheNode
 
     private TimeSpan LoadWindow => TimeSpan.FromSeconds(_options.LoadWindowSeconds);
 
-    /// <summary>A client of this node brought a write or a leader-confirmed read of <paramref name="shard"/>.</summary>
+    /// <summary>A client of this node brought a write or a lease read of <paramref name="shard"/>.</summary>
     private void NoteOwnRequest(int shard)
     {
         if (_options.LeadersFollowLoad) _load.Note(shard, _options.Id);

@@ -13,7 +13,7 @@ public sealed partial class CacheNode
 {
     public ValueTask<ReadOutcome> ReadAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false)
     {
-        if (consistency != ReadConsistency.Local) NoteOwnRequest(shard);
+        if (consistency == ReadConsistency.Lease) NoteOwnRequest(shard);
         return TryReadNow(shard, key, consistency, out var outcome) ? new(outcome) : new(RouteReadAsync(shard, key, consistency, deadline, continueInline));
     }
 

@@ -36,7 +36,7 @@ public sealed partial class CacheNode : ICacheCluster, ILocalShards
         var deadline = new SharedDeadline(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), RetryInterval);
         var forwarder = new PeerForwarder(host.SendForward, this, deadline, _loggers.CreateLogger<PeerForwarder>());
         host.ForwardReceived = forwarder.OnFrame;
-        host.ReadIndexReceived = (group, from) => NoteRequestFrom((int)Math.Min(group, int.MaxValue), from);
+        host.LeaseReadIndexReceived = (group, from) => NoteRequestFrom((int)Math.Min(group, int.MaxValue), from);
         host.PeerConnectionLost += forwarder.OnConnectionLost;
         _forwarder = forwarder;
     }

@@ -4,9 +4,12 @@ namespace RaftCache.Node.Hosting;
 
 /// <summary>
 /// Leaders follow the load: a shard's leader hands its leadership to the member its requests come from. Every write
-/// and every leader-confirmed read that enters the cluster through a member other than the shard's leader crosses the
-/// peer connection twice (request and answer, a read index for a read) and costs a loop iteration on both members; when
-/// the clients of a shard talk to one member, that member leading the shard saves all of it. Pure: the shard leader's
+/// and every lease read that enters the cluster through a member other than the shard's leader crosses the peer
+/// connection twice (request and answer, a read index for a read) and costs a loop iteration on both members; when
+/// the clients of a shard talk to one member, that member leading the shard saves all of it, and answers lease reads
+/// from its lease alone. Linearizable reads do not count: any replica serves them, and a follower's read index (one
+/// round trip to the leader, which counts the request as the follower's acknowledgement) costs no more than the
+/// leader's own heartbeat round (docs/benchmarks.md, section 20). Pure: the shard leader's
 /// reconciliation runs it on the last complete window of <see cref="ShardLoad"/>.
 /// </summary>
 /// <remarks>

@@ -8,8 +8,8 @@ public sealed partial class RaftHost
     private readonly List<GroupReplica> _collectingReads = [];
     private long _ticks;
 
-    /// <summary>A follower's ReadIndex request for a group reached this node (on the loop): (group, from member).</summary>
-    public Action<ulong, ulong>? ReadIndexReceived { get; set; }
+    /// <summary>A follower's ReadIndex request for a batch of lease reads reached this node (on the loop): (group, from member).</summary>
+    public Action<ulong, ulong>? LeaseReadIndexReceived { get; set; }
 
     /// <summary>
     /// Confirms a linearizable read on any replica of a group (ReadIndex: the leader confirms its commit index by a

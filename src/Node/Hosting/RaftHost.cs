@@ -117,7 +117,7 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
             if (groupId == LivenessGroup) continue;
             if (!_groups.TryGetValue(groupId, out var replica) && !TryCreateOnDemand(groupId, fromNode, out replica)) continue;
             if (message.Type is MessageType.Append or MessageType.Heartbeat or MessageType.Snapshot) replica.LastLeaderContact = now;
-            else if (message.Type == MessageType.ReadIndex) ReadIndexReceived?.Invoke(groupId, fromNode);
+            else if (message.Type == MessageType.ReadIndex && (message.Context & LeaseReadBit) != 0) LeaseReadIndexReceived?.Invoke(groupId, fromNode);
             if (!WithholdsVote(replica, message) && !TryAnswerReadIndexFromLease(replica, message)) replica.Node.Step(message);
         }
     }

@@ -5,9 +5,9 @@ using System.Collections.Concurrent;
 namespace RaftCache.Node.Hosting;
 
 /// <summary>
-/// Where the leader work of each shard comes from, counted on the node doing it: a write or a leader-confirmed read
-/// (linearizable, lease) a client brought to this node, a request another member forwarded here, and a follower's
-/// ReadIndex request (one per batch of its reads). Counts run in fixed windows; the last complete window is what
+/// Where the leader work of each shard comes from, counted on the node doing it: a write or a lease read a client
+/// brought to this node, one another member forwarded here, and a follower's ReadIndex request for lease reads (one
+/// per batch of its reads). Counts run in fixed windows; the last complete window is what
 /// <see cref="LoadLeadership"/> decides on. Safe from any thread; <see cref="Rotate"/> runs on the host loop only.
 /// </summary>
 /// <remarks>

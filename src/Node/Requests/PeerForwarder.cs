@@ -19,7 +19,7 @@ public interface ILocalShards
     /// <summary>A read served here; <paramref name="continueInline"/> as for <see cref="ICacheCluster.ReadAsync"/>.</summary>
     Task<ReadOutcome> ReadHereAsync(int shard, byte[] key, ReadConsistency consistency, CancellationToken deadline, bool continueInline = false);
 
-    /// <summary>Member <paramref name="origin"/> forwarded a write or a leader-confirmed read of <paramref name="shard"/> here (where leaders go).</summary>
+    /// <summary>Member <paramref name="origin"/> forwarded a write or a lease read of <paramref name="shard"/> here (where leaders go).</summary>
     void NoteRequestFrom(int shard, ulong origin)
     {
     }
@@ -127,7 +127,7 @@ public sealed partial class PeerForwarder(ForwardSender send, ILocalShards local
         {
             var deadline = serveDeadline.Next();
             var shard = (int)Math.Min(request.Group, int.MaxValue);
-            if (request.Op == ForwardOp.Write || request.Consistency != ReadConsistency.Local) local.NoteRequestFrom(shard, from);
+            if (request.Op == ForwardOp.Write || request.Consistency == ReadConsistency.Lease) local.NoteRequestFrom(shard, from);
             ReadOnlyMemory<byte> reply;
             if (request.Op == ForwardOp.Write)
             {

@@ -8,20 +8,23 @@ namespace RaftCache.Node.Tests.Cluster;
 
 /// <summary>
 /// Leaders follow the load on real node processes: the shards whose clients all talk to one member come to be led by
-/// it, and spread again over the members once that traffic stops.
+/// it, and spread again over the members once that traffic stops. Writes and lease reads count; linearizable and
+/// local reads, which any replica serves, do not.
 /// </summary>
 public sealed class LoadLeadershipClusterTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Leaders_move_to_the_member_the_writes_come_through_and_spread_again_when_they_stop()
+    [Theory]
+    [InlineData("writes")]
+    [InlineData("lease reads")]
+    public async Task Leaders_move_to_the_member_the_requests_come_through_and_spread_again_when_they_stop(string load)
     {
-        // Injected: writes to every shard through node 1 only (4 writers, bounded by 60 s and 200,000 writes), on a
-        // 3-node cluster (4 shards) counting load over 1 s windows. Checked: node 1 comes to lead every shard; the
-        // members that led a shard before counted the hand-overs (raftcache_load_leader_transfers_total); every
-        // acknowledged write reads back with its last value; once the writes stop, leader counts are within one of
-        // each other again (the placement's preferred leaders).
+        // Injected: writes, or lease reads, of every shard through node 1 only (4 clients, bounded by 60 s and 200,000
+        // requests), on a 3-node cluster (4 shards) counting load over 1 s windows. Checked: node 1 comes to lead every
+        // shard; the members that led a shard before counted the hand-overs (raftcache_load_leader_transfers_total);
+        // every acknowledged write reads back with its last value; once the requests stop, leader counts are within one
+        // of each other again (the placement's preferred leaders).
         await using var cluster = await TestCluster.StartAsync(3, "--load-window-seconds", "1");
         var entry = cluster.Node(1);
         var before = await LeadersAsync(cluster, entry);
@@ -31,14 +34,22 @@ public sealed class LoadLeadershipClusterTests
         using var stop = new CancellationTokenSource(Bound);
         var acknowledged = new ConcurrentDictionary<string, string>();
         var budget = 200_000;
-        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        var clients = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
             for (var i = 0; !stop.IsCancellationRequested && Interlocked.Decrement(ref budget) >= 0; i++)
             {
                 var key = $"load-{w}-{i % 64}";
-                var value = $"v{i}";
-                using var put = await cluster.Http.PutAsync(new Uri(entry.Url, "/keys/" + key), new StringContent(value));
-                if (put.StatusCode == HttpStatusCode.OK) acknowledged[key] = value;
+                if (load == "writes")
+                {
+                    var value = $"v{i}";
+                    using var put = await cluster.Http.PutAsync(new Uri(entry.Url, "/keys/" + key), new StringContent(value));
+                    if (put.StatusCode == HttpStatusCode.OK) acknowledged[key] = value;
+                }
+                else
+                {
+                    using var get = await cluster.Http.GetAsync(new Uri(entry.Url, $"/keys/{key}?consistency=lease"));
+                    Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+                }
             }
         })).ToArray();
 
@@ -50,7 +61,7 @@ public sealed class LoadLeadershipClusterTests
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAll(writers);
+            await Task.WhenAll(clients);
         }
 
         var transfers = 0L;
