@@ -40,13 +40,13 @@ public sealed partial class CacheNode
     /// </summary>
     /// <remarks>
     /// A hand-over waits a whole window after this leadership began and after the last one of the shard, so that each
-    /// decision rests on a window of this leadership. A member's own clients count whatever it leads, so a new
-    /// leader's first window already shows the load it brings: it is not handed straight back.
+    /// decision rests on at least a window of this leadership. A member's own clients count whatever it leads, so a
+    /// new leader's average already shows the load it brings: it is not handed straight back.
     /// </remarks>
     private bool FollowLoad(GroupReplica replica, RaftStatus status, ulong preferred, DateTimeOffset leadingSince, DateTimeOffset now)
     {
         if (!_options.LeadersFollowLoad) return false;
-        var counts = _load.LastWindow((int)replica.GroupId);
+        var counts = _load.Average((int)replica.GroupId);
         if (counts.Count == 0) return false;
         var (verdict, target) = LoadLeadership.Decide(_options.Id, preferred, counts, m => CanLead(status, m), (long)MinLoadPerSecond * _options.LoadWindowSeconds);
         if (verdict == LoadLeadership.Verdict.Stay) return true;
@@ -67,6 +67,6 @@ public sealed partial class CacheNode
         && progress.RecentActive
         && progress.Match + CatchUpSlackEntries >= status.LastIndex;
 
-    [LoggerMessage(EventId = 75330, Level = LogLevel.Information, Message = "Node {Node} shard {Group}: leadership handed to node {Target}, which brought {TargetRequests} requests in the last window against {OwnRequests} here")]
+    [LoggerMessage(EventId = 75330, Level = LogLevel.Information, Message = "Node {Node} shard {Group}: leadership handed to node {Target}, which brings {TargetRequests} requests per window (averaged) against {OwnRequests} here")]
     private static partial void LogLoadTransfer(ILogger logger, ulong node, ulong group, ulong target, long targetRequests, long ownRequests);
 }

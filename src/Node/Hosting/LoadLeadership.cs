@@ -10,7 +10,7 @@ namespace RaftCache.Node.Hosting;
 /// from its lease alone. Linearizable reads do not count: any replica serves them, and a follower's read index (one
 /// round trip to the leader, which counts the request as the follower's acknowledgement) costs no more than the
 /// leader's own heartbeat round (docs/benchmarks.md, section 20). Pure: the shard leader's
-/// reconciliation runs it on the last complete window of <see cref="ShardLoad"/>.
+/// reconciliation runs it on the averaged windows of <see cref="ShardLoad"/>.
 /// </summary>
 /// <remarks>
 /// Hysteresis keeps evenly spread clients from moving leaders: a member takes over only when it brings at least
@@ -39,7 +39,7 @@ public static class LoadLeadership
 
     /// <param name="self">The deciding leader.</param>
     /// <param name="preferred">The placement's preferred leader of the shard (0: none).</param>
-    /// <param name="counts">The last window's requests by origin member.</param>
+    /// <param name="counts">Requests per window by origin member (<see cref="ShardLoad.Average"/>).</param>
     /// <param name="eligible">Whether a member could take the leadership now (a caught-up, active voter).</param>
     /// <param name="minRequests">The fewest requests in a window that move or keep a leadership.</param>
     public static (Verdict Verdict, ulong Target) Decide(ulong self, ulong preferred, IReadOnlyDictionary<ulong, long> counts, Func<ulong, bool> eligible, long minRequests)
