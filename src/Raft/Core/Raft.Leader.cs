@@ -172,21 +172,22 @@ internal sealed partial class Raft
     {
         foreach (var (id, pr) in Tracker.Progress)
         {
-            if (id == Id) continue;
-
-            // Never tell a follower to commit beyond what it is known to hold.
-            Send(new Message
-            {
-                Type = MessageType.Heartbeat,
-                To = id,
-                Commit = Math.Min(pr.Match, Log.Committed),
-                Context = context,
-                Index = quiesceIndex,
-                LogTerm = quiesceTerm,
-                Session = pr.Session,
-            });
+            if (id != Id) SendHeartbeat(id, pr, context, quiesceIndex, quiesceTerm);
         }
     }
+
+    // Never tell a follower to commit beyond what it is known to hold.
+    private void SendHeartbeat(ulong id, Progress pr, ulong context, ulong quiesceIndex = 0, ulong quiesceTerm = 0) =>
+        Send(new Message
+        {
+            Type = MessageType.Heartbeat,
+            To = id,
+            Commit = Math.Min(pr.Match, Log.Committed),
+            Context = context,
+            Index = quiesceIndex,
+            LogTerm = quiesceTerm,
+            Session = pr.Session,
+        });
 
     private void HandleHeartbeatResponse(Message m, Progress pr)
     {

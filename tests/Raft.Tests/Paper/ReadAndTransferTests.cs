@@ -30,11 +30,55 @@ public sealed class ReadAndTransferTests
         env[1].Raw.ReadIndex(7);
         var rd = env[1].Raw.TakeReady();
         Assert.Empty(rd.ReadStates);
-        Assert.Equal(2, rd.Messages.Count(m => m.Type == MessageType.Heartbeat && m.Context != 0));
+        // Just enough of a quorum with the leader: one follower of two.
+        Assert.Equal(1, rd.Messages.Count(m => m.Type == MessageType.Heartbeat && m.Context != 0));
         env.Messages.AddRange(rd.Messages);
         env[1].Raw.Advance(rd);
         env.Stabilize();
         Assert.Equal(new ReadState(7, env.Status(1).HardState.Commit), Assert.Single(env[1].ReadStates));
+    }
+
+    [Fact]
+    public void A_read_whose_chosen_follower_stays_silent_is_confirmed_by_the_next_heartbeat_to_every_peer()
+    {
+        // Injected: the one heartbeat of a read's round is lost. Checked: the read is not answered from the leader's
+        // acknowledgement alone, and the regular heartbeat, which carries the pending read to both followers, confirms it.
+        var env = Clusters.Elected(3);
+        env[1].Raw.ReadIndex(7);
+        var rd = env[1].Raw.TakeReady();
+        Assert.Single(rd.Messages, m => m.Type == MessageType.Heartbeat && m.Context != 0);
+        env[1].Raw.Advance(rd);
+        env.Stabilize();
+        Assert.Empty(env[1].ReadStates);
+
+        env.Tick(1, 1);
+        var beat = env[1].Raw.TakeReady();
+        var context = beat.Messages.Where(m => m.Type == MessageType.Heartbeat).Select(m => m.Context).Distinct().Single();
+        Assert.NotEqual(0UL, context);
+        Assert.Equal(new ulong[] { 2, 3 }, beat.Messages.Where(m => m.Type == MessageType.Heartbeat).Select(m => m.To).Order());
+        env.Messages.AddRange(beat.Messages);
+        env[1].Raw.Advance(beat);
+        env.Stabilize();
+        Assert.Equal(new ReadState(7, env.Status(1).HardState.Commit), Assert.Single(env[1].ReadStates));
+    }
+
+    [Fact]
+    public void A_reads_heartbeat_goes_to_a_recently_active_follower()
+    {
+        // Injected: follower 2 is cut off for a check-quorum interval, so the leader no longer counts it recently
+        // active. Checked: the read's one heartbeat goes to follower 3, the one that answers.
+        var env = Clusters.Elected(3);
+        env.Isolate(2);
+        for (var tick = 0; tick < 2 * 10; tick++) // two election timeouts: a check-quorum round resets who is active
+        {
+            env.Tick(1, 1);
+            env.Stabilize();
+        }
+        env.Heal();
+        Assert.Equal(RaftRole.Leader, env.Status(1).SoftState.Role);
+        env[1].Raw.ReadIndex(7);
+        var rd = env[1].Raw.TakeReady();
+        Assert.Equal(3UL, Assert.Single(rd.Messages, m => m.Type == MessageType.Heartbeat && m.Context != 0).To);
     }
 
     // Planted bug ReadWithoutReadIndex really answers without confirming leadership.
