@@ -81,7 +81,7 @@ public sealed partial class CacheNode
         if (!busy && MetadataVoters.NextVoter(conf.Voters, conf.Learners.Where(l => CaughtUp(status, l)), record) is var voter and not 0)
             ChangeConf(metadata, new ConfChangeSingle(ConfChangeType.AddVoter, voter));
 
-        var down = DownMembers(record, now);
+        var down = DownMembers(record, now, conf);
         if (!down.SetEquals(record.DownMembers) && now - _downProposedAt >= ReportInterval)
         {
             _downProposedAt = now;
@@ -101,9 +101,11 @@ public sealed partial class CacheNode
     /// <summary>
     /// Members this leader has not heard from for longer than the configured time. Silence is counted from the
     /// latest of the last frame, the start of this leadership and the moment this node first saw the member in the
-    /// record, so neither a new leader nor a new member is judged on what could not have been heard yet.
+    /// record and in the metadata group's configuration, so neither a new leader nor a new member is judged on what
+    /// could not have been heard yet: a joining member shares no group with anyone, and so sends nothing, until it is
+    /// the metadata group's learner.
     /// </summary>
-    internal HashSet<ulong> DownMembers(ClusterRecord record, DateTimeOffset now)
+    internal HashSet<ulong> DownMembers(ClusterRecord record, DateTimeOffset now, ConfState metadataConf)
     {
         var down = new HashSet<ulong>();
         if (_metadataLeaderSince is not { } since || _host is null) return down;
@@ -111,6 +113,11 @@ public sealed partial class CacheNode
         foreach (var id in record.Members.Keys)
         {
             if (id == _options.Id) continue;
+            if (record.Members[id].State == MemberState.Joining && !metadataConf.Voters.Contains(id) && !metadataConf.Learners.Contains(id))
+            {
+                _memberSeenSince.Remove(id);
+                continue;
+            }
             // A member just added has had no chance to be heard yet: its silence counts from when this leader saw it.
             if (!_memberSeenSince.TryGetValue(id, out var seen)) _memberSeenSince[id] = seen = now;
             var from = seen > since ? seen : since;
