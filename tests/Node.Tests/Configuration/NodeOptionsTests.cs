@@ -37,6 +37,7 @@ public sealed class NodeOptionsTests
         { "Shards", o => o.Shards = 0 },
         { "MaxValueBytes", o => o.MaxValueBytes = 0 },
         { "--snapshot-rate-mib", o => o.SnapshotRateMiB = 0 },
+        { "--load-window-seconds", o => o.LoadWindowSeconds = 0 },
         { "--cluster-secret-file (or --cluster-secret", o => o.ClusterSecret = null },
         { "--cluster-secret:", o => o.ClusterSecret = "short" },
         { "--cluster-secret and --cluster-secret-file", o => o.ClusterSecretFile = "/etc/secret" },
