@@ -69,7 +69,7 @@ internal static class AdminDocs
 
     public static readonly EndpointDoc TransferLeader = new(
         "Move a shard's leadership",
-        "Asks the shard's leader to hand leadership to the given member (which must hold a replica) and waits until it moved.",
+        "Asks the shard's leader to hand leadership to the given member (which must hold a replica) and waits until it moved. The member becomes the shard's preferred leader, so balancing keeps it there; with leaders following the load (--leaders-follow-load, the default) the leadership still moves to a member that brings at least twice the shard's writes and lease reads.",
         RequestExample: """{"to": "2"}""",
         ResponseExamples: new Dictionary<int, string> { [200] = """{"shard":3,"leader":2}""" },
         Errors: new Dictionary<int, string>

@@ -101,13 +101,13 @@ internal sealed partial class Raft
         var voters = Tracker.Config.Voters;
         _readQuorum.Clear();
         _readQuorum.Add(Id);
-        foreach (var (id, _) in Tracker.Progress
+        foreach (var (id, pr) in Tracker.Progress
             .Where(p => p.Key != Id && voters.Contains(p.Key))
             .OrderByDescending(p => p.Value.RecentActive).ThenByDescending(p => p.Value.Match).ThenBy(p => p.Key))
         {
             if (voters.Vote(v => _readQuorum.Contains(v) ? true : null) == VoteResult.Won) break;
             _readQuorum.Add(id);
-            SendHeartbeat(id, Tracker.Progress[id], context);
+            SendHeartbeat(id, pr, context);
         }
     }
 
