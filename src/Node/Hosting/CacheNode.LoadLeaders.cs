@@ -39,11 +39,11 @@ public sealed partial class CacheNode
     /// leadership over, or keeps it), so the preferred-leader rule does not apply this round.
     /// </summary>
     /// <remarks>
-    /// A hand-over waits a whole window after this leadership began and after the last one of the shard, so that each
-    /// decision rests on at least a window of this leadership. A member's own clients count whatever it leads, so a
+    /// A hand-over waits a whole window after this leadership first had a reason to move and after the last hand-over
+    /// of the shard, so that each decision rests on at least a window of this leadership. A member's own clients count whatever it leads, so a
     /// new leader's average already shows the load it brings: it is not handed straight back.
     /// </remarks>
-    private bool FollowLoad(GroupReplica replica, RaftStatus status, ulong preferred, DateTimeOffset leadingSince, DateTimeOffset now)
+    private bool FollowLoad(GroupReplica replica, RaftStatus status, ulong preferred, DateTimeOffset now)
     {
         if (!_options.LeadersFollowLoad) return false;
         var counts = _load.Average((int)replica.GroupId);
@@ -51,7 +51,7 @@ public sealed partial class CacheNode
         var (verdict, target) = LoadLeadership.Decide(_options.Id, preferred, counts, m => CanLead(status, m), (long)MinLoadPerSecond * _options.LoadWindowSeconds);
         if (verdict == LoadLeadership.Verdict.Stay) return true;
         if (verdict != LoadLeadership.Verdict.Follow) return false;
-        if (now - leadingSince < LoadWindow) return true;
+        if (now - LeadingSince(replica, status, now) < LoadWindow) return true;
         if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < LoadWindow) return true;
         _lastTransfer[replica.GroupId] = now;
         Interlocked.Increment(ref _loadTransfers);

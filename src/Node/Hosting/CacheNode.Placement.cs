@@ -83,19 +83,25 @@ public sealed partial class CacheNode
         // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
         // at the end instead of after every move.
         if (!record.Targets.IsEmpty) return;
-        if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
         var preferred = record.PreferredLeaders.GetValueOrDefault(shard);
-        if (FollowLoad(replica, status, preferred, led.Since, now)) return;
+        if (FollowLoad(replica, status, preferred, now)) return;
         if (preferred != 0 && preferred != self && conf.Voters.Contains(preferred)
             && status.Progress.TryGetValue(preferred, out var progress) && progress.RecentActive && progress.Match == status.LastIndex)
         {
             // Not right after winning leadership (an operator's transfer is recorded as preferred a moment later),
             // nor again soon after handing it over.
-            if (now - led.Since < PreferredLeaderCooldown) return;
+            if (now - LeadingSince(replica, status, now) < PreferredLeaderCooldown) return;
             if (_lastTransfer.TryGetValue(replica.GroupId, out var last) && now - last < PreferredLeaderCooldown) return;
             _lastTransfer[replica.GroupId] = now;
             replica.Node.TransferLeadership(preferred);
         }
+    }
+
+    /// <summary>When this leadership was first seen with a reason to hand it over (the cooldowns count from then).</summary>
+    private DateTimeOffset LeadingSince(GroupReplica replica, RaftStatus status, DateTimeOffset now)
+    {
+        if (!_leadingSince.TryGetValue(replica.GroupId, out var led) || led.Term != status.HardState.Term) _leadingSince[replica.GroupId] = led = (status.HardState.Term, now);
+        return led.Since;
     }
 
     private void ReportPlacement(ClusterRecord record, GroupReplica metadata, GroupReplica replica, ConfState conf, DateTimeOffset now)
