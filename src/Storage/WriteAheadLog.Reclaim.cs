@@ -16,18 +16,29 @@ public sealed partial class WriteAheadLog
         var excess = _segments.Count - 1 - _options.MaxSealedSegments;
         if (excess <= 0) return;
         var cutoffLsn = _segments[excess - 1].LastLsn + 1;
+        bool taken;
+        SyncedBatch synced;
+        ulong sequence;
         lock (_stageLock)
         {
             foreach (var group in _groups.Values.OrderBy(g => g.GroupId))
             {
                 if (group.OldestNeededLsn < cutoffLsn) StageCheckpoint(group);
             }
+
+            // Taken for writing under the same lock: checkpoints are exempt from MaxStagedBytes, and a host staging in
+            // between would find them counted against its own batch (a node with long logs then stopped).
+            taken = TakeStaged(out synced, out sequence);
         }
 
-        SyncStaged(out var synced);
+        CheckpointsTaken?.Invoke();
+        if (taken) WriteTaken(sequence);
         DeleteSnapshotFiles(synced);
         DeleteUnneededSegments();
     }
+
+    /// <summary>Test seam: runs once carried-forward records are taken for writing, where other threads may stage again.</summary>
+    internal Action? CheckpointsTaken { get; set; }
 
     private void DeleteUnneededSegments()
     {

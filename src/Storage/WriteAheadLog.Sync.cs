@@ -24,15 +24,30 @@ public sealed partial class WriteAheadLog
         ulong sequence;
         lock (_stageLock)
         {
-            synced = new SyncedBatch([], []);
-            if (_staging.RecordCount == 0) return false;
-            (_staging, _writing) = (_writing, _staging);
-            synced = new SyncedBatch(_stagedSnapshots, _stagedDrops);
-            _stagedSnapshots = [];
-            _stagedDrops = [];
-            sequence = _bufferSequence++;
+            if (!TakeStaged(out synced, out sequence)) return false;
         }
 
+        WriteTaken(sequence);
+        return true;
+    }
+
+    /// <summary>Swaps the staging buffer out for writing; false when it was empty. Caller holds both locks.</summary>
+    private bool TakeStaged(out SyncedBatch synced, out ulong sequence)
+    {
+        synced = new SyncedBatch([], []);
+        sequence = 0;
+        if (_staging.RecordCount == 0) return false;
+        (_staging, _writing) = (_writing, _staging);
+        synced = new SyncedBatch(_stagedSnapshots, _stagedDrops);
+        _stagedSnapshots = [];
+        _stagedDrops = [];
+        sequence = _bufferSequence++;
+        return true;
+    }
+
+    /// <summary>Writes and fsyncs the buffer <see cref="TakeStaged"/> swapped out. Caller holds the sync lock.</summary>
+    private void WriteTaken(ulong sequence)
+    {
         try
         {
             WriteBatch(_writing);
@@ -44,7 +59,6 @@ public sealed partial class WriteAheadLog
 
         _writing.Clear();
         Volatile.Write(ref _durableSequence, sequence);
-        return true;
     }
 
     /// <summary>

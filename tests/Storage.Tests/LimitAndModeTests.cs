@@ -52,6 +52,43 @@ public sealed class LimitAndModeTests
     }
 
     [Fact]
+    public void Carrying_forward_a_log_larger_than_the_staging_limit_leaves_the_host_room_to_stage()
+    {
+        // Group 9 never compacts; its live log (40 entries of 1,000 B) is twice the staging limit, so carrying it
+        // forward stages more than the limit at once. Checkpoints are exempt, but a host staging while they were still
+        // staged had them counted against its own batch, and the node stopped ("more than ... bytes staged").
+        var disk = new MemoryDisk();
+        using var wal = WriteAheadLog.Open(disk, WalOptions.ForTests with { MaxStagedBytes = 20_000 });
+        for (ulong i = 1; i <= 40; i += 10)
+        {
+            wal.StageEntries(9, Entries(i, i + 9, 1, 1000, group: 9));
+            wal.Sync();
+        }
+
+        ulong hostIndex = 0;
+        wal.CheckpointsTaken = () => wal.StageEntries(2, Entries(++hostIndex, hostIndex, 1, 100, group: 2)); // the host, staging at that moment
+        for (ulong i = 1; i <= 400; i += 10)
+        {
+            wal.StageEntries(1, Entries(i, i + 9, 1, 1024));
+            if (i > 20)
+            {
+                WriteSnapshot(wal, 1, Snapshot(i - 1, 1), [1]);
+                wal.StageCompact(1, i - 1);
+            }
+
+            wal.Sync();
+        }
+
+        Assert.True(hostIndex > 0, "group 9 was never carried forward");
+        wal.Sync();
+        wal.Dispose();
+        using var reopened = WriteAheadLog.Open(disk, WalOptions.ForTests);
+        var recovered = reopened.Recovered;
+        Assert.Equal(40, recovered[9].Entries.Count);
+        Assert.Equal((int)hostIndex, recovered[2].Entries.Count);
+    }
+
+    [Fact]
     public void Entries_already_covered_by_the_durable_snapshot_are_skipped_not_rewritten()
     {
         using var wal = new MemoryWal();
