@@ -4,8 +4,9 @@
 # shards, RF 3, fsync, authentication on, sealed peers) on $BENCH_NET.1-3, wrk put load on node 1 (BENCH_VALUE_BYTES, default 1 KiB,
 # BENCH_CONNS connections, default 64) for BENCH_WARM_S (default 8) seconds, then a BENCH_MEASURE_S (default 10)
 # second window in which it reads from /proc the CPU of the three node processes and the context switches of all their
-# threads, and from each node's /metrics its WAL syncs (raftcache_wal_syncs_total). Prints puts/s, cluster CPU µs per
-# put, context switches per put, WAL syncs per put of nodes 1/2/3, and wrk's p50/p99 (whole run), one line per cell.
+# threads, and from each node's /metrics its WAL syncs and their time (raftcache_wal_syncs_total,
+# raftcache_wal_fsync_duration_seconds). Prints puts/s, cluster CPU µs per put, context switches per put, WAL syncs per
+# put and µs per WAL sync of nodes 1/2/3, and wrk's p50/p99 (whole run), one line per cell.
 # BENCH_A_ARGS and BENCH_B_ARGS are extra node arguments of build A and B (e.g. two --shards values
 # of one binary). Stops exactly the processes it started.
 #   bench/run-put-ab.sh A_NODE_BINARY B_NODE_BINARY
@@ -33,15 +34,16 @@ puts_served() {
   curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.1:5001/metrics" |
     awk '/^raftcache_request_duration_seconds_count.*method="PUT"/ {s += $2} END {print s + 0}'
 }
-# wal_syncs: WAL syncs of nodes 1-3 so far, space-separated.
+# wal_syncs: WAL syncs of nodes 1-3 so far and the seconds they took, "syncs:seconds" space-separated.
 wal_syncs() {
   local i
   for i in 1 2 3; do
-    curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.$i:5001/metrics" | awk '/^raftcache_wal_syncs_total/ {s += $2} END {printf "%d ", s}'
+    curl -fsS -m 5 -H "X-Api-Key: $KEY" "http://$NET.$i:5001/metrics" |
+      awk '/^raftcache_wal_syncs_total/ {s += $2} /^raftcache_wal_fsync_duration_seconds_sum/ {t += $2} END {printf "%d:%.6f ", s, t}'
   done
 }
-echo "| round | build | conns | puts/s | cluster CPU µs/put | ctx switches/put | WAL syncs/put n1/n2/n3 | p50 ms | p99 ms | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| round | build | conns | puts/s | cluster CPU µs/put | ctx switches/put | WAL syncs/put n1/n2/n3 | µs per WAL sync n1/n2/n3 | p50 ms | p99 ms | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
   for b in 0 1; do
     NODE=${BINARIES[$b]}
@@ -64,7 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
 import sys
 round_, build, r0, r1, t0, t1, c0, c1, s0, s1, hz = sys.argv[1:12]
 result = sys.argv[12]
-w0, w1 = [list(map(int, w.split())) for w in sys.argv[13:15]]
+w0, w1 = [[tuple(map(float, n.split(":"))) for n in w.split()] for w in sys.argv[13:15]]
 conns = sys.argv[15]
 puts = float(r1) - float(r0)
 secs = float(s1) - float(s0)
@@ -74,8 +76,9 @@ fields = dict(kv.split("=", 1) for kv in result.split()[1:] if "=" in kv)
 p50 = float(fields.get("p50_us", "nan")) / 1000
 p99 = float(fields.get("p99_us", "nan")) / 1000
 build = "B" if build == "1" else build
-syncs = "/".join(f"{(b - a) / puts:.3f}" for a, b in zip(w0, w1)) if puts > 0 else "-"
-print(f"| {round_} | {build} | {conns} | {puts / secs:,.0f} | {cpu / puts * 1e6:.0f} | {ctx / puts:.2f} | {syncs} | {p50:.2f} | {p99:.1f} | {fields.get('errors', '?')} |" if puts > 0 else f"| {round_} | {build} | {conns} | no puts |")
+syncs = "/".join(f"{(b[0] - a[0]) / puts:.3f}" for a, b in zip(w0, w1)) if puts > 0 else "-"
+sync_us = "/".join(f"{(b[1] - a[1]) / (b[0] - a[0]) * 1e6:.0f}" if b[0] > a[0] else "-" for a, b in zip(w0, w1))
+print(f"| {round_} | {build} | {conns} | {puts / secs:,.0f} | {cpu / puts * 1e6:.0f} | {ctx / puts:.2f} | {syncs} | {sync_us} | {p50:.2f} | {p99:.1f} | {fields.get('errors', '?')} |" if puts > 0 else f"| {round_} | {build} | {conns} | no puts |")
 PY
     stop_pids
   done
