@@ -1,5 +1,6 @@
 // Copyright (c) RaftCache contributors. Licensed under the MIT License.
 
+using System.Runtime.InteropServices;
 using RaftCache.Node.Metadata;
 using RaftCache.StateMachine;
 
@@ -38,7 +39,8 @@ public interface IGroupStateMachine
         return stream => stream.Write(data);
     }
 
-    void Restore(ReadOnlySpan<byte> data);
+    /// <summary>Replaces the state with a snapshot's; nothing of <paramref name="data"/> is kept after the call.</summary>
+    void Restore(ReadOnlyMemory<byte> data);
 }
 
 /// <summary>A shard's cache replica.</summary>
@@ -113,10 +115,15 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
         return capture.WriteTo;
     }
 
-    public void Restore(ReadOnlySpan<byte> data)
+    public void Restore(ReadOnlyMemory<byte> data)
     {
         var fresh = new CacheStateMachine(options);
-        fresh.RestoreSnapshot(new MemoryStream(data.ToArray(), writable: false));
+        // Read where it lies: a shard's snapshot is tens of megabytes, and a copy of it would be one more large array
+        // to allocate, zero and collect per install.
+        var stream = MemoryMarshal.TryGetArray(data, out var array)
+            ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
+        fresh.RestoreSnapshot(stream);
         lock (_lock) _cache = fresh;
     }
 }
@@ -134,5 +141,5 @@ public sealed class MetadataGroupStateMachine(MetadataStateMachine metadata) : I
 
     public byte[] Snapshot() => metadata.Snapshot();
 
-    public void Restore(ReadOnlySpan<byte> data) => metadata.Restore(data);
+    public void Restore(ReadOnlyMemory<byte> data) => metadata.Restore(data.Span);
 }

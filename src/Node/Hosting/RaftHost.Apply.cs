@@ -56,7 +56,7 @@ public sealed partial class RaftHost
         var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
         // The log keeps the metadata only: the bytes are in the snapshot file, read again when a follower needs them.
         replica.Log.ApplySnapshot(snapshot with { Data = ReadOnlyMemory<byte>.Empty });
-        replica.StateMachine.Restore(snapshot.Data.Span);
+        replica.StateMachine.Restore(snapshot.Data);
         replica.SnapshotIndex = snapshot.Metadata.Index;
         replica.SnapshotsInstalled++;
         replica.ConfState = snapshot.Metadata.ConfState;

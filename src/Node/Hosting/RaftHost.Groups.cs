@@ -22,7 +22,7 @@ public sealed partial class RaftHost
             if (!state.Snapshot.IsEmpty)
             {
                 // The state machine restores from the file's bytes; the log keeps the metadata only.
-                stateMachine.Restore(ReadSnapshot(groupId, state.Snapshot.Index).Span);
+                stateMachine.Restore(ReadSnapshot(groupId, state.Snapshot.Index));
                 log.ApplySnapshot(new Snapshot(state.Snapshot, ReadOnlyMemory<byte>.Empty));
             }
             log.Append(state.EntriesAfterSnapshot);

@@ -8,10 +8,10 @@ namespace RaftCache.Node.Hosting;
 
 /// <summary>
 /// Sending snapshots to followers. The log keeps a snapshot's metadata only, so the core's snapshot message carries no
-/// bytes: the loop opens the snapshot file, the snapshot executor reads it and hands the message with the bytes
-/// attached to the transport, and the loop reports the outcome to the core. The executor sends, not the loop: encoding
-/// a frame copies the whole snapshot (68 MB per shard with 1 GiB over 16 shards), and on the loop that copy would hold
-/// up every group of the node. A node holds a snapshot's bytes only while sending it.
+/// bytes: the loop opens the snapshot file, the snapshot executor reads it straight into the transport's frame
+/// (<see cref="IPeerTransport.SendSnapshot"/>), and the loop reports the outcome to the core. The executor sends, not
+/// the loop: reading a shard's snapshot (68 MB per shard with 1 GiB over 16 shards) on the loop would hold up every
+/// group of the node. A node holds a snapshot's bytes only while sending it.
 /// </summary>
 public sealed partial class RaftHost
 {
@@ -51,10 +51,13 @@ public sealed partial class RaftHost
         var groupId = replica.GroupId;
         SnapshotExecutor(() =>
         {
-            ReadOnlyMemory<byte> data;
+            bool sent;
+            int bytes;
             try
             {
-                using (file) data = ReadAll(file);
+                // Sent even if the group left this node meanwhile: to the follower that is one more delayed message of
+                // a past term, which Raft tolerates.
+                using (file) (sent, bytes) = SendSnapshotFile(to, new GroupMessage(groupId, message), file);
             }
             catch (Exception e)
             {
@@ -62,11 +65,28 @@ public sealed partial class RaftHost
                 Post(() => FinishSnapshotSend(groupId, message, e.Message, queued: false, 0));
                 return;
             }
-            // Sent even if the group left this node meanwhile: to the follower that is one more delayed message of a
-            // past term, which Raft tolerates.
-            var sent = _transport.Send(to, [new GroupMessage(groupId, message with { Snapshot = snapshot with { Data = data } })]);
-            Post(() => FinishSnapshotSend(groupId, message, null, sent, data.Length));
+            Post(() => FinishSnapshotSend(groupId, message, null, sent, bytes));
         });
+    }
+
+    // A file that knows its length is read straight into the transport's frame; else read whole first. Either way it
+    // is read to its end, where it verifies the file's checksum, before anything is queued.
+    private (bool Sent, int Bytes) SendSnapshotFile(ulong to, GroupMessage item, Stream file)
+    {
+        if (TryLength(file) is not { } length)
+        {
+            var data = ReadAll(file);
+            var snapshot = item.Message.Snapshot!;
+            return (_transport.Send(to, [item with { Message = item.Message with { Snapshot = snapshot with { Data = data } } }]), data.Length);
+        }
+        var sent = _transport.SendSnapshot(to, item, checked((int)length), destination => ReadExactlyToEnd(file, destination));
+        return (sent, (int)length);
+    }
+
+    private static void ReadExactlyToEnd(Stream file, Span<byte> destination)
+    {
+        file.ReadExactly(destination);
+        if (file.Read(stackalloc byte[1]) != 0) throw new IOException("snapshot data longer than its stated length");
     }
 
     private void FinishSnapshotSend(ulong groupId, Message message, string? readFailure, bool queued, int bytes)
@@ -111,9 +131,10 @@ public sealed partial class RaftHost
             file.CopyTo(copy);
             return copy.GetBuffer().AsMemory(0, (int)copy.Length);
         }
-        var data = new byte[length];
-        file.ReadExactly(data);
-        return file.Read(stackalloc byte[1]) == 0 ? data : throw new IOException("snapshot data longer than its stated length");
+        // Not zeroed first: every byte is read into it (a shard's snapshot is tens of megabytes).
+        var data = GC.AllocateUninitializedArray<byte>(checked((int)length));
+        ReadExactlyToEnd(file, data);
+        return data;
     }
 
     private static long? TryLength(Stream file)

@@ -66,8 +66,9 @@ public sealed partial class RaftHost : IPeerMessageSink, IAsyncDisposable
     public event Action<ulong>? Applied;
 
     /// <summary>
-    /// Runs the background part of taking a snapshot (writing its data file), which then posts its completion back
-    /// to the loop. A thread-pool task by default; a caller driving <see cref="RunOnce"/> may run it inline or later.
+    /// Runs the background part of taking a snapshot (writing its data file) or of sending one (reading it into the
+    /// transport's frame), which then posts its completion back to the loop. A thread-pool task by default; a caller
+    /// driving <see cref="RunOnce"/> may run it inline or later.
     /// </summary>
     public Action<Action> SnapshotExecutor { get; init; } = RunOnThreadPool;
 

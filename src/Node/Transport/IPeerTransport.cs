@@ -2,6 +2,9 @@
 
 namespace RaftCache.Node.Transport;
 
+/// <summary>Writes exactly <c>destination.Length</c> bytes into <paramref name="destination"/>, or throws.</summary>
+public delegate void SpanFill(Span<byte> destination);
+
 /// <summary>Receives batches from peers. Called on transport threads: implementations must be thread-safe and must not block.</summary>
 public interface IPeerMessageSink
 {
@@ -40,6 +43,21 @@ public interface IPeerTransport : IAsyncDisposable
     /// Safe from any thread: the host sends snapshots from its snapshot executor while the loop sends the rest.
     /// </summary>
     bool Send(ulong toNode, IReadOnlyList<GroupMessage> batch);
+
+    /// <summary>
+    /// Queues one <see cref="Raft.MessageType.Snapshot"/> message (its snapshot's bytes left empty) whose
+    /// <paramref name="length"/> bytes <paramref name="fill"/> writes, from the snapshot's file: a transport that frames
+    /// it reads them straight into the frame, so a shard's snapshot (tens of megabytes) is not copied once more. By
+    /// default they are read into an array of their own and sent with <see cref="Send"/>. What <paramref name="fill"/>
+    /// throws (an unreadable file) reaches the caller, and nothing is queued.
+    /// </summary>
+    bool SendSnapshot(ulong toNode, GroupMessage item, int length, SpanFill fill)
+    {
+        var data = GC.AllocateUninitializedArray<byte>(length);
+        fill(data);
+        var snapshot = item.Message.Snapshot ?? throw new ArgumentException("a snapshot message without its snapshot", nameof(item));
+        return Send(toNode, [item with { Message = item.Message with { Snapshot = snapshot with { Data = data } } }]);
+    }
 
     /// <summary>True while a connection to the peer is established (used to report unreachable peers to Raft).</summary>
     bool IsConnected(ulong nodeId);

@@ -39,6 +39,21 @@ public sealed class PeerChannel : IDisposable
     /// <summary>Appends the frames <paramref name="frames"/> (each with its header) to <paramref name="output"/> as one sealed <see cref="PeerFrameKind.Record"/>.</summary>
     public void SealRecord(ReadOnlySpan<byte> frames, IBufferWriter<byte> output) => Seal(PeerFrameKind.Record, frames, output);
 
+    /// <summary>
+    /// Seals the frame in <paramref name="frame"/> where it lies: its header and payload, then <see cref="TagBytes"/>
+    /// bytes of room that receive the tag. GCM encrypts a buffer onto itself, so the result is what
+    /// <see cref="Seal(ReadOnlySpan{byte}, IBufferWriter{byte})"/> would append.
+    /// </summary>
+    public void SealInPlace(Span<byte> frame)
+    {
+        var header = frame[..PeerFrame.HeaderBytes];
+        var payload = frame[PeerFrame.HeaderBytes..^TagBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(payload.Length + TagBytes));
+        Span<byte> nonce = stackalloc byte[NonceBytes];
+        NextNonce(nonce);
+        _aead.Encrypt(nonce, payload, payload, frame[^TagBytes..], header);
+    }
+
     private void Seal(PeerFrameKind kind, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
         var sealedLength = PeerFrame.HeaderBytes + payload.Length + TagBytes;

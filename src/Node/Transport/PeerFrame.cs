@@ -102,7 +102,63 @@ public static class PeerFrame
         return frame;
     }
 
-    public static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits)
+    /// <summary>
+    /// A <see cref="PeerFrameKind.SnapshotBatch"/> of one snapshot message, in an array of the frame's size plus room
+    /// for the channel's tag (<see cref="SealedInPlace"/>). A shard's snapshot is tens of megabytes: its bytes are
+    /// copied once, into the frame, which is sent as it is, not copied again into a growing buffer.
+    /// </summary>
+    public static byte[] EncodeSnapshotBatch(GroupMessage item)
+    {
+        var data = (item.Message.Snapshot ?? throw new ArgumentException("a snapshot batch needs a snapshot message", nameof(item))).Data;
+        return EncodeSnapshotBatch(item, data.Length, destination => data.Span.CopyTo(destination));
+    }
+
+    /// <summary>As <see cref="EncodeSnapshotBatch(GroupMessage)"/>, the snapshot's <paramref name="length"/> bytes written into the frame by <paramref name="fill"/>.</summary>
+    public static byte[] EncodeSnapshotBatch(GroupMessage item, int length, SpanFill fill)
+    {
+        var head = new ArrayBufferWriter<byte>(256);
+        head.Advance(HeaderBytes);
+        var w = new WireWriter(head);
+        w.VarUInt(1);
+        w.VarUInt(item.GroupId);
+        RaftMessageCodec.EncodeWithoutSnapshotBytes(item.Message, length, head);
+        var payloadLength = head.WrittenCount - HeaderBytes + length;
+        var frame = GC.AllocateUninitializedArray<byte>(HeaderBytes + payloadLength + PeerChannel.TagBytes);
+        head.WrittenSpan.CopyTo(frame);
+        fill(frame.AsSpan(head.WrittenCount, length));
+        frame.AsSpan(HeaderBytes + payloadLength).Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payloadLength);
+        frame[4] = (byte)PeerFrameKind.SnapshotBatch;
+        return frame;
+    }
+
+    /// <summary>
+    /// The bytes to send for <paramref name="frame"/> on its own: as it is without a channel; sealed in place when the
+    /// array has room for the tag after the frame (<see cref="EncodeSnapshotBatch(GroupMessage)"/>); else sealed into a new buffer.
+    /// </summary>
+    public static ReadOnlyMemory<byte> SealedInPlace(byte[] frame, PeerChannel? channel)
+    {
+        var length = HeaderBytes + (int)BinaryPrimitives.ReadUInt32LittleEndian(frame);
+        if (channel is null) return frame.AsMemory(0, length);
+        if (frame.Length < length + PeerChannel.TagBytes)
+        {
+            var output = new ArrayBufferWriter<byte>(length + PeerChannel.TagBytes);
+            channel.Seal(frame.AsSpan(0, length), output);
+            return output.WrittenMemory;
+        }
+        channel.SealInPlace(frame.AsSpan(0, length + PeerChannel.TagBytes));
+        return frame.AsMemory(0, length + PeerChannel.TagBytes);
+    }
+
+    public static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits) => DecodeBatch(payload, limits, default);
+
+    /// <summary>
+    /// Decodes a batch whose snapshot bytes stay in <paramref name="payload"/> (no copy): the caller gives up the
+    /// array to the messages.
+    /// </summary>
+    public static List<GroupMessage> DecodeBatch(ReadOnlyMemory<byte> payload, PeerLimits limits) => DecodeBatch(payload.Span, limits, payload);
+
+    private static List<GroupMessage> DecodeBatch(ReadOnlySpan<byte> payload, PeerLimits limits, ReadOnlyMemory<byte> owner)
     {
         var r = new WireReader(payload);
         var count = r.Count(limits.MaxMessagesPerFrame, "message", 1 + RaftMessageCodec.MinEncodedBytes);
@@ -110,7 +166,7 @@ public static class PeerFrame
         for (var i = 0; i < count; i++)
         {
             var group = r.VarUInt();
-            messages.Add(new GroupMessage(group, RaftMessageCodec.Decode(ref r, limits)));
+            messages.Add(new GroupMessage(group, RaftMessageCodec.Decode(ref r, limits, owner)));
         }
         r.ExpectEnd("the batch");
         return messages;

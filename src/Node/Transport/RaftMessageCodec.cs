@@ -17,7 +17,19 @@ public static class RaftMessageCodec
     /// <summary>Smallest encoded message: type, ten one-byte varints, reject flag, no entries, no snapshot.</summary>
     public const int MinEncodedBytes = 1 + 6 + 1 + 3 + 1 + 1;
 
-    public static void Encode(Message message, IBufferWriter<byte> output)
+    public static void Encode(Message message, IBufferWriter<byte> output) => Encode(message, output, snapshotLength: -1);
+
+    /// <summary>
+    /// Encodes a snapshot message up to its snapshot's bytes: their length is <paramref name="snapshotLength"/>, and
+    /// the caller appends them (they are always the last thing a message holds).
+    /// </summary>
+    public static void EncodeWithoutSnapshotBytes(Message message, int snapshotLength, IBufferWriter<byte> output)
+    {
+        if (message.Snapshot is null) throw new ArgumentException("a snapshot message without its snapshot", nameof(message));
+        Encode(message, output, snapshotLength);
+    }
+
+    private static void Encode(Message message, IBufferWriter<byte> output, int snapshotLength)
     {
         var w = new WireWriter(output);
         w.Byte((byte)message.Type);
@@ -37,7 +49,8 @@ public static class RaftMessageCodec
         if (message.Snapshot is { } snapshot)
         {
             SnapshotMetadataCodec.Write(ref w, snapshot.Metadata);
-            w.Bytes(snapshot.Data.Span);
+            if (snapshotLength < 0) w.Bytes(snapshot.Data.Span);
+            else w.VarUInt((ulong)snapshotLength);
         }
     }
 
@@ -49,7 +62,11 @@ public static class RaftMessageCodec
         return message;
     }
 
-    public static Message Decode(ref WireReader r, PeerLimits limits)
+    /// <summary>
+    /// Decodes one message. With <paramref name="owner"/> (the memory <paramref name="r"/> reads) a snapshot's bytes
+    /// are a slice of it; without, a copy.
+    /// </summary>
+    public static Message Decode(ref WireReader r, PeerLimits limits, ReadOnlyMemory<byte> owner = default)
     {
         var type = r.Byte();
         if (!IsWireType(type)) PeerProtocolException.Throw($"message type {type} is not allowed on the wire");
@@ -68,14 +85,15 @@ public static class RaftMessageCodec
             Session = r.VarUInt(),
         };
         var entries = r.Boolean("entries flag") ? EntryCodec.Read(ref r, limits.MaxEntriesPerMessage) : [];
-        var snapshot = r.Boolean("snapshot flag") ? DecodeSnapshot(ref r, limits) : null;
+        var snapshot = r.Boolean("snapshot flag") ? DecodeSnapshot(ref r, limits, owner) : null;
         return message with { Entries = entries, Snapshot = snapshot };
     }
 
-    private static Snapshot DecodeSnapshot(ref WireReader r, PeerLimits limits)
+    private static Snapshot DecodeSnapshot(ref WireReader r, PeerLimits limits, ReadOnlyMemory<byte> owner)
     {
         var metadata = SnapshotMetadataCodec.Read(ref r, limits.MaxConfMembers);
-        return new Snapshot(metadata, r.Bytes("snapshot data").ToArray());
+        var data = r.Bytes("snapshot data");
+        return new Snapshot(metadata, owner.IsEmpty ? data.ToArray() : owner.Slice(r.Position - data.Length, data.Length));
     }
 
     /// <summary>Message types one member may send another; the rest are the host's own signals to its core.</summary>

@@ -84,6 +84,11 @@ public sealed partial class TcpPeerTransport
                 if (kind is not (PeerFrameKind.Batch or PeerFrameKind.SnapshotBatch or PeerFrameKind.Forward or PeerFrameKind.ForwardReply)
                     && !(kind is PeerFrameKind.Record && channel is not null))
                     PeerProtocolException.Throw($"a {kind} frame after the handshake");
+                if (kind is PeerFrameKind.SnapshotBatch)
+                {
+                    await ReceiveSnapshotAsync(stream, header, length, channel, from, sink);
+                    continue;
+                }
                 var payload = ArrayPool<byte>.Shared.Rent(length);
                 try
                 {
@@ -121,6 +126,20 @@ public sealed partial class TcpPeerTransport
             if (_admittedFrom.TryRemove(socket, out var lost) && !_stopping.IsCancellationRequested) ConnectionLost?.Invoke(lost);
             socket.Dispose();
         }
+    }
+
+    // A snapshot frame is read into an array of its own, not a pooled one, and the snapshot's bytes stay where they
+    // were read: the message keeps that array, so a shard's snapshot (tens of megabytes) is not copied again on its way
+    // to the state machine. Its size was checked against PeerLimits.MaxSnapshotFrameBytes with the header.
+    private async Task ReceiveSnapshotAsync(NetworkStream stream, byte[] header, int length, PeerChannel? channel, ulong from, IPeerMessageSink sink)
+    {
+        var payload = GC.AllocateUninitializedArray<byte>(length);
+        await stream.ReadExactlyAsync(payload, _stopping.Token);
+        if (channel is not null) length = channel.Open(header, payload, payload);
+        var batch = PeerFrame.DecodeBatch(payload.AsMemory(0, length), _limits);
+        CheckAddressing(batch, from);
+        Traffic.Received(from, PeerFrame.HeaderBytes + length);
+        sink.Deliver(from, batch);
     }
 
     private void Deliver(ulong from, PeerFrameKind kind, ReadOnlySpan<byte> payload, IPeerMessageSink sink)

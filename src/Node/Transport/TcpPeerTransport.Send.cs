@@ -232,6 +232,11 @@ public sealed partial class TcpPeerTransport
             var reader = _queue.Reader;
             while (await reader.WaitToReadAsync(cancellationToken))
             {
+                if (reader.TryPeek(out var next) && next[4] == (byte)PeerFrameKind.SnapshotBatch && reader.TryRead(out var snapshot))
+                {
+                    await SendAloneAsync(stream, snapshot, channel, cancellationToken);
+                    continue;
+                }
                 buffer.ResetWrittenCount();
                 var frames = 0;
                 if (record is not null) frames = SealRecords(reader, channel!, record, buffer);
@@ -245,9 +250,19 @@ public sealed partial class TcpPeerTransport
                 await WriteAsync(stream, buffer.WrittenMemory, cancellationToken);
                 _owner.Traffic.Sent(_peer, frames, buffer.WrittenCount);
                 if (_bytesPerSecond > 0) _owner.Traffic.SnapshotStreamed?.Invoke(_peer, buffer.WrittenCount, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-                // A snapshot frame grows the buffer to its size: let it go rather than hold a copy of it per peer.
-                if (buffer.Capacity > 4 * CoalesceBytes) buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
             }
+        }
+
+        // A snapshot frame (only the snapshot lane carries them) goes by itself, sealed where it lies: no copy of a
+        // shard's snapshot into a buffer.
+        private async Task SendAloneAsync(NetworkStream stream, byte[] frame, PeerChannel? channel, CancellationToken cancellationToken)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            var wire = PeerFrame.SealedInPlace(frame, channel);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await WriteAsync(stream, wire, cancellationToken);
+            _owner.Traffic.Sent(_peer, 1, wire.Length);
+            if (_bytesPerSecond > 0) _owner.Traffic.SnapshotStreamed?.Invoke(_peer, wire.Length, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
         // Unlimited lanes write at once; a rate-limited lane (snapshots) writes in slices, pausing as the rate

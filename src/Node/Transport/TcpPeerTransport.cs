@@ -147,11 +147,14 @@ public sealed partial class TcpPeerTransport : IPeerTransport
         var sent = true;
         foreach (var item in batch)
         {
-            if (item.Message.Type == Raft.MessageType.Snapshot) sent &= snapshots.TryEnqueue(PeerFrame.EncodeBatch([item], PeerFrameKind.SnapshotBatch));
+            if (item.Message.Type == Raft.MessageType.Snapshot) sent &= snapshots.TryEnqueue(PeerFrame.EncodeSnapshotBatch(item));
             else (regular ??= new List<GroupMessage>(batch.Count)).Add(item);
         }
         return (regular is null || sender.TryEnqueue(PeerFrame.EncodeBatch(regular))) && sent;
     }
+
+    public bool SendSnapshot(ulong toNode, GroupMessage item, int length, SpanFill fill) =>
+        _snapshotSenders.TryGetValue(toNode, out var snapshots) && snapshots.TryEnqueue(PeerFrame.EncodeSnapshotBatch(item, length, fill));
 
     public bool SendForward(ulong toNode, PeerFrameKind kind, ReadOnlySpan<byte> payload)
     {

@@ -65,7 +65,7 @@ public sealed class Replica
     {
         if (group == Node.Hosting.CacheNode.MetadataGroup) return Fnv.Hash(data);
         var restored = new CacheGroupStateMachine(SimNode.StateMachineOptions);
-        restored.Restore(data);
+        restored.Restore(data.ToArray());
         return restored.Read(cache => cache.ComputeStateHash().Value);
     }
 }
