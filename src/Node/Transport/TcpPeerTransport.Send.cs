@@ -250,6 +250,9 @@ public sealed partial class TcpPeerTransport
                 await WriteAsync(stream, buffer.WrittenMemory, cancellationToken);
                 _owner.Traffic.Sent(_peer, frames, buffer.WrittenCount);
                 if (_bytesPerSecond > 0) _owner.Traffic.SnapshotStreamed?.Invoke(_peer, buffer.WrittenCount, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                // A frame too large for a record (catch-up appends of many groups, up to MaxFrameBytes) grows the buffer
+                // to its size: let it go rather than hold that much per peer.
+                if (buffer.Capacity > 4 * CoalesceBytes) buffer = new ArrayBufferWriter<byte>(CoalesceBytes);
             }
         }
 
