@@ -76,11 +76,9 @@ public sealed partial class RaftHost
         if (TryLength(file) is not { } length)
         {
             var data = ReadAll(file);
-            var snapshot = item.Message.Snapshot!;
-            return (_transport.Send(to, [item with { Message = item.Message with { Snapshot = snapshot with { Data = data } } }]), data.Length);
+            return (_transport.SendSnapshot(to, item, data.Length, destination => data.Span.CopyTo(destination)), data.Length);
         }
-        var sent = _transport.SendSnapshot(to, item, checked((int)length), destination => ReadExactlyToEnd(file, destination));
-        return (sent, (int)length);
+        return (_transport.SendSnapshot(to, item, checked((int)length), destination => ReadExactlyToEnd(file, destination)), (int)length);
     }
 
     private static void ReadExactlyToEnd(Stream file, Span<byte> destination)

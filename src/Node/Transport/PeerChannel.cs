@@ -44,27 +44,26 @@ public sealed class PeerChannel : IDisposable
     /// bytes of room that receive the tag. GCM encrypts a buffer onto itself, so the result is what
     /// <see cref="Seal(ReadOnlySpan{byte}, IBufferWriter{byte})"/> would append.
     /// </summary>
-    public void SealInPlace(Span<byte> frame)
-    {
-        var header = frame[..PeerFrame.HeaderBytes];
-        var payload = frame[PeerFrame.HeaderBytes..^TagBytes];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(payload.Length + TagBytes));
-        Span<byte> nonce = stackalloc byte[NonceBytes];
-        NextNonce(nonce);
-        _aead.Encrypt(nonce, payload, payload, frame[^TagBytes..], header);
-    }
+    public void SealInPlace(Span<byte> frame) => SealInto(frame[PeerFrame.HeaderBytes..^TagBytes], frame);
 
     private void Seal(PeerFrameKind kind, ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
     {
         var sealedLength = PeerFrame.HeaderBytes + payload.Length + TagBytes;
         var span = output.GetSpan(sealedLength)[..sealedLength];
-        var header = span[..PeerFrame.HeaderBytes];
+        span[4] = (byte)kind;
+        SealInto(payload, span);
+        output.Advance(sealedLength);
+    }
+
+    // Into sealedFrame: the header (its kind byte already set; the length written here, as associated data), the
+    // payload encrypted (from where it lies when the two overlap exactly), then the tag.
+    private void SealInto(ReadOnlySpan<byte> payload, Span<byte> sealedFrame)
+    {
+        var header = sealedFrame[..PeerFrame.HeaderBytes];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(payload.Length + TagBytes));
-        header[4] = (byte)kind;
         Span<byte> nonce = stackalloc byte[NonceBytes];
         NextNonce(nonce);
-        _aead.Encrypt(nonce, payload, span.Slice(PeerFrame.HeaderBytes, payload.Length), span[^TagBytes..], header);
-        output.Advance(sealedLength);
+        _aead.Encrypt(nonce, payload, sealedFrame.Slice(PeerFrame.HeaderBytes, payload.Length), sealedFrame[^TagBytes..], header);
     }
 
     /// <summary>

@@ -97,7 +97,8 @@ public static class PeerFrame
         var frame = buffer.WrittenSpan.ToArray();
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(frame.Length - HeaderBytes));
         frame[4] = (byte)kind;
-        // A snapshot's scratch is not kept: it would hold its whole size for the life of the thread.
+        // A large frame's scratch (catch-up appends; a snapshot on the in-memory transport) is not kept: it would hold
+        // that size for the life of the thread.
         if (buffer.Capacity > PeerRecord.MaxBytes) t_scratch = null;
         return frame;
     }
@@ -133,19 +134,14 @@ public static class PeerFrame
     }
 
     /// <summary>
-    /// The bytes to send for <paramref name="frame"/> on its own: as it is without a channel; sealed in place when the
-    /// array has room for the tag after the frame (<see cref="EncodeSnapshotBatch(GroupMessage)"/>); else sealed into a new buffer.
+    /// The bytes to send for a frame of <see cref="EncodeSnapshotBatch(GroupMessage)"/>: as it is without a channel,
+    /// else sealed in place, into the room for the tag after it.
     /// </summary>
     public static ReadOnlyMemory<byte> SealedInPlace(byte[] frame, PeerChannel? channel)
     {
         var length = HeaderBytes + (int)BinaryPrimitives.ReadUInt32LittleEndian(frame);
         if (channel is null) return frame.AsMemory(0, length);
-        if (frame.Length < length + PeerChannel.TagBytes)
-        {
-            var output = new ArrayBufferWriter<byte>(length + PeerChannel.TagBytes);
-            channel.Seal(frame.AsSpan(0, length), output);
-            return output.WrittenMemory;
-        }
+        if (frame.Length < length + PeerChannel.TagBytes) throw new ArgumentException("the frame has no room for the tag after it", nameof(frame));
         channel.SealInPlace(frame.AsSpan(0, length + PeerChannel.TagBytes));
         return frame.AsMemory(0, length + PeerChannel.TagBytes);
     }

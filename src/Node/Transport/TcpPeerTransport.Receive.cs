@@ -136,10 +136,7 @@ public sealed partial class TcpPeerTransport
         var payload = GC.AllocateUninitializedArray<byte>(length);
         await stream.ReadExactlyAsync(payload, _stopping.Token);
         if (channel is not null) length = channel.Open(header, payload, payload);
-        var batch = PeerFrame.DecodeBatch(payload.AsMemory(0, length), _limits);
-        CheckAddressing(batch, from);
-        Traffic.Received(from, PeerFrame.HeaderBytes + length);
-        sink.Deliver(from, batch);
+        DeliverBatch(from, PeerFrame.DecodeBatch(payload.AsMemory(0, length), _limits), length, sink);
     }
 
     private void Deliver(ulong from, PeerFrameKind kind, ReadOnlySpan<byte> payload, IPeerMessageSink sink)
@@ -150,9 +147,13 @@ public sealed partial class TcpPeerTransport
             Traffic.Received(from, PeerFrame.HeaderBytes + payload.Length);
             return;
         }
-        var batch = PeerFrame.DecodeBatch(payload, _limits);
+        DeliverBatch(from, PeerFrame.DecodeBatch(payload, _limits), payload.Length, sink);
+    }
+
+    private void DeliverBatch(ulong from, List<GroupMessage> batch, int payloadLength, IPeerMessageSink sink)
+    {
         CheckAddressing(batch, from);
-        Traffic.Received(from, PeerFrame.HeaderBytes + payload.Length);
+        Traffic.Received(from, PeerFrame.HeaderBytes + payloadLength);
         sink.Deliver(from, batch);
     }
 

@@ -77,17 +77,15 @@ public sealed class SnapshotFrameTests
     }
 
     [Fact]
-    public void A_frame_without_room_for_the_tag_is_sealed_into_a_buffer()
+    public void A_frame_without_room_for_the_tag_is_refused_rather_than_sealed_over_its_end()
     {
-        using var buffered = new PeerChannel(Key);
-        using var fallback = new PeerChannel(Key);
+        using var channel = new PeerChannel(Key);
         var general = PeerFrame.EncodeBatch([SnapshotMessage(1_000)], PeerFrameKind.SnapshotBatch);
-        var output = new ArrayBufferWriter<byte>();
-        buffered.Seal(general, output);
         var copy = general.ToArray();
 
-        Assert.Equal(output.WrittenSpan.ToArray(), PeerFrame.SealedInPlace(copy, fallback).ToArray());
+        Assert.Throws<ArgumentException>(() => PeerFrame.SealedInPlace(copy, channel));
         Assert.Equal(general, copy); // the frame itself left as it was
+        Assert.Equal(0UL, channel.Frames); // and no nonce spent
     }
 
     [Fact]
