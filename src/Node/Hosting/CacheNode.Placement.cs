@@ -21,6 +21,13 @@ public sealed partial class CacheNode
     /// <summary>Minimum time between two leadership hand-overs of one shard to its preferred member.</summary>
     private static readonly TimeSpan PreferredLeaderCooldown = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the record must have named no moves before leaders go to their preferred members. A plan's last move
+    /// completing empties the targets until the metadata leader's next round plans the following ones (up to a
+    /// housekeeping round and a commit later): hand-overs in that gap would land mid-rebalance after all.
+    /// </summary>
+    private static readonly TimeSpan MovesSettled = TimeSpan.FromSeconds(2);
+
     /// <summary>Minimum time between two identical placement reports of one shard (the first may still be in flight).</summary>
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
 
@@ -28,9 +35,13 @@ public sealed partial class CacheNode
     private readonly Dictionary<ulong, (ulong ConfIndex, DateTimeOffset At)> _lastReport = [];
     private readonly Dictionary<ulong, (ulong Term, DateTimeOffset Since)> _leadingSince = [];
 
+    /// <summary>Since when this node has seen a record without moves (null while it names some).</summary>
+    private DateTimeOffset? _noMovesSince;
+
     private void ReconcileShards(ClusterRecord record, GroupReplica metadata)
     {
         var now = _time.GetUtcNow();
+        _noMovesSince = record.Targets.IsEmpty ? _noMovesSince ?? now : null;
         if (_options.LeadersFollowLoad) _load.Rotate(now, LoadWindow);
         foreach (var replica in Host.Replicas.ToArray())
         {
@@ -79,10 +90,10 @@ public sealed partial class CacheNode
         if (!conf.Voters.Order().SequenceEqual(target.Order())) return;
 
         ReportPlacement(record, metadata, replica, conf, now);
-        // Not while any shard is moving. Each plan of a rebalance names new preferred leaders, and every hand-over
-        // pauses its shard's writes (and a closed-loop client's writes to every shard behind it): balanced once
-        // at the end instead of after every move.
-        if (!record.Targets.IsEmpty) return;
+        // Not while any shard is moving, nor between two plans of a rebalance (MovesSettled). Each plan names new
+        // preferred leaders, and every hand-over pauses its shard's writes (and a closed-loop client's writes to
+        // every shard behind it): balanced once at the end instead of after every move.
+        if (_noMovesSince is not { } settled || now - settled < MovesSettled) return;
         var preferred = record.PreferredLeaders.GetValueOrDefault(shard);
         if (FollowLoad(replica, status, preferred, now)) return;
         if (preferred != 0 && preferred != self && conf.Voters.Contains(preferred)
@@ -120,8 +131,8 @@ public sealed partial class CacheNode
 
     /// <summary>
     /// This node leads a shard it is to leave: hand leadership to the most up-to-date voter that stays, preferring one
-    /// that is not receiving a replica. A member receiving one installs its snapshot on its host loop (write, fsync,
-    /// decode: seconds for a large shard on a busy machine), which would stall every shard it led meanwhile.
+    /// that is not receiving a replica. A member receiving one spends seconds of CPU and disk on its snapshot (write,
+    /// fsync, decode, off its host loop), which the shards it leads would share.
     /// </summary>
     private void HandOver(ClusterRecord record, GroupReplica replica, RaftStatus status, ImmutableArray<ulong> target, DateTimeOffset now)
     {
@@ -163,8 +174,9 @@ public sealed partial class CacheNode
     private bool MayDelete(ClusterRecord record, GroupReplica metadata, GroupReplica replica)
     {
         if (!record.IsBootstrapped || replica.GroupId > (ulong)record.ShardCount) return false;
-        // A snapshot still being written would leave its file behind the WAL's drop: wait for it.
-        if (replica.SnapshotInProgress) return false;
+        // A snapshot still being written (its own, or one received and not yet staged) would leave its file behind
+        // the WAL's drop: wait for it.
+        if (replica.SnapshotInProgress || replica.PersistsInFlight > 0) return false;
         var shard = (int)replica.GroupId;
         if (record.Hosts(shard, _options.Id)) return false;
         if (record.PlacementIndexes.GetValueOrDefault(shard) < replica.ConfIndex) return false;

@@ -88,6 +88,12 @@ internal sealed class GroupReplica(ulong groupId, RawNode node, MemoryRaftLog lo
     /// <summary>Readies taken and waiting for an fsync (staged, or queued behind one that is): advanced in order once it returns.</summary>
     public int PersistsInFlight { get; set; }
 
+    /// <summary>
+    /// A received snapshot's state, decoded off the loop while its file was written: installing it swaps it in
+    /// (<see cref="IGroupStateMachine.PrepareRestore"/>). Set from the time its WAL record is staged until it is installed.
+    /// </summary>
+    public Action? PreparedRestore { get; set; }
+
     /// <summary>True while a snapshot of this group is being written in the background.</summary>
     public bool SnapshotInProgress { get; set; }
 

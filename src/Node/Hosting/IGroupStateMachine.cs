@@ -41,6 +41,12 @@ public interface IGroupStateMachine
 
     /// <summary>Replaces the state with a snapshot's; nothing of <paramref name="data"/> is kept after the call.</summary>
     void Restore(ReadOnlyMemory<byte> data);
+
+    /// <summary>
+    /// Decodes a snapshot without touching the current state (off the loop, while applying goes on elsewhere) and
+    /// returns what swaps it in (on the loop). By default the whole restore happens in the swap.
+    /// </summary>
+    Action PrepareRestore(ReadOnlyMemory<byte> data) => () => Restore(data);
 }
 
 /// <summary>A shard's cache replica.</summary>
@@ -115,7 +121,9 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
         return capture.WriteTo;
     }
 
-    public void Restore(ReadOnlyMemory<byte> data)
+    public void Restore(ReadOnlyMemory<byte> data) => PrepareRestore(data)();
+
+    public Action PrepareRestore(ReadOnlyMemory<byte> data)
     {
         var fresh = new CacheStateMachine(options);
         // Read where it lies: a shard's snapshot is tens of megabytes, and a copy of it would be one more large array
@@ -124,7 +132,10 @@ public sealed class CacheGroupStateMachine(StateMachineOptions options) : IGroup
             ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
             : new MemoryStream(data.ToArray(), writable: false);
         fresh.RestoreSnapshot(stream);
-        lock (_lock) _cache = fresh;
+        return () =>
+        {
+            lock (_lock) _cache = fresh;
+        };
     }
 }
 

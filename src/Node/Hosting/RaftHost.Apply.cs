@@ -56,7 +56,10 @@ public sealed partial class RaftHost
         var started = _time.GetTimestamp(); // the host's clock: simulated time under the simulation
         // The log keeps the metadata only: the bytes are in the snapshot file, read again when a follower needs them.
         replica.Log.ApplySnapshot(snapshot with { Data = ReadOnlyMemory<byte>.Empty });
-        replica.StateMachine.Restore(snapshot.Data);
+        // Decoded off the loop while its file was written (RaftHost.SnapshotInstall.cs): only the swap is left.
+        var restore = replica.PreparedRestore ?? throw new InvalidOperationException($"group {replica.GroupId}: snapshot at {snapshot.Metadata.Index} installed without being prepared");
+        replica.PreparedRestore = null;
+        restore();
         replica.SnapshotIndex = snapshot.Metadata.Index;
         replica.SnapshotsInstalled++;
         replica.ConfState = snapshot.Metadata.ConfState;

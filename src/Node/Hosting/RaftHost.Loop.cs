@@ -64,7 +64,13 @@ public sealed partial class RaftHost
         var durableNow = new List<(GroupReplica Replica, Ready Ready)>();
         foreach (var (replica, ready) in readies)
         {
-            if (Stage(replica, ready))
+            if (ready.Snapshot is not null)
+            {
+                // Written, synced and decoded off the loop first; staged when that returns (RaftHost.SnapshotInstall.cs).
+                replica.PersistsInFlight++;
+                WriteReceivedSnapshot(replica, ready);
+            }
+            else if (Stage(replica, ready))
             {
                 replica.PersistsInFlight++;
                 _awaitingSync.Add((replica, ready));
@@ -122,19 +128,15 @@ public sealed partial class RaftHost
         MaybeSnapshot(replica);
     }
 
-    /// <summary>Stages the Ready's snapshot, entries and hard state; false when it has nothing to persist.</summary>
+    /// <summary>Stages the Ready's snapshot record, entries and hard state; false when it has nothing to persist.</summary>
     private bool Stage(GroupReplica replica, Ready ready)
     {
         var group = replica.GroupId;
         var staged = false;
         if (ready.Snapshot is { } snapshot)
         {
-            // The data file is durable before the WAL record that points at it. Written from the received bytes as
-            // they are: a copy would be one more array of the snapshot's whole size.
-            _wal.WriteSnapshot(group, snapshot.Metadata, file => file.Write(snapshot.Data.Span));
+            // Its data file is durable already (WriteReceivedSnapshot): the WAL record that points at it follows.
             _wal.StageSnapshot(group, snapshot.Metadata);
-            // Installed once synced, but already the WAL's snapshot: a local snapshot finishing meanwhile is older.
-            replica.SnapshotIndex = snapshot.Metadata.Index;
             staged = true;
         }
         if (ready.Entries.Count > 0)

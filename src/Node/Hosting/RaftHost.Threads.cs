@@ -22,11 +22,20 @@ public sealed partial class RaftHost
         var reader = _inbox.Reader;
         try
         {
+            var lastSlowWarning = 0L;
             while (await reader.WaitToReadAsync())
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                RunOnce();
+                var work = RunOnce();
                 Instruments.IterationDone(started);
+                var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                // Every group on this node waited that long: followers time out at an election timeout. At most one
+                // warning per SlowIterationWarningEvery, so an overloaded node does not flood its log as well.
+                if (took >= SlowIteration && System.Diagnostics.Stopwatch.GetElapsedTime(lastSlowWarning) >= SlowIterationWarningEvery)
+                {
+                    lastSlowWarning = System.Diagnostics.Stopwatch.GetTimestamp();
+                    LogSlowIteration(_logger, NodeId, (long)took.TotalMilliseconds, work, _groups.Count);
+                }
             }
         }
         catch (Exception e)
@@ -37,6 +46,11 @@ public sealed partial class RaftHost
             Environment.FailFast($"raftcache node {NodeId}: host loop failed: {e}", e);
         }
     }
+
+    /// <summary>An iteration this long is logged: half an election timeout, when followers start to doubt their leader.</summary>
+    private TimeSpan SlowIteration => TimeSpan.FromMilliseconds(_options.Tick.TotalMilliseconds * _options.ElectionTicks / 2);
+
+    private static readonly TimeSpan SlowIterationWarningEvery = TimeSpan.FromSeconds(5);
 
     private static void RunOnThreadPool(Action work) => Task.Run(work);
 
@@ -99,6 +113,9 @@ public sealed partial class RaftHost
         }
         thread?.Join(SyncStopWait);
     }
+
+    [LoggerMessage(EventId = 75202, Level = LogLevel.Warning, Message = "Node {Node}: one host loop iteration took {Milliseconds} ms ({WorkItems} work items, {Groups} groups); every group on this node waited meanwhile")]
+    private static partial void LogSlowIteration(ILogger logger, ulong node, long milliseconds, int workItems, int groups);
 
     [LoggerMessage(EventId = 75200, Level = LogLevel.Critical, Message = "Host loop failed; stopping the node")]
     private static partial void LogFatal(ILogger logger, Exception error);

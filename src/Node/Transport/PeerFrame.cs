@@ -82,6 +82,22 @@ public static class PeerFrame
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
+    /// <summary>
+    /// The batch as frames the receiver accepts (at most <see cref="PeerLimits.MaxFrameBytes"/> of payload and
+    /// <see cref="PeerLimits.MaxMessagesPerFrame"/> messages each), in order. One frame almost always; the catch-up
+    /// appends of many groups to one peer (up to <c>MaxMessageBytes</c> each) can add up to more, and a frame beyond
+    /// the limit would close the connection every group shares with that peer. Split by halves, encoding again: rare.
+    /// A single message beyond the limit still goes alone (the receiver refuses it: a configuration error).
+    /// </summary>
+    public static byte[][] EncodeBatches(IReadOnlyList<GroupMessage> messages, PeerLimits limits)
+    {
+        var frame = messages.Count <= limits.MaxMessagesPerFrame ? EncodeBatch(messages) : null;
+        if (frame is not null && (frame.Length - HeaderBytes <= limits.MaxFrameBytes || messages.Count == 1)) return [frame];
+        var all = messages as GroupMessage[] ?? [.. messages];
+        var half = all.Length / 2;
+        return [.. EncodeBatches(all[..half], limits), .. EncodeBatches(all[half..], limits)];
+    }
+
     public static byte[] EncodeBatch(IReadOnlyList<GroupMessage> messages, PeerFrameKind kind = PeerFrameKind.Batch)
     {
         var buffer = t_scratch ??= new ArrayBufferWriter<byte>(4096);

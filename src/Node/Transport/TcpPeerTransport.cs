@@ -150,7 +150,9 @@ public sealed partial class TcpPeerTransport : IPeerTransport
             if (item.Message.Type == Raft.MessageType.Snapshot) sent &= snapshots.TryEnqueue(PeerFrame.EncodeSnapshotBatch(item));
             else (regular ??= new List<GroupMessage>(batch.Count)).Add(item);
         }
-        return (regular is null || sender.TryEnqueue(PeerFrame.EncodeBatch(regular))) && sent;
+        if (regular is null) return sent;
+        foreach (var frame in PeerFrame.EncodeBatches(regular, _limits)) sent &= sender.TryEnqueue(frame);
+        return sent;
     }
 
     public bool SendSnapshot(ulong toNode, GroupMessage item, int length, SpanFill fill) =>

@@ -6,7 +6,8 @@ namespace RaftCache.Node.Tests.Hosting;
 
 /// <summary>
 /// A leader keeps only its snapshot's metadata in memory and reads the bytes from the snapshot file when a follower
-/// needs them; the catch-up tail it keeps behind a snapshot is bounded in bytes.
+/// needs them; the catch-up tail it keeps behind a snapshot is bounded in bytes. A follower writes and decodes a
+/// received snapshot off its loop and installs it only once the WAL record naming the durable file is synced.
 /// </summary>
 public sealed class SnapshotSendTests
 {
@@ -72,7 +73,10 @@ public sealed class SnapshotSendTests
         leader.RunBackgroundWork(0);
         for (var round = 0; round < 5_000 && members[2].Replica.SnapshotsInstalled == 0; round++)
         {
-            if (members[2].Host.RunOnce() == 0) await Task.Delay(1); // frames arrive on the network's delivery task
+            // Node 3 writes and decodes what it received in its own background work (RaftHost.SnapshotInstall.cs).
+            var ran = members[2].BackgroundWork.Count;
+            while (members[2].BackgroundWork.Count > 0) members[2].RunBackgroundWork(0);
+            if (members[2].Host.RunOnce() == 0 && ran == 0) await Task.Delay(1); // frames arrive on the network's delivery task
         }
         Assert.True(members[2].Replica.SnapshotsInstalled > 0, "node 3 installed the snapshot without the leader's loop running");
         Assert.Equal(leader.Replica.SnapshotIndex, members[2].Replica.SnapshotIndex);
@@ -81,6 +85,36 @@ public sealed class SnapshotSendTests
         leader.HoldBackgroundWork = false;
         await hosts.DriveUntilAsync(() => members[2].State.AppliedIndex >= leader.State.AppliedIndex, "node 3 caught up");
         AssertHolds(members[2], 0, 20);
+    }
+
+    [Fact]
+    public async Task A_received_snapshot_is_written_off_the_loop_and_installed_only_after_its_record_is_synced()
+    {
+        await using var hosts = new SnapshotHosts();
+        var (members, leader) = await SnapshottedWithoutNode3Async(hosts);
+
+        // Injected: node 3's background work is held, so what it received waits there.
+        var follower = members[2];
+        follower.HoldBackgroundWork = true;
+        await hosts.StartAsync(follower);
+        await hosts.DriveUntilAsync(() => follower.BackgroundWork.Count == 1, "node 3's snapshot write queued");
+
+        // Checked: its loop still runs, and nothing of the snapshot is on its disk or in its state yet.
+        var answered = follower.Host.InvokeAsync(() => true);
+        await hosts.DriveUntilAsync(() => answered.IsCompleted, "node 3's loop answered while the write waited");
+        Assert.Empty(follower.SnapshotFiles);
+        Assert.Equal(0, follower.Replica.SnapshotsInstalled);
+
+        // The write runs: the file is durable, the state decoded but not yet swapped in (the loop has not run).
+        follower.RunBackgroundWork(0);
+        Assert.Single(follower.SnapshotFiles);
+        Assert.Equal(0, follower.Replica.SnapshotsInstalled);
+        Assert.False(follower.State.TryGet(SnapshotHosts.Key(0), 0, out _), "the decoded state was swapped in before its record was synced");
+
+        follower.HoldBackgroundWork = false;
+        await hosts.DriveUntilAsync(() => follower.Replica.SnapshotsInstalled > 0 && follower.State.AppliedIndex >= leader.State.AppliedIndex, "node 3 installed the snapshot and caught up");
+        Assert.Equal(leader.Replica.SnapshotIndex, follower.Replica.SnapshotIndex);
+        AssertHolds(follower, 0, 20);
     }
 
     [Fact]
