@@ -22,10 +22,12 @@ public sealed partial class RaftHost
         var to = message.To;
         var snapshot = message.Snapshot ?? throw new InvalidOperationException($"group {replica.GroupId}: snapshot message to {to} without a snapshot");
         // A snapshot taken before the recipient joined does not list it, and it would ignore that snapshot forever:
-        // take a fresh one and let the leader retry with it.
+        // take a fresh one and let the leader retry with it. Not when the log's snapshot lists it already: the core
+        // chose this one before that snapshot was recorded (in the same iteration), and retries with the newer one;
+        // a second fresh snapshot would be one more of the shard's whole size to write, send and install.
         if (!IsMember(snapshot.Metadata.ConfState, to))
         {
-            MaybeSnapshot(replica, force: true);
+            if (replica.Log.Snapshot() is not { } current || !IsMember(current.Metadata.ConfState, to)) MaybeSnapshot(replica, force: true);
             replica.Node.ReportSnapshot(to, false);
             return;
         }

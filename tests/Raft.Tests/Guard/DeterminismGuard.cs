@@ -30,7 +30,7 @@ public static partial class DeterminismGuard
         "src/Node/Hosting/RaftHost.cs", "src/Node/Hosting/RaftHost.Loop.cs", "src/Node/Hosting/RaftHost.Apply.cs",
         "src/Node/Hosting/RaftHost.Groups.cs", "src/Node/Hosting/RaftHost.Pipeline.cs", "src/Node/Hosting/RaftHost.Lease.cs", "src/Node/Hosting/RaftHost.Quiescence.cs", "src/Node/Hosting/RaftHost.IdleTicks.cs", "src/Node/Hosting/RaftHost.Metrics.cs", "src/Node/Hosting/RaftHost.Reads.cs",
         "src/Node/Hosting/RaftHost.LeaseIndex.cs", "src/Node/Hosting/RaftHost.ReadAnswers.cs",
-        "src/Node/Hosting/RaftHost.Forwards.cs", "src/Node/Hosting/RaftHost.SnapshotSend.cs", "src/Node/Hosting/ReadBatch.cs", "src/Node/Hosting/RaftHost.Tombstones.cs", "src/Node/Hosting/GroupReplica.cs", "src/Node/Hosting/IGroupStateMachine.cs",
+        "src/Node/Hosting/RaftHost.Forwards.cs", "src/Node/Hosting/RaftHost.SnapshotSend.cs", "src/Node/Hosting/RaftHost.SnapshotInstall.cs", "src/Node/Hosting/ReadBatch.cs", "src/Node/Hosting/RaftHost.Tombstones.cs", "src/Node/Hosting/GroupReplica.cs", "src/Node/Hosting/IGroupStateMachine.cs",
         "src/Node/Hosting/IHostObserver.cs", "src/Node/Transport/IPeerTransport.cs", "src/Node/Transport/PeerFrame.cs",
 
         // The whole node of the simulation's membership runs: metadata, controller, placement, joins, removal.
