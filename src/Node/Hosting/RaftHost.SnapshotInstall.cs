@@ -47,8 +47,7 @@ public sealed partial class RaftHost
         // snapshot goes with it.
         if (!_groups.TryGetValue(replica.GroupId, out var current) || !ReferenceEquals(current, replica)) return;
         replica.PreparedRestore = restore;
-        Stage(replica, ready);
-        _stagedSinceSync = true;
+        Stage(replica, ready); // a snapshot record at least: never nothing to persist
         _awaitingSync.Add((replica, ready));
         StartSyncIfDue();
     }
