@@ -86,7 +86,12 @@ def main():
     parser.add_argument("--cpu-ticks", type=float, default=0, help="CPU ticks (1/100 s) of the processes while traced")
     parser.add_argument("--seconds", type=float, default=10, help="length of the traced span")
     parser.add_argument("--pids", default="", help="node pids in node order")
+    parser.add_argument("--stack-share", action="append", default=[], metavar="NAME=REGEX",
+                        help="also print the share of samples with any frame on the stack matching REGEX (repeatable): "
+                             "the whole cost of something that calls into other areas, e.g. every metrics update")
     args = parser.parse_args()
+    stack_shares = [(name, re.compile(regex)) for name, regex in (s.split("=", 1) for s in args.stack_share)]
+    by_stack = collections.Counter()
     wrk = dict(kv.split("=") for kv in args.wrk.split()[1:]) if args.wrk else {}
     rate = int(wrk["requests"]) / (int(wrk["duration_us"]) / 1e6) if wrk else 0
     ops = rate * args.seconds
@@ -100,6 +105,9 @@ def main():
         comm, pid = m.group(1), m.group(2)
         total += 1
         by_area[area_of(frames)] += 1
+        for name, pattern in stack_shares:
+            if any(pattern.search(f) for f in frames):
+                by_stack[name] += 1
         by_node["node %d" % (pids.index(pid) + 1) if pid in pids else pid] += 1
         kind = next((k for k, p in THREAD_KINDS if p.search(comm)), comm)
         by_thread[kind] += 1
@@ -114,6 +122,11 @@ def main():
         for name, n in counter.most_common(28):
             print("| %s | %.1f %% | %.1f |" % (name, 100.0 * n / total, cpu_us_per_op * n / total))
         print()
+    if stack_shares:
+        print("| on the stack | share | µs/op |\n|---|---|---|")
+        for name, _ in stack_shares:
+            n = by_stack[name]
+            print("| %s | %.1f %% | %.1f |" % (name, 100.0 * n / total, cpu_us_per_op * n / total))
 
 
 if __name__ == "__main__":

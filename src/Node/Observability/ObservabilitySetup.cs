@@ -19,7 +19,7 @@ public static class ObservabilitySetup
     /// Meters exported besides RaftCache's own. Not ASP.NET Core's hosting and routing meters: a meter nobody listens
     /// to costs nothing, and theirs record three instruments on every request (request duration, active requests,
     /// route matches) that <c>raftcache_request_duration_seconds</c> already covers with the same route, method and
-    /// status labels; through OpenTelemetry's per-update label look-up they were 3–4 % of a get's CPU
+    /// status labels; through OpenTelemetry's per-update label look-up they were 2–4 % of a get's CPU
     /// (docs/benchmarks.md section 24).
     /// </summary>
     public static readonly string[] PlatformMeters = ["Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http"];
